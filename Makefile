@@ -1,0 +1,47 @@
+# Thin aliases. The first target that needs it creates .venv and installs the project.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: dev build check test bench lint format clean distclean venv
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "frostpress needs Python 3.11 or newer" or 0)'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+dev: $(STAMP)  ## build content/ and serve it with live rebuild on http://$(HOST):$(PORT)/
+	$(VENV)/bin/frostpress dev --host $(HOST) --port $(PORT)
+
+build: $(STAMP)  ## freeze the site into build/
+	$(VENV)/bin/frostpress build
+
+check: $(STAMP)  ## validate content/ and site/ without writing build/
+	$(VENV)/bin/frostpress check
+
+test: $(STAMP)  ## the whole suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## print build figures for 1000 and 5000 generated posts
+	$(PY) bench/build_bench.py $(BENCH_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check frostpress tests bench
+	$(VENV)/bin/ruff format --check frostpress tests bench
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format frostpress tests bench
+
+clean:
+	rm -rf build .build.* .cache .pytest_cache .coverage htmlcov
+	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

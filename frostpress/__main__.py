@@ -1,0 +1,3 @@
+from frostpress.cli import main
+
+main()

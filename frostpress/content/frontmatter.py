@@ -1,0 +1,232 @@
+"""Split a file into its YAML header and Markdown body, and validate the header.
+
+Only ``yaml.safe_load`` semantics are used (the C loader when available).
+YAML 1.1 surprises are checked after loading: ``draft: no`` is ``False``,
+``2024-05-01`` is a ``date``, ``2024-05-01 10:00`` stays a string (no
+seconds) and is parsed here, ``12:30`` is an integer and rejected.
+Errors carry the 1-based line in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from frostpress.content.slugs import is_safe_slug, slugify
+from frostpress.errors import ContentError, FrontMatterError
+
+__all__ = ["FrontMatter", "parse_date", "split_front_matter", "validate_post_fields",
+           "validate_page_fields"]
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _Loader = yaml.SafeLoader
+
+_FENCE = "---"
+_CLOSERS = ("---", "...")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: dict[str, Any]
+    header_lines: tuple[str, ...]
+    body: str
+    body_line: int  # 1-based line of the first body line
+
+    def line_of(self, key: str) -> int:
+        """The file line where ``key:`` is set (the header's first line if unknown)."""
+        pattern = re.compile(rf"^{re.escape(key)}\s*:")
+        for offset, line in enumerate(self.header_lines):
+            if pattern.match(line):
+                return offset + 2
+        return 1
+
+
+def split_front_matter(path: Path, text: str) -> FrontMatter:
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != _FENCE:
+        raise FrontMatterError(path, 1, "missing front matter: start the file with a "
+                               "line '---', then 'title: ...' and 'date: ...', then '---'")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in _CLOSERS:
+            break
+    else:
+        raise FrontMatterError(path, 1, "front matter is never closed: add a line '---' "
+                               "after the last field")
+    header = lines[1:index]
+    try:
+        data = yaml.load("\n".join(header), Loader=_Loader)  # noqa: S506 - safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FrontMatterError(path, line, f"invalid YAML in front matter: {problem}; "
+                               "quote values that contain ':' or start with a symbol"
+                               ) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(path, 2, "front matter must be 'key: value' lines, "
+                               f"not a {type(data).__name__}")
+    body = "\n".join(lines[index + 1:])
+    return FrontMatter(data, tuple(header), body, index + 2)
+
+
+def parse_date(value: Any, tz: ZoneInfo) -> datetime | None:
+    """A YAML date/datetime/ISO string → aware datetime (``None`` if unreadable)."""
+    if isinstance(value, datetime):
+        result = value
+    elif isinstance(value, date):
+        result = datetime.combine(value, time())
+    elif isinstance(value, str):
+        try:
+            result = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=tz)
+    return result
+
+
+class _Checker:
+    """Collects field problems of one file so all of them are reported at once."""
+
+    def __init__(self, path: Path, fm: FrontMatter) -> None:
+        self.path = path
+        self.fm = fm
+        self.errors: list[ContentError] = []
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors.append(FrontMatterError(self.path, self.fm.line_of(key), message))
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        value = self.fm.data.get(key)
+        if value is None:
+            if required:
+                self.fail(key, f"'{key}' is required: add a line '{key}: ...' "
+                          "to the front matter")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, f"'{key}' must be text, not {value!r}; put it in quotes")
+            return None
+        return value.strip()
+
+    def when(self, key: str, tz: ZoneInfo, *, required: bool = False) -> datetime | None:
+        value = self.fm.data.get(key)
+        if value is None:
+            if required:
+                self.fail(key, f"'{key}' is required: add '{key}: YYYY-MM-DD' "
+                          "or 'YYYY-MM-DD HH:MM:SS'")
+            return None
+        parsed = parse_date(value, tz)
+        if parsed is None:
+            self.fail(key, f"cannot read {value!r} as a date: write "
+                      "YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (optionally with +HH:MM)")
+        return parsed
+
+    def flag(self, key: str) -> bool:
+        value = self.fm.data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"'{key}' must be true or false, not {value!r}")
+            return False
+        return value
+
+    def text_list(self, key: str) -> list[str]:
+        value = self.fm.data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [part for part in (p.strip() for p in value.split(",")) if part]
+        if not isinstance(value, list):
+            self.fail(key, f"'{key}' must be a list such as [a, b], not {value!r}")
+            return []
+        items: list[str] = []
+        for number, item in enumerate(value, start=1):
+            if not isinstance(item, str) or not item.strip():
+                self.fail(key, f"'{key}' item {number} ({item!r}) is not text; "
+                          "put it in quotes")
+            else:
+                items.append(item.strip())
+        return items
+
+    def slug(self, key: str, default: str) -> str:
+        given = self.text(key)
+        slug = slugify(given) if given else default
+        if not is_safe_slug(slug):
+            self.fail(key, f"slug {slug!r} is not usable in a URL: use letters, digits "
+                      "and '-' (set 'slug: ...' in the front matter)")
+        return slug
+
+
+POST_FIELDS = frozenset({"title", "date", "updated", "slug", "tags", "category",
+                         "summary", "draft", "aliases", "cover", "cover_alt"})
+PAGE_FIELDS = frozenset({"title", "date", "updated", "slug", "summary", "draft"})
+
+
+def _aliases(check: _Checker) -> list[str]:
+    aliases = []
+    for alias in check.text_list("aliases"):
+        segments = alias.strip("/").split("/")
+        if (not alias.startswith("/") or alias.startswith("//") or "\\" in alias
+                or any(seg in ("", ".", "..") for seg in segments)):
+            check.fail("aliases", f"alias {alias!r} must be a site path such as "
+                       "'/2019/05/old-title/' (no '..', no '//')")
+            continue
+        aliases.append(alias if alias.endswith(("/", ".html")) else alias + "/")
+    return aliases
+
+
+def validate_post_fields(path: Path, fm: FrontMatter, default_slug: str,
+                         tz: ZoneInfo) -> tuple[dict[str, Any], list[ContentError]]:
+    check = _Checker(path, fm)
+    tags = check.text_list("tags")
+    for tag in tags:
+        if not slugify(tag):
+            check.fail("tags", f"tag {tag!r} has no letters or digits to make a URL of")
+    category = check.text("category")
+    if category is not None and not slugify(category):
+        check.fail("category", f"category {category!r} has no letters or digits")
+    fields = {
+        "title": check.text("title", required=True),
+        "date": check.when("date", tz, required=True),
+        "updated": check.when("updated", tz),
+        "slug": check.slug("slug", default_slug),
+        "tags": tags,
+        "category": category,
+        "summary": check.text("summary"),
+        "draft": check.flag("draft"),
+        "aliases": _aliases(check),
+        "cover": check.text("cover"),
+        "cover_alt": check.text("cover_alt"),
+        "meta": _unknown(fm.data, POST_FIELDS),
+    }
+    return fields, check.errors
+
+
+def validate_page_fields(path: Path, fm: FrontMatter, default_slug: str,
+                         tz: ZoneInfo) -> tuple[dict[str, Any], list[ContentError]]:
+    check = _Checker(path, fm)
+    fields = {
+        "title": check.text("title", required=True),
+        "date": check.when("date", tz),
+        "updated": check.when("updated", tz),
+        "slug": check.slug("slug", default_slug),
+        "summary": check.text("summary"),
+        "draft": check.flag("draft"),
+        "meta": _unknown(fm.data, PAGE_FIELDS),
+    }
+    return fields, check.errors
+
+
+def _unknown(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    return {str(k): v for k, v in data.items() if k not in known}

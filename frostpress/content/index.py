@@ -1,0 +1,171 @@
+"""SiteIndex: what a build publishes, and every lookup the views need.
+
+Drafts (unless the build asks for them) and posts dated after ``now`` are left
+out here, once, so no view can leak them. Lists are sorted deterministically
+(newest first, then slug) so two builds of one commit are byte-identical.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import chain
+from math import ceil
+from operator import itemgetter
+from typing import Generic, TypeVar
+
+from frostpress.config import SiteConfig
+from frostpress.content.models import Page, Post, Term
+
+__all__ = ["ArchiveMonth", "ArchiveYear", "Paginated", "SiteIndex", "paginate"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Paginated(Generic[T]):
+    items: Sequence[T]
+    number: int   # 1-based
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def paginate(items: Sequence[T], per_page: int) -> list[Paginated[T]]:
+    """Every page of ``items``; an empty list still has one (empty) page."""
+    pages = max(1, ceil(len(items) / per_page))
+    return [Paginated(items[i * per_page:(i + 1) * per_page], i + 1, pages, len(items))
+            for i in range(pages)]
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    year: int
+    month: int
+    posts: tuple[Post, ...]
+
+    @property
+    def first_day(self) -> datetime:
+        return datetime(self.year, self.month, 1)
+
+
+@dataclass(frozen=True)
+class ArchiveYear:
+    year: int
+    months: tuple[ArchiveMonth, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(len(m.posts) for m in self.months)
+
+
+@dataclass
+class SiteIndex:
+    config: SiteConfig
+    posts: list[Post]                       # published, newest first
+    pages: list[Page]
+    tags: dict[str, Term] = field(default_factory=dict)
+    categories: dict[str, Term] = field(default_factory=dict)
+    by_tag: dict[str, list[Post]] = field(default_factory=dict)
+    by_category: dict[str, list[Post]] = field(default_factory=dict)
+    _by_slug: dict[str, Post] = field(default_factory=dict)
+    _page_by_slug: dict[str, Page] = field(default_factory=dict)
+    _position: dict[str, int] = field(default_factory=dict)
+    _related: dict[str, tuple[Post, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, posts: Sequence[Post], pages: Sequence[Page], config: SiteConfig,
+              *, now: datetime | None = None) -> SiteIndex:
+        now = now or datetime.now(timezone.utc)
+        published = sorted(
+            (p for p in posts if p.date <= now and (config.drafts or not p.draft)),
+            key=Post.sort_key, reverse=True)
+        visible_pages = sorted((p for p in pages if config.drafts or not p.draft),
+                               key=lambda p: (p.title.lower(), p.slug))
+        index = cls(config, published, visible_pages)
+        by_tag: dict[str, list[Post]] = defaultdict(list)
+        by_category: dict[str, list[Post]] = defaultdict(list)
+        for position, post in enumerate(published):
+            index._by_slug[post.slug] = post
+            index._position[post.slug] = position
+            for tag in post.tags:
+                index.tags.setdefault(tag.slug, tag)
+                by_tag[tag.slug].append(post)
+            if post.category is not None:
+                index.categories.setdefault(post.category.slug, post.category)
+                by_category[post.category.slug].append(post)
+        index.tags = dict(sorted(index.tags.items()))
+        index.categories = dict(sorted(index.categories.items()))
+        index.by_tag = {slug: by_tag[slug] for slug in index.tags}
+        index.by_category = {slug: by_category[slug] for slug in index.categories}
+        index._page_by_slug = {p.slug: p for p in visible_pages}
+        return index
+
+    # -- lookups -------------------------------------------------------------------
+    def post(self, slug: str) -> Post | None:
+        return self._by_slug.get(slug)
+
+    def page(self, slug: str) -> Page | None:
+        return self._page_by_slug.get(slug)
+
+    def newer(self, post: Post) -> Post | None:
+        position = self._position[post.slug]
+        return self.posts[position - 1] if position > 0 else None
+
+    def older(self, post: Post) -> Post | None:
+        position = self._position[post.slug]
+        return self.posts[position + 1] if position + 1 < len(self.posts) else None
+
+    def related(self, post: Post) -> tuple[Post, ...]:
+        """Up to ``related_posts`` posts sharing the most tags; newest first on ties."""
+        if not self._related and self.posts:
+            self._related = self._compute_related()
+        return self._related.get(post.slug, ())
+
+    def _compute_related(self) -> dict[str, tuple[Post, ...]]:
+        limit = self.config.related_posts
+        positions = {slug: [self._position[p.slug] for p in posts]
+                     for slug, posts in self.by_tag.items()}
+        related: dict[str, tuple[Post, ...]] = {}
+        for position, post in enumerate(self.posts):
+            counts = Counter(chain.from_iterable(positions[t.slug] for t in post.tags))
+            counts.pop(position, None)
+            # Sort by position (newest first), then stably by shared tags, both in C.
+            ranked = sorted(sorted(counts.items()), key=itemgetter(1), reverse=True)
+            related[post.slug] = tuple(self.posts[i] for i, _ in ranked[:limit])
+        return related
+
+    def tag_counts(self) -> list[tuple[Term, int]]:
+        return [(term, len(self.by_tag[slug])) for slug, term in self.tags.items()]
+
+    def category_counts(self) -> list[tuple[Term, int]]:
+        return [(term, len(self.by_category[slug]))
+                for slug, term in self.categories.items()]
+
+    def archive(self) -> list[ArchiveYear]:
+        months: dict[tuple[int, int], list[Post]] = defaultdict(list)
+        for post in self.posts:
+            months[(post.date.year, post.date.month)].append(post)
+        years: dict[int, list[ArchiveMonth]] = defaultdict(list)
+        for (year, month), posts in sorted(months.items(), reverse=True):
+            years[year].append(ArchiveMonth(year, month, tuple(posts)))
+        return [ArchiveYear(year, tuple(ms)) for year, ms in years.items()]
+
+    def aliases(self) -> dict[str, str]:
+        """Old path → the slug of the post that now lives elsewhere."""
+        return {alias: post.slug for post in reversed(self.posts) for alias in post.aliases}
+
+    @property
+    def updated(self) -> datetime | None:
+        """When the newest change happened, from the content (never the clock)."""
+        stamps = [p.modified for p in self.posts if p.modified] or [None]
+        return max(stamps, key=lambda d: d or datetime.min.replace(tzinfo=timezone.utc))

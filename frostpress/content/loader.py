@@ -1,0 +1,247 @@
+"""Walk ``content/``, parse and validate every file, render Markdown, build the index.
+
+Rendering is the expensive stage: it is cached by content hash on disk, and a
+cold build renders the misses in parallel across cores. The loader also keeps
+the documents of the previous load in memory (keyed by path, mtime and size),
+so the watcher re-reads only the file that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from frostpress.config import SiteConfig
+from frostpress.content.cache import RenderCache, content_key
+from frostpress.content.frontmatter import (
+    FrontMatter,
+    split_front_matter,
+    validate_page_fields,
+    validate_post_fields,
+)
+from frostpress.content.index import SiteIndex
+from frostpress.content.markdown import Rendered, render_inline, render_markdown
+from frostpress.content.models import Document, Page, Post, Term
+from frostpress.content.slugs import slug_from_filename, slugify
+from frostpress.errors import ContentError, DuplicateSlugError, FrontMatterError
+
+__all__ = ["ContentLoader", "LoadResult", "load_site", "RESERVED_PAGE_SLUGS"]
+
+RESERVED_PAGE_SLUGS = frozenset({
+    "posts", "tags", "categories", "archive", "page", "static", "media", "feeds",
+    "api", "auth", "comments", "admin", "socket-io", "search",
+})
+PARALLEL_THRESHOLD = 48
+_ROOT_LINK = re.compile(r'\b(href|src)="/(?!/)')
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class LoadResult:
+    posts: list[Post]
+    pages: list[Page]
+    errors: list[ContentError]
+    rendered: int = 0  # documents whose Markdown was rendered (not cached)
+
+
+@dataclass
+class _Parsed:
+    kind: str            # "post" or "page"
+    path: Path
+    stamp: tuple[int, int]
+    digest: str
+    key: str
+    fm: FrontMatter
+    fields: dict[str, Any]
+    errors: list[ContentError] = field(default_factory=list)
+
+
+def _render_job(body: str, summary: str | None) -> dict[str, Any]:
+    """Runs in a worker process: everything it returns is plain data."""
+    rendered = render_markdown(body).as_dict()
+    return {"body": rendered, "summary": render_inline(summary) if summary else None}
+
+
+class ContentLoader:
+    def __init__(self, config: SiteConfig, *, cache: RenderCache | None = None,
+                 workers: int | None = None) -> None:
+        self.config = config
+        self.cache = cache if cache is not None else RenderCache(config.cache_dir)
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._documents: dict[Path, tuple[tuple[int, int], Document]] = {}
+
+    # -- stage 1: files → parsed front matter -------------------------------------
+    def _sources(self) -> Iterable[tuple[str, Path]]:
+        posts = self.config.posts_dir
+        if posts.is_dir():
+            for path in sorted(posts.rglob("*.md")):
+                yield "post", path
+        pages = self.config.pages_dir
+        if pages.is_dir():
+            for path in sorted(pages.glob("*.md")):
+                yield "page", path
+
+    def _parse(self, kind: str, path: Path, raw: bytes,
+               stamp: tuple[int, int]) -> _Parsed | ContentError:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            return FrontMatterError(path, line, "not valid UTF-8: save the file as UTF-8")
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+        try:
+            fm = split_front_matter(path, text)
+        except ContentError as exc:
+            return exc
+        default_slug = slug_from_filename(path.stem)
+        validate = validate_post_fields if kind == "post" else validate_page_fields
+        fields, errors = validate(path, fm, default_slug, self.config.tz)
+        digest = hashlib.sha256(raw).hexdigest()[:20]
+        return _Parsed(kind, path, stamp, digest, content_key(raw), fm, fields, errors)
+
+    # -- stage 2: Markdown → HTML (cached, parallel) ----------------------------------
+    def _render_all(self, parsed: list[_Parsed],
+                    progress: Progress | None) -> tuple[dict[str, dict[str, Any]], int]:
+        results: dict[str, dict[str, Any]] = {}
+        todo: dict[str, _Parsed] = {}
+        for item in parsed:
+            if item.key in results or item.key in todo:
+                continue
+            hit = self.cache.get(item.key)
+            if hit is not None and "body" in hit:
+                results[item.key] = hit
+            else:
+                todo[item.key] = item
+        jobs = [(item.fm.body, item.fields.get("summary")) for item in todo.values()]
+        total = len(jobs)
+        if total >= PARALLEL_THRESHOLD and self.workers > 1:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["frostpress.content.loader"])
+            chunk = max(1, min(32, total // (self.workers * 4)))
+            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+                outputs: Iterable[dict[str, Any]] = pool.map(
+                    _render_job, *zip(*jobs, strict=True), chunksize=chunk)
+                outputs = list(self._count(outputs, total, progress))
+        else:
+            outputs = list(self._count((_render_job(*job) for job in jobs), total,
+                                       progress))
+        for key, output in zip(todo, outputs, strict=True):
+            self.cache.put(key, output)
+            results[key] = output
+        return results, total
+
+    @staticmethod
+    def _count(outputs: Iterable[dict[str, Any]], total: int,
+               progress: Progress | None) -> Iterable[dict[str, Any]]:
+        for done, output in enumerate(outputs, start=1):
+            if progress is not None:
+                progress("render", done, total)
+            yield output
+
+    # -- stage 3: documents, cross-file checks -----------------------------------------
+    def _document(self, item: _Parsed, output: dict[str, Any]) -> Document:
+        rendered = Rendered.from_dict(output["body"])
+        summary = output.get("summary") or rendered.first_paragraph
+        base = self.config.base_path
+        f = item.fields
+        common: dict[str, Any] = {
+            "source": item.path, "digest": item.digest, "slug": f["slug"],
+            "title": f["title"], "html": _rebase(rendered.html, base),
+            "toc_html": rendered.toc_html, "summary_html": _rebase(summary, base),
+            "word_count": rendered.word_count, "date": f["date"],
+            "updated": f["updated"], "draft": f["draft"], "meta": f["meta"],
+            "links": tuple((url, item.fm.body_line - 1 + line)
+                           for url, line in rendered.links),
+        }
+        if item.kind == "page":
+            return Page(**common)
+        category = f["category"]
+        return Post(
+            **common,
+            tags=tuple(sorted({Term(slugify(t), t) for t in f["tags"]})),
+            category=Term(slugify(category), category) if category else None,
+            aliases=tuple(f["aliases"]),
+            cover=_media_path(f["cover"]),
+            cover_alt=f["cover_alt"],
+            words_per_minute=self.config.words_per_minute,
+        )
+
+    def load(self, progress: Progress | None = None) -> LoadResult:
+        errors: list[ContentError] = []
+        documents: dict[Path, tuple[tuple[int, int], Document]] = {}
+        parsed: list[_Parsed] = []
+        for kind, path in self._sources():
+            try:
+                stat = path.stat()
+                stamp = (stat.st_mtime_ns, stat.st_size)
+                known = self._documents.get(path)
+                if known is not None and known[0] == stamp:
+                    documents[path] = known
+                    continue
+                raw = path.read_bytes()
+            except OSError as exc:
+                errors.append(ContentError(path, None, f"cannot read file: {exc.strerror}"))
+                continue
+            result = self._parse(kind, path, raw, stamp)
+            if isinstance(result, ContentError):
+                errors.append(result)
+            elif result.errors:
+                errors.extend(result.errors)
+            else:
+                parsed.append(result)
+        outputs, rendered = self._render_all(parsed, progress)
+        for item in parsed:
+            output = outputs[item.key]
+            documents[item.path] = (item.stamp, self._document(item, output))
+        self._documents = {p: d for p, d in documents.items()}
+        posts = [d for _, d in documents.values() if isinstance(d, Post)]
+        pages = [d for _, d in documents.values() if isinstance(d, Page)]
+        errors += _duplicate_slugs(posts, "post") + _duplicate_slugs(pages, "page")
+        for page in pages:
+            if page.slug in RESERVED_PAGE_SLUGS:
+                errors.append(FrontMatterError(page.source, 1, f"page slug {page.slug!r} "
+                              "is reserved for the site's own URLs: set another 'slug:'"))
+        return LoadResult(posts, pages, errors, rendered)
+
+
+def _rebase(fragment: str, base_path: str) -> str:
+    """Root-relative links in Markdown follow the site's base path (``/blog/``)."""
+    if base_path == "/":
+        return fragment
+    return _ROOT_LINK.sub(lambda m: f'{m.group(1)}="{base_path}', fragment)
+
+
+def _media_path(cover: str | None) -> str | None:
+    if cover is None:
+        return None
+    cover = cover.lstrip("/")
+    return "/" + (cover if cover.startswith("media/") else f"media/{cover}")
+
+
+def _duplicate_slugs(documents: list[Any], kind: str) -> list[ContentError]:
+    seen: dict[str, Document] = {}
+    errors: list[ContentError] = []
+    for doc in sorted(documents, key=lambda d: str(d.source)):
+        first = seen.setdefault(doc.slug, doc)
+        if first is not doc:
+            errors.append(DuplicateSlugError(
+                doc.source, 1, f"{kind} slug {doc.slug!r} is already used by "
+                f"{first.source.name}: rename the file or set a different 'slug:'"))
+    return errors
+
+
+def load_site(config: SiteConfig, *, now: datetime | None = None,
+              loader: ContentLoader | None = None,
+              progress: Progress | None = None) -> tuple[SiteIndex, LoadResult]:
+    loader = loader or ContentLoader(config)
+    result = loader.load(progress)
+    index = SiteIndex.build(result.posts, result.pages, config, now=now)
+    return index, result

@@ -1,0 +1,111 @@
+"""The authors' Markdown renderer: Python-Markdown + Pygments, one instance per process.
+
+Authors are trusted (they commit to the repository), so raw HTML is allowed in
+posts. Python-Markdown keeps state between ``convert()`` calls (footnotes,
+heading ids), so every document gets ``reset()`` first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from typing import Any
+
+import markdown
+
+from frostpress.content.slugs import slugify
+
+__all__ = ["Rendered", "render_markdown", "renderer_fingerprint", "strip_tags"]
+
+EXTENSIONS: list[str] = [
+    "abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes",
+    "md_in_html", "sane_lists", "smarty", "tables", "toc", "codehilite",
+]
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "codehilite": {"css_class": "highlight", "guess_lang": False},
+    "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+    "toc": {"permalink": "#", "permalink_class": "headerlink",
+            "permalink_title": "Link to this section", "toc_depth": "2-4",
+            "slugify": lambda value, separator: slugify(value) or "section"},
+}
+
+_TAG = re.compile(r"<[^>]+>")
+_PRE = re.compile(r"<pre\b.*?</pre>", re.S)
+_WORD = re.compile(r"\w[\w'’-]*")
+_FIRST_P = re.compile(r"<p>(.*?)</p>", re.S)
+_LINK = re.compile(r"""\b(?:href|src)=["'](/[^"'#?]*)""")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc_html: str
+    first_paragraph: str
+    word_count: int
+    links: tuple[tuple[str, int], ...]  # (root-relative URL, 1-based line in the body)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"html": self.html, "toc_html": self.toc_html,
+                "first_paragraph": self.first_paragraph,
+                "word_count": self.word_count, "links": [list(x) for x in self.links]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Rendered:
+        return cls(data["html"], data["toc_html"], data["first_paragraph"],
+                   data["word_count"], tuple((str(a), int(b)) for a, b in data["links"]))
+
+
+@cache
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
+                             output_format="html")
+
+
+@cache
+def renderer_fingerprint() -> str:
+    """Changes whenever the rendered output of the same source could change."""
+    parts = [version("markdown"), version("pygments"), repr(EXTENSIONS),
+             repr(sorted((k, sorted(v)) for k, v in EXTENSION_CONFIGS.items())),
+             "frostpress-render-2"]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+
+
+def strip_tags(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def _find_line(body: str, url: str) -> int:
+    for needle in (f"]({url}", f'"{url}', f"'{url}", url):
+        index = body.find(needle)
+        if index >= 0:
+            return body.count("\n", 0, index) + 1
+    return 1
+
+
+def render_markdown(body: str) -> Rendered:
+    md = _markdown()
+    md.reset()
+    body_html = md.convert(body)
+    toc_html = getattr(md, "toc", "")
+    if "<li>" not in toc_html:
+        toc_html = ""
+    first = _FIRST_P.search(body_html)
+    text = _TAG.sub(" ", _PRE.sub(" ", body_html))
+    links = tuple(dict.fromkeys((url, _find_line(body, url))
+                                for url in _LINK.findall(body_html)))
+    return Rendered(html=body_html, toc_html=toc_html,
+                    first_paragraph=first.group(1).strip() if first else "",
+                    word_count=len(_WORD.findall(html.unescape(text))), links=links)
+
+
+def render_inline(text: str) -> str:
+    """A short Markdown text (a summary) → HTML without the surrounding ``<p>``."""
+    md = _markdown()
+    md.reset()
+    out = md.convert(text)
+    match = _FIRST_P.fullmatch(out.strip())
+    return match.group(1) if match else out

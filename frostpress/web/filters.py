@@ -1,0 +1,64 @@
+"""Jinja filters and globals: dates, absolute URLs, assets, JSON-LD."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from flask import Flask, current_app, request, url_for
+
+__all__ = ["register"]
+
+
+def display_date(value: datetime | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def rfc822(value: datetime | None) -> str:
+    return format_datetime(value) if value else ""
+
+
+def absolute(url: str) -> str:
+    """A root-relative URL made absolute against the site's base URL."""
+    return urljoin(request.host_url, url)
+
+
+def asset(name: str) -> str:
+    published = current_app.extensions["frostpress.assets"].published(name)
+    return url_for("assets.static", filename=published)
+
+
+def json_ld(post: Any) -> dict[str, Any]:
+    config = current_app.extensions["frostpress.config"]
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "description": post.summary_text,
+        "datePublished": iso(post.date),
+        "dateModified": iso(post.modified),
+        "wordCount": post.word_count,
+        "url": url_for("blog.post", slug=post.slug, _external=True),
+        "mainEntityOfPage": url_for("blog.post", slug=post.slug, _external=True),
+        "keywords": [tag.name for tag in post.tags],
+    }
+    if config.author:
+        data["author"] = {"@type": "Person", "name": config.author}
+    if post.cover:
+        data["image"] = absolute(url_for("assets.media", filename=post.cover[7:]))
+    return data
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(display_date, "date")
+    app.add_template_filter(iso, "iso")
+    app.add_template_filter(rfc822, "rfc822")
+    app.add_template_filter(absolute, "absolute")
+    app.add_template_global(asset, "asset")
+    app.add_template_global(json_ld, "json_ld")
