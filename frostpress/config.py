@@ -159,6 +159,8 @@ def _validate(config: SiteConfig, path: Path) -> None:
     for key in ("per_page", "feed_items", "words_per_minute"):
         if getattr(config, key) < 1:
             raise ConfigError(f"{path}: {key} must be at least 1")
+    if config.related_posts < 0:
+        raise ConfigError(f"{path}: related_posts must be 0 or more")
     for key in ("pygments_light", "pygments_dark"):
         if not _PYGMENTS_STYLE.match(getattr(config, key)):
             raise ConfigError(f"{path}: {key} must be a Pygments style name")

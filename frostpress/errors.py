@@ -48,6 +48,9 @@ class ContentError(FrostpressError):
         self.message = message
         super().__init__(self.format())
 
+    def __reduce__(self) -> tuple[type, tuple[Path, int | None, str]]:
+        return (type(self), (self.path, self.line, self.message))
+
     def format(self, relative_to: Path | None = None) -> str:
         path = self.path
         if relative_to is not None:
@@ -84,6 +87,9 @@ class BuildFailed(FrostpressError):
         lines = [f"build failed with {count} {noun}:"]
         lines += [f"  {error}" for error in self.errors]
         super().__init__("\n".join(lines))
+
+    def __reduce__(self) -> tuple[type, tuple[list[ContentError]]]:
+        return (type(self), (self.errors,))
 
     def report(self, relative_to: Path | None = None) -> str:
         return "\n".join(error.format(relative_to) for error in self.errors)

@@ -11,6 +11,7 @@ hard-linked from the previous build and Frozen-Flask is told to skip it.
 from __future__ import annotations
 
 import hashlib
+import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,12 +22,19 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Flask, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning
+from jinja2 import TemplateError, TemplateSyntaxError
 
+from frostpress.config import SiteConfig
 from frostpress.content.index import SiteIndex
+from frostpress.content.models import Page, Post
+from frostpress.errors import BuildFailed, ContentError
+from frostpress.parallel import WorkerPool
 from frostpress.web import assets, feeds, views
 from frostpress.web.assets import AssetManifest
 
-__all__ = ["PageSpec", "SiteFreezer"]
+Progress = Callable[[str, int, int], None]
+
+__all__ = ["PageSpec", "SiteFreezer", "freeze_all", "relpath_for"]
 
 
 @dataclass(frozen=True)
@@ -38,9 +46,13 @@ class PageSpec:
 
     @property
     def relpath(self) -> str:
-        """The file Frozen-Flask writes for this URL (``/a/`` → ``a/index.html``)."""
-        path = self.url + "index.html" if self.url.endswith("/") else self.url
-        return normalize("NFC", path.lstrip("/"))
+        return relpath_for(self.url)
+
+
+def relpath_for(url: str) -> str:
+    """The file Frozen-Flask writes for a URL (``/a/`` → ``a/index.html``)."""
+    path = url + "index.html" if url.endswith("/") else url
+    return normalize("NFC", path.lstrip("/"))
 
 
 class _Freezer(Freezer):
@@ -69,11 +81,13 @@ def _hash(*parts: str) -> str:
 
 class SiteFreezer:
     def __init__(self, app: Flask, index: SiteIndex, manifest: AssetManifest,
-                 global_digest: str) -> None:
+                 global_digest: str, url_cache: dict[Any, str] | None = None) -> None:
         self.app = app
         self.index = index
         self.manifest = manifest
         self.global_digest = global_digest
+        # (endpoint, values) → URL; a Builder keeps it across builds of one config.
+        self.url_cache = url_cache if url_cache is not None else {}
 
     def specs(self) -> list[PageSpec]:
         """Every URL of the site, in a stable order, with its digest."""
@@ -85,7 +99,11 @@ class SiteFreezer:
         with self.app.test_request_context(base_url=script_name or None):
             for source in sources:
                 for endpoint, values, depends_on in source:
-                    url = unquote(url_for(endpoint, **values))[len(script_name):]
+                    key = (endpoint, *sorted(values.items()))
+                    url = self.url_cache.get(key)
+                    if url is None:
+                        url = unquote(url_for(endpoint, **values))[len(script_name):]
+                        self.url_cache[key] = url
                     digest = _hash(self.global_digest, endpoint, repr(sorted(
                         values.items())), *depends_on)
                     specs.setdefault(url, PageSpec(url, endpoint, values, digest))
@@ -94,19 +112,98 @@ class SiteFreezer:
     def freeze(self, destination: Path, specs: list[PageSpec], reuse: set[str],
                progress: Callable[[str, int, int], None] | None = None) -> None:
         """Write every spec's page into ``destination`` (``reuse`` ones already are)."""
+        # A 404 or redirect while freezing is a bug in a generator: fail loudly.
+        self.app.config["TRAP_HTTP_EXCEPTIONS"] = True
+        # A template error must surface as itself (file, line), not as a 500.
+        self.app.config["PROPAGATE_EXCEPTIONS"] = True
         self.app.config["FREEZER_DESTINATION"] = str(destination)
         self.app.config["FREEZER_SKIP_EXISTING"] = lambda url, path: url in reuse
-        freezer = _Freezer(self.app, with_static_files=False,
-                           with_no_argument_rules=False, log_url_for=False)
+        # One Frozen-Flask Freezer per app: each one inserts a url_for hook
+        # into the app for good, and the watcher reuses the app for hours.
+        freezer = self.app.extensions.get("frostpress.freezer")
+        if freezer is None:
+            freezer = self.app.extensions["frostpress.freezer"] = _Freezer(
+                self.app, with_static_files=False, with_no_argument_rules=False,
+                log_url_for=False)
 
         def generator() -> Iterator[tuple[str, dict[str, Any]]]:
             for spec in specs:
                 yield spec.endpoint, spec.values
 
-        freezer.register_generator(generator)
+        freezer.url_generators = [generator]
         total = len(specs)
         with warnings.catch_warnings():
             warnings.simplefilter("error", FrozenFlaskWarning)
             for done, _page in enumerate(freezer.freeze_yield(), start=1):
                 if progress is not None:
                     progress("write", done, total)
+
+
+PARALLEL_PAGES = 300  # fewer pages to write are frozen in-process
+
+
+def freeze_all(freezer: SiteFreezer, destination: Path, specs: list[PageSpec],
+               reuse: set[str], progress: Progress | None, pool: WorkerPool) -> None:
+    """Freeze ``specs`` into ``destination``; large jobs are split across processes.
+
+    Workers write disjoint sets of files into the same fresh directory while
+    the parent freezes its own share, so no core idles. Template errors come
+    back as a BuildFailed naming the template file and line.
+    """
+    todo = [spec for spec in specs if spec.url not in reuse]
+    if not pool.parallel or len(todo) < PARALLEL_PAGES:
+        _freeze_part(freezer, destination, specs, reuse, progress)
+        return
+    parts = [todo[i::pool.workers] for i in range(pool.workers)]
+    index = freezer.index
+    futures = [pool.submit(_freeze_in_worker, index.config, index.posts, index.pages,
+                           freezer.manifest, freezer.global_digest, destination, part)
+               for part in parts[1:]]
+    scale = len(todo) / max(1, len(parts[0]))
+
+    def mine(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, min(len(todo), round(done * scale)), len(todo))
+
+    try:
+        _freeze_part(freezer, destination, parts[0], set(), mine)
+    finally:
+        errors = [future.exception() for future in futures]
+    for error in errors:
+        if error is not None:
+            raise error
+
+
+def _freeze_in_worker(config: SiteConfig, posts: list[Post], pages: list[Page],
+                      manifest: AssetManifest, global_digest: str, destination: Path,
+                      specs: list[PageSpec]) -> None:
+    """Runs in a worker: rebuild the index and app from plain data, freeze a share."""
+    from frostpress.web.app import create_app
+
+    index = SiteIndex.build(posts, pages, config)
+    app = create_app(index, manifest=manifest)
+    _freeze_part(SiteFreezer(app, index, manifest, global_digest), destination, specs,
+                 set(), None)
+
+
+def _freeze_part(freezer: SiteFreezer, destination: Path, specs: list[PageSpec],
+                 reuse: set[str], progress: Progress | None) -> None:
+    try:
+        freezer.freeze(destination, specs, reuse, progress)
+    except TemplateSyntaxError as exc:
+        path = Path(exc.filename) if exc.filename else freezer.index.config.templates_dir
+        raise BuildFailed([ContentError(path, exc.lineno, f"template error: {exc.message}")]
+                          ) from exc
+    except TemplateError as exc:
+        raise BuildFailed([_runtime_template_error(freezer, exc)]) from exc
+
+
+def _runtime_template_error(freezer: SiteFreezer, exc: TemplateError) -> ContentError:
+    """Locate an error raised while a template ran, from the traceback's frames."""
+    templates = freezer.index.config.templates_dir
+    where: tuple[Path, int | None] = (templates, None)
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        filename = Path(frame.f_code.co_filename)
+        if filename.is_relative_to(templates):
+            where = (filename, line)
+    return ContentError(where[0], where[1], f"template error: {exc}")

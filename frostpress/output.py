@@ -1,10 +1,10 @@
 """Writing ``build/`` safely: a lock, a fresh sibling directory, an atomic swap.
 
-A build never writes into the live ``build/``. It fills ``.build.new-<pid>``
-beside it (hard-linking files that have not changed from the previous build),
-and only when everything succeeded exchanges the two directories with one
-``renameat2(RENAME_EXCHANGE)`` call (two renames where the kernel lacks it).
-Readers of ``build/`` see the old site or the new one, never a mix.
+A build never writes into the live ``build/``. It fills a directory beside it
+(see :mod:`frostpress.staging`) and only when everything succeeded exchanges
+the two with one ``renameat2(RENAME_EXCHANGE)`` call (two renames where the
+kernel lacks it). Readers of ``build/`` see the old site or the new one,
+never a mix.
 """
 
 from __future__ import annotations
@@ -55,10 +55,9 @@ def build_lock(output: Path, timeout: float = 120.0) -> Iterator[None]:
 
 def remove_stale(output: Path) -> None:
     """Remove directories left by builds that crashed (call under the lock)."""
-    for stale in output.parent.glob(f".{output.name}.new-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in output.parent.glob(f".{output.name}.old-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for pattern in (f".{output.name}.new-*", f".{output.name}.old-*"):
+        for stale in output.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def fresh_directory(output: Path) -> Path:
@@ -92,17 +91,21 @@ def _renameat2_exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def exchange(fresh: Path, output: Path) -> None:
-    """Put ``fresh`` in place of ``output`` and delete the previous contents."""
+def exchange(fresh: Path, output: Path) -> Path | None:
+    """Put ``fresh`` in place of ``output``; return where the previous tree went.
+
+    One atomic ``renameat2(RENAME_EXCHANGE)`` where the kernel has it (the old
+    tree then sits at ``fresh``); otherwise two renames, old tree moved aside.
+    ``None`` when there was no previous tree.
+    """
     if output.is_symlink() or (output.exists() and not output.is_dir()):
         raise OSError(f"{output} exists and is not a directory; remove it first")
     if not output.exists():
         os.rename(fresh, output)
-        return
+        return None
     if _renameat2_exchange(fresh, output):
-        old = fresh
-    else:
-        old = _sibling(output, f"old-{os.getpid()}")
-        os.rename(output, old)
-        os.rename(fresh, output)
-    shutil.rmtree(old, ignore_errors=True)
+        return fresh
+    old = _sibling(output, f"old-{os.getpid()}")
+    os.rename(output, old)
+    os.rename(fresh, output)
+    return old

@@ -1,9 +1,10 @@
 """Split a file into its YAML header and Markdown body, and validate the header.
 
-Only ``yaml.safe_load`` semantics are used (the C loader when available).
-YAML 1.1 surprises are checked after loading: ``draft: no`` is ``False``,
-``2024-05-01`` is a ``date``, ``2024-05-01 10:00`` stays a string (no
-seconds) and is parsed here, ``12:30`` is an integer and rejected.
+Only ``yaml.safe_load`` semantics are used (the C loader when available),
+except that timestamps are not resolved: every date is read by
+:func:`parse_date`. Other YAML 1.1 surprises are checked after loading:
+``draft: no`` is ``False``, ``12:30`` is the integer 750 and is rejected as
+a date, ``tags: [1.0]`` holds a number and is rejected as a tag.
 Errors carry the 1-based line in the file.
 """
 
@@ -22,13 +23,25 @@ import yaml
 from frostpress.content.slugs import is_safe_slug, slugify
 from frostpress.errors import ContentError, FrontMatterError
 
-__all__ = ["FrontMatter", "parse_date", "split_front_matter", "validate_post_fields",
+__all__ = ["FrontMatter", "line_of_key", "parse_date", "split_front_matter", "validate_post_fields",
            "validate_page_fields"]
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, minus YAML's timestamp type.
+
+    PyYAML turns ``2024-05-01`` into a date but ``2024-05-01 10:00`` into a
+    string, and raises a bare ValueError (no line) for ``2024-13-45``. Dates
+    stay text here and :func:`parse_date` reads them all the same way.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
 
 _FENCE = "---"
 _CLOSERS = ("---", "...")
@@ -66,6 +79,10 @@ def split_front_matter(path: Path, text: str) -> FrontMatter:
         data = yaml.load("\n".join(header), Loader=_Loader)  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or ""
+        if "end of stream" in problem and getattr(exc, "context_mark", None):
+            # An unclosed quote or bracket: point where it was opened.
+            mark = exc.context_mark  # type: ignore[attr-defined]
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontMatterError(path, line, f"invalid YAML in front matter: {problem}; "
@@ -78,6 +95,21 @@ def split_front_matter(path: Path, text: str) -> FrontMatter:
                                f"not a {type(data).__name__}")
     body = "\n".join(lines[index + 1:])
     return FrontMatter(data, tuple(header), body, index + 2)
+
+
+def line_of_key(path: Path, key: str) -> int:
+    """The file line where front matter sets ``key`` (1 when not found)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        if line.rstrip() in _CLOSERS:
+            break
+        if pattern.match(line):
+            return number
+    return 1
 
 
 def parse_date(value: Any, tz: ZoneInfo) -> datetime | None:
@@ -173,14 +205,23 @@ POST_FIELDS = frozenset({"title", "date", "updated", "slug", "tags", "category",
 PAGE_FIELDS = frozenset({"title", "date", "updated", "slug", "summary", "draft"})
 
 
+_ALIAS_SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
+
+
 def _aliases(check: _Checker) -> list[str]:
+    """Old paths such as ``/2019/05/old-title/`` or ``/2019/old.html``.
+
+    Each segment is plain letters, digits and ``._~-`` (no ``%``, ``?``, ``..``,
+    backslashes or empty segments), so an alias is always a file in build/.
+    """
     aliases = []
     for alias in check.text_list("aliases"):
         segments = alias.strip("/").split("/")
-        if (not alias.startswith("/") or alias.startswith("//") or "\\" in alias
-                or any(seg in ("", ".", "..") for seg in segments)):
+        if (not alias.startswith("/") or alias.startswith("//")
+                or not all(_ALIAS_SEGMENT.match(segment) for segment in segments)):
             check.fail("aliases", f"alias {alias!r} must be a site path such as "
-                       "'/2019/05/old-title/' (no '..', no '//')")
+                       "'/2019/05/old-title/' made of letters, digits and '._~-' "
+                       "(no '..', '%', '?' or '//')")
             continue
         aliases.append(alias if alias.endswith(("/", ".html")) else alias + "/")
     return aliases

@@ -86,9 +86,9 @@ class SiteIndex:
     def build(cls, posts: Sequence[Post], pages: Sequence[Page], config: SiteConfig,
               *, now: datetime | None = None) -> SiteIndex:
         now = now or datetime.now(timezone.utc)
-        published = sorted(
-            (p for p in posts if p.date <= now and (config.drafts or not p.draft)),
-            key=Post.sort_key, reverse=True)
+        visible = sorted((p for p in posts if p.date <= now and (config.drafts or not p.draft)),
+                         key=lambda p: p.slug)
+        published = sorted(visible, key=lambda p: p.date, reverse=True)  # stable: slug A→Z
         visible_pages = sorted((p for p in pages if config.drafts or not p.draft),
                                key=lambda p: (p.title.lower(), p.slug))
         index = cls(config, published, visible_pages)

@@ -9,11 +9,8 @@ so the watcher re-reads only the file that changed.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +20,7 @@ from frostpress.config import SiteConfig
 from frostpress.content.cache import RenderCache, content_key
 from frostpress.content.frontmatter import (
     FrontMatter,
+    line_of_key,
     split_front_matter,
     validate_page_fields,
     validate_post_fields,
@@ -32,6 +30,7 @@ from frostpress.content.markdown import Rendered, render_inline, render_markdown
 from frostpress.content.models import Document, Page, Post, Term
 from frostpress.content.slugs import slug_from_filename, slugify
 from frostpress.errors import ContentError, DuplicateSlugError, FrontMatterError
+from frostpress.parallel import WorkerPool
 
 __all__ = ["ContentLoader", "LoadResult", "load_site", "RESERVED_PAGE_SLUGS"]
 
@@ -50,6 +49,7 @@ class LoadResult:
     pages: list[Page]
     errors: list[ContentError]
     rendered: int = 0  # documents whose Markdown was rendered (not cached)
+    failed: list[Path] = field(default_factory=list)  # files left out for their errors
 
 
 @dataclass
@@ -71,11 +71,9 @@ def _render_job(body: str, summary: str | None) -> dict[str, Any]:
 
 
 class ContentLoader:
-    def __init__(self, config: SiteConfig, *, cache: RenderCache | None = None,
-                 workers: int | None = None) -> None:
+    def __init__(self, config: SiteConfig, *, cache: RenderCache | None = None) -> None:
         self.config = config
         self.cache = cache if cache is not None else RenderCache(config.cache_dir)
-        self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self._documents: dict[Path, tuple[tuple[int, int], Document]] = {}
 
     # -- stage 1: files → parsed front matter -------------------------------------
@@ -108,8 +106,8 @@ class ContentLoader:
         return _Parsed(kind, path, stamp, digest, content_key(raw), fm, fields, errors)
 
     # -- stage 2: Markdown → HTML (cached, parallel) ----------------------------------
-    def _render_all(self, parsed: list[_Parsed],
-                    progress: Progress | None) -> tuple[dict[str, dict[str, Any]], int]:
+    def _render_all(self, parsed: list[_Parsed], progress: Progress | None,
+                    pool: WorkerPool | None) -> tuple[dict[str, dict[str, Any]], int]:
         results: dict[str, dict[str, Any]] = {}
         todo: dict[str, _Parsed] = {}
         for item in parsed:
@@ -122,14 +120,11 @@ class ContentLoader:
                 todo[item.key] = item
         jobs = [(item.fm.body, item.fields.get("summary")) for item in todo.values()]
         total = len(jobs)
-        if total >= PARALLEL_THRESHOLD and self.workers > 1:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["frostpress.content.loader"])
-            chunk = max(1, min(32, total // (self.workers * 4)))
-            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-                outputs: Iterable[dict[str, Any]] = pool.map(
-                    _render_job, *zip(*jobs, strict=True), chunksize=chunk)
-                outputs = list(self._count(outputs, total, progress))
+        outputs: Iterable[dict[str, Any]]
+        if pool is not None and pool.parallel and total >= PARALLEL_THRESHOLD:
+            chunk = max(1, min(16, total // (pool.workers * 8)))
+            outputs = pool.map(_render_job, *zip(*jobs, strict=True), chunksize=chunk)
+            outputs = list(self._count(outputs, total, progress))
         else:
             outputs = list(self._count((_render_job(*job) for job in jobs), total,
                                        progress))
@@ -174,10 +169,12 @@ class ContentLoader:
             words_per_minute=self.config.words_per_minute,
         )
 
-    def load(self, progress: Progress | None = None) -> LoadResult:
+    def load(self, progress: Progress | None = None,
+             pool: WorkerPool | None = None) -> LoadResult:
         errors: list[ContentError] = []
         documents: dict[Path, tuple[tuple[int, int], Document]] = {}
         parsed: list[_Parsed] = []
+        failed: list[Path] = []
         for kind, path in self._sources():
             try:
                 stat = path.stat()
@@ -193,23 +190,28 @@ class ContentLoader:
             result = self._parse(kind, path, raw, stamp)
             if isinstance(result, ContentError):
                 errors.append(result)
+                failed.append(path)
             elif result.errors:
                 errors.extend(result.errors)
+                failed.append(path)
             else:
                 parsed.append(result)
-        outputs, rendered = self._render_all(parsed, progress)
+        outputs, rendered = self._render_all(parsed, progress, pool)
         for item in parsed:
             output = outputs[item.key]
             documents[item.path] = (item.stamp, self._document(item, output))
         self._documents = {p: d for p, d in documents.items()}
         posts = [d for _, d in documents.values() if isinstance(d, Post)]
         pages = [d for _, d in documents.values() if isinstance(d, Page)]
-        errors += _duplicate_slugs(posts, "post") + _duplicate_slugs(pages, "page")
+        errors += _duplicate_slugs(posts, "post", self.config.posts_dir)
+        errors += _duplicate_slugs(pages, "page", self.config.pages_dir)
         for page in pages:
             if page.slug in RESERVED_PAGE_SLUGS:
-                errors.append(FrontMatterError(page.source, 1, f"page slug {page.slug!r} "
-                              "is reserved for the site's own URLs: set another 'slug:'"))
-        return LoadResult(posts, pages, errors, rendered)
+                errors.append(FrontMatterError(
+                    page.source, line_of_key(page.source, "slug"),
+                    f"page slug {page.slug!r} is reserved for the site's own URLs: "
+                    "set another 'slug:'"))
+        return LoadResult(posts, pages, errors, rendered, failed)
 
 
 def _rebase(fragment: str, base_path: str) -> str:
@@ -226,15 +228,19 @@ def _media_path(cover: str | None) -> str | None:
     return "/" + (cover if cover.startswith("media/") else f"media/{cover}")
 
 
-def _duplicate_slugs(documents: list[Any], kind: str) -> list[ContentError]:
+def _duplicate_slugs(documents: list[Any], kind: str,
+                     folder: Path) -> list[ContentError]:
     seen: dict[str, Document] = {}
     errors: list[ContentError] = []
     for doc in sorted(documents, key=lambda d: str(d.source)):
         first = seen.setdefault(doc.slug, doc)
         if first is not doc:
+            other = first.source.relative_to(folder) if first.source.is_relative_to(
+                folder) else first.source
             errors.append(DuplicateSlugError(
-                doc.source, 1, f"{kind} slug {doc.slug!r} is already used by "
-                f"{first.source.name}: rename the file or set a different 'slug:'"))
+                doc.source, line_of_key(doc.source, "slug"),
+                f"{kind} slug {doc.slug!r} is already used by {other}: rename the "
+                "file or set a different 'slug:'"))
     return errors
 
 

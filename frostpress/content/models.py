@@ -69,9 +69,6 @@ class Post(Document):
         """Whole minutes, at least one."""
         return max(1, ceil(self.word_count / self.words_per_minute))
 
-    def sort_key(self) -> tuple[datetime, str]:
-        return (self.date, self.slug)
-
 
 @dataclass(frozen=True)
 class Page(Document):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 
 from frostpress.content.index import SiteIndex
+from frostpress.web.filters import absolute
 from frostpress.web.views import UrlSpec
 
 __all__ = ["bp", "generate_urls"]
@@ -33,7 +34,7 @@ def atom() -> Response:
     index = _index()
     posts = index.posts[: index.config.feed_items]
     return _xml("feeds/atom.xml", "application/xml", posts=posts, title=None,
-                self_url=url_for("feeds.atom", _external=True),
+                self_url=absolute(url_for("feeds.atom")),
                 updated=index.updated)
 
 
@@ -42,10 +43,10 @@ def rss() -> Response:
     index = _index()
     return _xml("feeds/rss.xml", "application/xml",
                 posts=index.posts[: index.config.feed_items],
-                self_url=url_for("feeds.rss", _external=True))
+                self_url=absolute(url_for("feeds.rss")))
 
 
-@bp.route("/tags/<tag>/feed.xml")
+@bp.route("/tags/<slug:tag>/feed.xml")
 def tag_atom(tag: str) -> Response:
     index = _index()
     term = index.tags.get(tag)
@@ -53,7 +54,7 @@ def tag_atom(tag: str) -> Response:
         abort(404)
     posts = index.by_tag[tag][: index.config.feed_items]
     return _xml("feeds/atom.xml", "application/xml", posts=posts, title=term.name,
-                self_url=url_for("feeds.tag_atom", tag=tag, _external=True),
+                self_url=absolute(url_for("feeds.tag_atom", tag=tag)),
                 updated=max((p.modified for p in posts if p.modified), default=None))
 
 

@@ -12,6 +12,26 @@ from flask import Flask, current_app, request, url_for
 __all__ = ["register"]
 
 
+def cached_url_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` for templates: memoised, and absolute from ``base_url``.
+
+    A page asks for ~30 URLs, most shared by every page; the cache lives on
+    the app and keys on the script root. ``_external=True`` URLs are made
+    from the site's ``base_url``, never from the request's host.
+    """
+    if values.pop("_external", False):
+        return absolute(cached_url_for(endpoint, **values))
+    cache = current_app.extensions.setdefault("frostpress.url_cache", {})
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    try:
+        return cache[key]  # type: ignore[no-any-return]
+    except KeyError:
+        url = cache[key] = url_for(endpoint, **values)
+        return url  # type: ignore[no-any-return]
+    except TypeError:  # unhashable values: not worth caching
+        return url_for(endpoint, **values)
+
+
 def display_date(value: datetime | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
@@ -25,8 +45,9 @@ def rfc822(value: datetime | None) -> str:
 
 
 def absolute(url: str) -> str:
-    """A root-relative URL made absolute against the site's base URL."""
-    return urljoin(request.host_url, url)
+    """A root-relative URL (``/blog/posts/x/``) made absolute with the site's base URL."""
+    config = current_app.extensions["frostpress.config"]
+    return urljoin(config.base_url, url)
 
 
 def asset(name: str) -> str:
@@ -44,8 +65,8 @@ def json_ld(post: Any) -> dict[str, Any]:
         "datePublished": iso(post.date),
         "dateModified": iso(post.modified),
         "wordCount": post.word_count,
-        "url": url_for("blog.post", slug=post.slug, _external=True),
-        "mainEntityOfPage": url_for("blog.post", slug=post.slug, _external=True),
+        "url": absolute(url_for("blog.post", slug=post.slug)),
+        "mainEntityOfPage": absolute(url_for("blog.post", slug=post.slug)),
         "keywords": [tag.name for tag in post.tags],
     }
     if config.author:
@@ -56,6 +77,7 @@ def json_ld(post: Any) -> dict[str, Any]:
 
 
 def register(app: Flask) -> None:
+    app.add_template_global(cached_url_for, "url_for")
     app.add_template_filter(display_date, "date")
     app.add_template_filter(iso, "iso")
     app.add_template_filter(rfc822, "rfc822")

@@ -15,6 +15,7 @@ from flask import Blueprint, abort, current_app, render_template, url_for
 
 from frostpress.content.index import Paginated, SiteIndex, paginate
 from frostpress.content.models import Post
+from frostpress.web.filters import absolute
 
 __all__ = ["bp", "generate_urls"]
 
@@ -37,7 +38,7 @@ def _page_of(posts: list[Post], number: int) -> Paginated[Post]:
 def _page_urls(endpoint: str, values: dict[str, Any], posts: list[Post],
                per_page: int) -> Iterator[UrlSpec]:
     for page in paginate(posts, per_page):
-        deps = (str(page.pages),) + tuple(p.digest for p in page.items)
+        deps = (f"{page.pages}:{page.total}", *(p.digest for p in page.items))
         yield endpoint, {**values, "page": page.number}, deps
 
 
@@ -47,7 +48,7 @@ def index(page: int) -> str:
     return render_template("index.html", page=_page_of(_index().posts, page))
 
 
-@bp.route("/posts/<slug>/")
+@bp.route("/posts/<slug:slug>/")
 def post(slug: str) -> str:
     index = _index()
     found = index.post(slug)
@@ -62,8 +63,8 @@ def tags() -> str:
     return render_template("tags.html", tags=_index().tag_counts())
 
 
-@bp.route("/tags/<tag>/", defaults={"page": 1})
-@bp.route("/tags/<tag>/page/<int:page>/")
+@bp.route("/tags/<slug:tag>/", defaults={"page": 1})
+@bp.route("/tags/<slug:tag>/page/<int:page>/")
 def tag(tag: str, page: int) -> str:
     index = _index()
     if tag not in index.tags:
@@ -77,8 +78,8 @@ def categories() -> str:
     return render_template("categories.html", categories=_index().category_counts())
 
 
-@bp.route("/categories/<category>/", defaults={"page": 1})
-@bp.route("/categories/<category>/page/<int:page>/")
+@bp.route("/categories/<slug:category>/", defaults={"page": 1})
+@bp.route("/categories/<slug:category>/page/<int:page>/")
 def category(category: str, page: int) -> str:
     index = _index()
     if category not in index.categories:
@@ -97,7 +98,7 @@ def not_found() -> str:
     return render_template("404.html")
 
 
-@bp.route("/<slug>/")
+@bp.route("/<slug:slug>/")
 def page(slug: str) -> str:
     index = _index()
     found = index.page(slug)
@@ -111,8 +112,7 @@ def alias(alias: str) -> str:
     target = _index().aliases().get("/" + alias)
     if target is None:
         abort(404)
-    return render_template("alias.html", target=url_for("blog.post", slug=target,
-                                                        _external=True))
+    return render_template("alias.html", target=absolute(url_for("blog.post", slug=target)))
 
 
 def generate_urls(index: SiteIndex) -> Iterator[UrlSpec]:

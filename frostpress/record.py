@@ -1,0 +1,102 @@
+"""What the previous build wrote: per URL, its digest and the file's identity.
+
+Kept under the cache directory (never published). A page is reused only when
+its digest matches *and* the file in ``build/`` is still the very file we
+wrote (same inode, size and mtime), so a hand-edited or deleted file is
+rendered again rather than trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from frostpress.freeze import PageSpec, relpath_for
+
+__all__ = ["BuildRecord"]
+
+_FORMAT = 2
+
+
+class BuildRecord:
+    def __init__(self, cache_dir: Path, output: Path) -> None:
+        key = hashlib.sha256(str(output).encode()).hexdigest()[:16]
+        self.path = cache_dir / "builds" / f"{key}.json"
+        self.output = output
+        self.pages: dict[str, list[Any]] = self._load()
+
+    def _load(self) -> dict[str, list[Any]]:
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            return {}
+        pages = data.get("pages")
+        return pages if isinstance(pages, dict) else {}
+
+    def unchanged(self, specs: Iterable[PageSpec]) -> set[str]:
+        """URLs whose page in ``build/`` is exactly what these specs would produce."""
+        same: set[str] = set()
+        for spec in specs:
+            entry = self.pages.get(spec.url)
+            if not entry or entry[0] != spec.digest:
+                continue
+            try:
+                stat = (self.output / spec.relpath).stat()
+            except OSError:
+                continue
+            if [stat.st_ino, stat.st_size, stat.st_mtime_ns] == entry[1:]:
+                same.add(spec.url)
+        return same
+
+    def intact(self) -> dict[str, str]:
+        """URL → file of every recorded page whose file is still the one recorded."""
+        found: dict[str, str] = {}
+        for url, entry in self.pages.items():
+            relpath = relpath_for(url)
+            try:
+                stat = (self.output / relpath).stat()
+            except OSError:
+                continue
+            if [stat.st_ino, stat.st_size, stat.st_mtime_ns] == entry[1:]:
+                found[url] = relpath
+        return found
+
+    def forget(self) -> None:
+        """The directory is about to change in ways this record does not describe."""
+        self.pages = {}
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+
+    def adopt(self, other: BuildRecord) -> None:
+        """Describe this directory with another record (the trees were swapped)."""
+        self._write(dict(other.pages))
+
+    def _write(self, pages: dict[str, list[Any]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_text(json.dumps({"format": _FORMAT, "pages": pages}))
+        os.replace(tmp, self.path)
+        self.pages = pages
+
+    def covers_exactly(self, specs: list[PageSpec]) -> bool:
+        return len(self.pages) == len(specs) and all(s.url in self.pages for s in specs)
+
+    def save(self, specs: list[PageSpec], reused: set[str]) -> None:
+        """Record the build now in ``build/``; only newly written files are stat'ed."""
+        pages: dict[str, list[Any]] = {}
+        for spec in specs:
+            if spec.url in reused:
+                pages[spec.url] = [spec.digest, *self.pages[spec.url][1:]]
+            else:
+                stat = (self.output / spec.relpath).stat()
+                pages[spec.url] = [spec.digest, stat.st_ino, stat.st_size,
+                                   stat.st_mtime_ns]
+        self._write(pages)

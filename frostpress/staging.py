@@ -1,0 +1,109 @@
+"""The directory a build is frozen into before it is swapped into ``build/``.
+
+After a swap, the tree that was live is kept beside ``build/`` as the
+*stage*, described by the record of the build it held. The next build brings
+the stage up to date instead of creating thousands of directories afresh:
+
+- a page unchanged since the live build is hard-linked from ``build/``
+  (if the stage does not already hold that very file);
+- a page to render is unlinked first, so Frozen-Flask writes a new file and
+  never writes through a link shared with the live tree;
+- pages that no longer exist are removed, with their empty directories.
+
+The stage's record is deleted before the stage is touched and written again
+only after a successful swap, so a build that fails or crashes half-way leaves
+a stage that the next build throws away (falling back to a fresh directory).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from frostpress.freeze import PageSpec
+from frostpress.output import fresh_directory, link_or_copy
+from frostpress.record import BuildRecord
+
+__all__ = ["Staging"]
+
+
+class Staging:
+    def __init__(self, output: Path, cache_dir: Path) -> None:
+        self.output = output
+        self.path = output.parent / f".{output.name}.stage"
+        self.record = BuildRecord(cache_dir, self.path)
+
+    def prepare(self, specs: list[PageSpec], reuse: set[str], live: BuildRecord) -> Path:
+        """A directory holding exactly the ``reuse`` pages, ready to freeze into."""
+        usable = self.path.is_dir() and bool(self.record.pages)
+        current = self.record.intact() if usable else {}
+        held = self.record.pages  # what the stage holds, before it is forgotten
+        self.record.forget()
+        if not usable:
+            shutil.rmtree(self.path, ignore_errors=True)
+            return self._fresh(specs, reuse)
+        wanted = {spec.url for spec in specs}
+        for url, relpath in current.items():
+            if url not in wanted:
+                _remove(self.path, relpath)
+        for spec in specs:
+            target = self.path / spec.relpath
+            if spec.url in reuse:
+                # Hard links share the inode: the stage may hold the live file already.
+                same = spec.url in current and held[spec.url][1] == live.pages[spec.url][1]
+                if not same:
+                    _unlink(target)
+                    link_or_copy(self.output / spec.relpath, target)
+            elif spec.url in current or target.exists():
+                _unlink(target)
+        return self.path
+
+    def _fresh(self, specs: list[PageSpec], reuse: set[str]) -> Path:
+        fresh = fresh_directory(self.output)
+        made: set[Path] = set()
+        for spec in specs:
+            if spec.url not in reuse:
+                continue
+            target = fresh / spec.relpath
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            link_or_copy(self.output / spec.relpath, target)
+        return fresh
+
+    def keep(self, previous_tree: Path | None, previous: BuildRecord) -> None:
+        """After the swap: the tree that was live becomes the next build's stage."""
+        if previous_tree is None:
+            return
+        if previous_tree != self.path:
+            shutil.rmtree(self.path, ignore_errors=True)
+            os.rename(previous_tree, self.path)
+        if previous.pages:
+            self.record.adopt(previous)
+        else:  # nothing describes it: not worth keeping
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def discard(self, tree: Path) -> None:
+        """A build failed while filling ``tree``: nothing in it can be trusted."""
+        self.record.forget()
+        shutil.rmtree(tree, ignore_errors=True)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _remove(root: Path, relpath: str) -> None:
+    path = root / relpath
+    _unlink(path)
+    parent = path.parent
+    while parent != root:
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent

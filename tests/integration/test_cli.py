@@ -1,0 +1,153 @@
+"""The ``frostpress`` command, through click's CliRunner."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner, Result
+
+from frostpress.cli import main
+from tests.conftest import Project
+
+BAD_DATE_AND_TAG = "---\ntitle: Broken\ndate: soon\ntags: [1]\n---\n\nBody.\n"
+BROKEN_LINK = "---\ntitle: Links\ndate: 2020-05-02\n---\n\nSee [this](/posts/helo/).\n"
+
+
+@pytest.fixture(autouse=True)
+def _no_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FROSTPRESS_BASE_URL", raising=False)
+    monkeypatch.delenv("FROSTPRESS_SIDECAR_URL", raising=False)
+
+
+def run(project: Project, *args: str) -> Result:
+    return CliRunner().invoke(main, [args[0], "--root", str(project.root), *args[1:]])
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def blog(project: Project) -> Project:
+    project.page("about")
+    project.post("2020-05-01-hello.md", title="Hello", date="2020-05-01 10:00:00",
+                 tags=["python"])
+    return project
+
+
+def add_problems(project: Project) -> list[str]:
+    """Three problems in two files; return the ``path:line:`` each must be shown with."""
+    project.raw_post("2020-06-01-broken.md", BAD_DATE_AND_TAG)
+    project.raw_post("2020-05-02-links.md", BROKEN_LINK)
+    return ["content/posts/2020-05-02-links.md:6: link to /posts/helo/ points nowhere",
+            "content/posts/2020-06-01-broken.md:3: cannot read 'soon' as a date",
+            "content/posts/2020-06-01-broken.md:4: 'tags' item 1 (1) is not text"]
+
+
+def test_new_creates_a_post_that_builds(project: Project) -> None:
+    tz = ZoneInfo("Europe/London")
+    days = {datetime.now(tz).strftime("%Y-%m-%d")}
+    result = run(project, "new", "A title")
+    days.add(datetime.now(tz).strftime("%Y-%m-%d"))
+    assert result.exit_code == 0, result.output
+    created = sorted(project.posts.glob("*.md"))
+    assert [p.name for p in created] in [[f"{day}-a-title.md"] for day in days]
+    assert result.stdout.strip() == f"content/posts/{created[0].name}"
+    text = created[0].read_text(encoding="utf-8")
+    assert text.startswith('---\ntitle: "A title"\ndate: ')
+    built = run(project, "build", "--quiet")
+    assert built.exit_code == 0, built.output
+    page = project.read("posts/a-title/index.html")
+    assert "<h1>A title</h1>" in page
+
+
+def test_new_with_a_date_and_quotes(project: Project) -> None:
+    result = run(project, "new", 'Say "hi": a post', "--date", "2020-01-02")
+    assert result.exit_code == 0, result.output
+    path = project.posts / "2020-01-02-say-hi-a-post.md"
+    assert path.is_file()
+    assert run(project, "build", "-q").exit_code == 0
+    page = html.unescape(project.read("posts/say-hi-a-post/index.html"))
+    assert '<h1>Say "hi": a post</h1>' in page
+    again = run(project, "new", 'Say "hi": a post', "--date", "2020-01-02")
+    assert again.exit_code != 0 and "already exists" in again.output
+    assert path.read_text(encoding="utf-8").count("---") == 2
+
+
+def test_check_ok_writes_no_build(blog: Project) -> None:
+    result = run(blog, "check")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"OK: \d+ pages, no problems\.\n", result.stdout)
+    assert not blog.output.exists()
+    assert not list(blog.root.glob(".build.new-*"))
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_problems_are_listed_with_path_and_line(blog: Project, command: str) -> None:
+    expected = add_problems(blog)
+    result = run(blog, command)
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if ".md:" in line]
+    assert len(lines) == len(expected)
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith(start), line
+        assert re.match(r"^content/posts/[\w.-]+\.md:\d+: \S", line)
+    assert "Build failed: 3 problems" in result.stderr
+    assert "Traceback" not in result.output
+    assert not blog.output.exists()
+
+
+def test_failed_build_keeps_the_previous_build(blog: Project) -> None:
+    assert run(blog, "build", "-q").exit_code == 0
+    before = tree(blog.output)
+    add_problems(blog)
+    assert run(blog, "build", "-q").exit_code == 1
+    assert tree(blog.output) == before
+
+
+def test_build_reports_what_it_did(blog: Project) -> None:
+    result = run(blog, "build")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Built (\d+) pages into .+ in [\d.]+s \(\1 written, 0 unchanged",
+                     result.stdout)
+    again = run(blog, "build")
+    assert re.search(r"Built (\d+) pages .*\(0 written, \1 unchanged, 0 Markdown",
+                     again.stdout)
+
+
+def test_build_drafts(blog: Project) -> None:
+    blog.post("2020-05-03-wip.md", title="Work in progress", date="2020-05-03 10:00:00",
+              draft=True)
+    assert run(blog, "build", "-q").exit_code == 0
+    assert not (blog.output / "posts/wip").exists()
+    result = run(blog, "build", "-q", "--drafts")
+    assert result.exit_code == 0, result.output
+    page = blog.read("posts/wip/index.html")
+    assert "Work in progress" in page and "Draft" in page
+    assert "Draft" in blog.read("index.html")
+    assert "Draft" not in blog.read("posts/hello/index.html")
+    assert run(blog, "build", "-q").exit_code == 0
+    assert not (blog.output / "posts/wip").exists()
+
+
+def test_build_output_directory(blog: Project, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "site"
+    result = run(blog, "build", "-q", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert (target / "posts/hello/index.html").is_file()
+    assert (target / "about/index.html").is_file()
+    assert not blog.output.exists()
+    assert result.stdout == ""
+
+
+def test_unknown_root_is_an_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--root", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "site.toml" in result.output
+    assert "Traceback" not in result.output

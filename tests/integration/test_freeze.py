@@ -1,0 +1,273 @@
+"""Freezing into build/: the tree, the atomic swap, the lock, incremental = cold."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from frostpress.errors import BuildFailed, BuildLocked
+from frostpress.output import build_lock
+from tests.conftest import Project
+
+BAD_POSTS = {
+    "impossible date": ("---\ntitle: Broken\ndate: 2026-14-03\n---\n\nBody.\n", 3),
+    "unreadable date": ("---\ntitle: Broken\ndate: soon\n---\n\nBody.\n", 3),
+    "no title": ("---\ndate: 2026-05-01\n---\n\nBody.\n", 1),
+    "tag not text": ("---\ntitle: T\ndate: 2026-05-01\ntags: [1]\n---\n\nBody.\n", 4),
+    "broken link": ("---\ntitle: T\ndate: 2026-05-01\n---\n\nSee [x](/posts/helo/).\n", 6),
+}
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def inodes(root: Path) -> dict[str, tuple[int, int]]:
+    """Which file is there: a file written again gets a new inode or mtime."""
+    return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in root.rglob("*") if p.is_file()}
+
+
+def file_of(url: str) -> str:
+    return (url + "index.html" if url.endswith("/") else url).lstrip("/")
+
+
+def cold(project: Project, tmp_path: Path, name: str) -> dict[str, bytes]:
+    """The same content built from nothing into another directory."""
+    out, cache = tmp_path / f"{name}-build", tmp_path / f"{name}-cache"
+    project.builder(output_dir=out, cache_dir=cache).build()
+    return tree(out)
+
+
+def leftovers(project: Project) -> list[str]:
+    return sorted(p.name for p in project.output.parent.glob(".build.new-*"))
+
+
+@pytest.fixture
+def small(project: Project) -> Project:
+    project.add_media("cover.png")
+    project.page("about")
+    project.post("2026-03-01-hello.md", title="Hello", date="2026-03-01 10:00:00",
+                 tags=["python"], category="Notes", aliases=["/2019/05/old-hello/"],
+                 cover="/media/cover.png", cover_alt="Frost")
+    for n in range(1, 7):
+        project.post(f"2026-02-0{n}-p{n}.md", title=f"P{n}", date=f"2026-02-0{n} 10:00:00",
+                     tags=["python"])
+    return project
+
+
+@pytest.fixture
+def twelve(project: Project) -> Project:
+    """Twelve posts, one tag each, one category: a change shows on few pages."""
+    for n in range(1, 13):
+        project.post(f"2026-01-{n:02d}-p{n:02d}.md", f"Body of post {n}.\n",
+                     title=f"Post {n}", date=f"2026-01-{n:02d} 10:00:00",
+                     tags=[f"t{n}"], category="Notes")
+    return project
+
+
+def test_output_tree(small: Project) -> None:
+    report = small.build()
+    files = set(tree(small.output))
+    for relpath in ("index.html", "page/2/index.html", "posts/hello/index.html",
+                    "posts/p1/index.html", "tags/index.html", "tags/python/index.html",
+                    "tags/python/page/2/index.html", "tags/python/feed.xml",
+                    "categories/index.html", "categories/notes/index.html",
+                    "archive/index.html", "about/index.html", "feed.xml", "rss.xml",
+                    "sitemap.xml", "robots.txt", "404.html", "_redirects",
+                    "2019/05/old-hello/index.html", "media/cover.png"):
+        assert relpath in files, relpath
+    assert any(f.startswith("static/css/site.") and f.endswith(".css") for f in files)
+    assert len(files) == report.pages == report.written
+    _index, _freezer, specs, _ = small.builder().prepare()
+    assert files == {file_of(spec.url) for spec in specs}
+    assert leftovers(small) == []
+
+
+@pytest.mark.parametrize("problem", BAD_POSTS)
+def test_failed_build_leaves_previous_build_untouched(small: Project, problem: str) -> None:
+    small.build()
+    before, before_inodes = tree(small.output), inodes(small.output)
+    text, line = BAD_POSTS[problem]
+    bad = small.raw_post("2026-05-01-bad.md", text)
+    with pytest.raises(BuildFailed) as caught:
+        small.build()
+    assert [(e.path, e.line) for e in caught.value.errors] == [(bad, line)]
+    assert tree(small.output) == before and inodes(small.output) == before_inodes
+    assert leftovers(small) == []
+
+
+@pytest.mark.parametrize("broken, line, message", [
+    ("{% extends 'base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n", 3, ""),
+    ("{% extends 'base.html' %}\n{% block main %}\n\n{{ post.no_such_field }}\n"
+     "{% endblock %}\n", 4, "no_such_field"),
+], ids=["syntax error", "undefined attribute"])
+def test_template_error_is_reported_with_file_and_line(small: Project, broken: str,
+                                                       line: int, message: str) -> None:
+    small.build()
+    before = tree(small.output)
+    template = small.root / "site/templates/post.html"
+    template.write_text(broken, encoding="utf-8")
+    with pytest.raises(BuildFailed) as caught:
+        small.build()
+    [error] = caught.value.errors
+    assert error.path.resolve() == template.resolve()
+    assert error.line == line
+    assert message in error.message
+    assert str(error).startswith(f"{template}:{line}: template error")
+    assert tree(small.output) == before
+    assert leftovers(small) == []
+
+
+def test_build_lock_blocks_a_second_build(small: Project) -> None:
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with build_lock(small.output):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(BuildLocked), build_lock(small.output, timeout=0.2):
+            pass
+    finally:
+        release.set()
+        holder.join(10)
+    with build_lock(small.output, timeout=0.2):
+        pass  # free again once the holder let go
+
+
+def test_concurrent_builds_both_succeed(small: Project, tmp_path: Path) -> None:
+    small.build()
+    small.post("2026-04-01-new.md", title="New one", date="2026-04-01 10:00:00",
+               tags=["fresh"])
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            results.append(small.builder(output_dir=small.output).build())
+        except BaseException as exc:  # reported below
+            results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(results) == 2
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert tree(small.output) == cold(small, tmp_path, "cold")
+    assert leftovers(small) == []
+
+
+def test_editing_one_post_rewrites_only_what_shows_it(twelve: Project,
+                                                      tmp_path: Path) -> None:
+    twelve.build()
+    before = inodes(twelve.output)
+    source = twelve.posts / "2026-01-06-p06.md"
+    source.write_text(source.read_text().replace("Body of post 6.", "A new body, longer."))
+    report = twelve.build()
+    after = inodes(twelve.output)
+    rewritten = {rel for rel, ino in after.items() if before.get(rel) != ino}
+    showing_it = {
+        "posts/p06/index.html", "posts/p05/index.html", "posts/p07/index.html",
+        "page/2/index.html", "categories/notes/page/2/index.html", "tags/t6/index.html",
+        "tags/t6/feed.xml", "feed.xml", "rss.xml", "sitemap.xml", "archive/index.html"}
+    assert "posts/p06/index.html" in rewritten
+    assert rewritten <= showing_it
+    assert 1 <= report.written <= len(showing_it) and report.markdown_rendered == 1
+    assert report.reused == report.pages - report.written > 30
+    assert "A new body, longer." in twelve.read("posts/p06/index.html")
+    assert tree(twelve.output) == cold(twelve, tmp_path, "cold")
+
+
+def test_changing_a_template_rerenders_everything(twelve: Project, tmp_path: Path) -> None:
+    twelve.build()
+    base = twelve.root / "site/templates/base.html"
+    base.write_text(base.read_text().replace("Built with frostpress.", "Made with care."))
+    report = twelve.build()
+    assert report.reused == 0 and report.written == report.pages
+    assert "Made with care." in twelve.read("posts/p01/index.html")
+    assert "Made with care." in twelve.read("tags/t1/index.html")
+    assert tree(twelve.output) == cold(twelve, tmp_path, "cold")
+
+
+def test_deleting_a_post_removes_its_pages(twelve: Project, tmp_path: Path) -> None:
+    twelve.build()
+    (twelve.posts / "2026-01-06-p06.md").unlink()
+    report = twelve.build()
+    assert not (twelve.output / "posts/p06").exists()
+    assert not (twelve.output / "tags/t6").exists()
+    assert "/posts/p06/" not in twelve.read("sitemap.xml")
+    assert 'href="/posts/p05/"' in twelve.read("posts/p07/index.html")
+    assert report.reused > report.written
+    assert tree(twelve.output) == cold(twelve, tmp_path, "cold")
+
+
+def test_adding_a_tag(twelve: Project, tmp_path: Path) -> None:
+    twelve.build()
+    source = twelve.posts / "2026-01-03-p03.md"
+    source.write_text(source.read_text().replace("- t3\n", "- t3\n- extra\n"))
+    report = twelve.build()
+    assert "Post 3" in twelve.read("tags/extra/index.html")
+    assert "Post 3" in twelve.read("tags/extra/feed.xml")
+    assert 'href="/tags/extra/"' in twelve.read("tags/index.html")
+    assert 'href="/tags/extra/"' in twelve.read("posts/p03/index.html")
+    assert report.reused > report.written
+    assert tree(twelve.output) == cold(twelve, tmp_path, "cold")
+
+
+def test_two_cold_builds_are_byte_identical(small: Project, tmp_path: Path) -> None:
+    small.post("2026-04-01-rich.md", "Text[^1] with `code`.\n\n```python\nprint('hi')\n```\n\n"
+               "## A heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: A footnote.\n",
+               title="Rich", date="2026-04-01 10:00:00", tags=["python", "c++"])
+    first, second = cold(small, tmp_path, "one"), cold(small, tmp_path, "two")
+    assert first == second and len(first) > 20
+
+
+def snapshot_outside(project: Project) -> dict[str, bytes]:
+    """Every file under the test's directory except build/, caches, the lock and stage."""
+    top = project.root.parent
+    return {rel: data for rel, data in tree(top).items()
+            if not rel.startswith(("blog/build/", "blog/.cache/", "blog/.build."))}
+
+
+def test_hostile_tags_and_categories_stay_inside_build(project: Project) -> None:
+    project.post(title="Hostile", slug="hostile", tags=["../../etc", "a/../../b", "..x"],
+                 category="../../../tmp/evil")
+    before = snapshot_outside(project)
+    project.build()
+    assert snapshot_outside(project) == before
+    for path in project.output.rglob("*"):
+        assert path.resolve().is_relative_to(project.output.resolve())
+    assert (project.output / "tags/etc/index.html").is_file()
+    assert (project.output / "categories/tmp-evil/index.html").is_file()
+
+
+@pytest.mark.parametrize("fields", [
+    {"slug": ".."}, {"slug": "../../x"}, {"aliases": ["/../x/"]},
+    {"aliases": ["/a/../../x/"]}, {"aliases": ["/%2e%2e/%2e%2e/x/"]},
+    {"aliases": ["//evil.example/x/"]}, {"aliases": ["/a\\..\\..\\x/"]},
+], ids=str)
+def test_hostile_slugs_and_aliases_write_nothing_outside(project: Project,
+                                                         fields: dict[str, object]) -> None:
+    project.post(title="Good", slug="good")
+    project.build()
+    previous = tree(project.output)
+    project.post(title="Hostile", **fields)
+    before = snapshot_outside(project)
+    try:
+        project.build()
+    except BuildFailed as failed:
+        assert failed.errors and all(error.line for error in failed.errors)
+        assert tree(project.output) == previous
+    assert snapshot_outside(project) == before
+    for path in project.output.rglob("*"):
+        assert path.resolve().is_relative_to(project.output.resolve())
+    assert leftovers(project) == []
