@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: dev build check test bench lint format clean distclean venv
+.PHONY: dev build check test bench lint format clean distclean venv golden
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "frostpress needs Python 3.11 or newer" or 0)'
@@ -28,6 +28,9 @@ check: $(STAMP)  ## validate content/ and site/ without writing build/
 
 test: $(STAMP)  ## the whole suite
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+golden: $(STAMP)  ## accept the current output of the golden fixture site (commit it alone)
+	FROSTPRESS_REGENERATE_GOLDEN=1 $(PY) -m pytest -q tests/integration/test_golden.py
 
 bench: $(STAMP)  ## print build figures for 1000 and 5000 generated posts
 	$(PY) bench/build_bench.py $(BENCH_ARGS)

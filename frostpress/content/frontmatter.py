@@ -80,7 +80,9 @@ def split_front_matter(path: Path, text: str) -> FrontMatter:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or ""
-        if "end of stream" in problem and getattr(exc, "context_mark", None):
+        context = getattr(exc, "context", None) or ""
+        opened = context.startswith(("while scanning a quoted", "while parsing a flow"))
+        if (opened or "end of stream" in problem) and getattr(exc, "context_mark", None):
             # An unclosed quote or bracket: point where it was opened.
             mark = exc.context_mark  # type: ignore[attr-defined]
         line = mark.line + 2 if mark is not None else 1

@@ -1,0 +1,59 @@
+"""Golden output: a tiny fixture site frozen and compared byte for byte.
+
+The expected tree lives in ``tests/fixtures/golden/expected/``. When the look
+or the output changes on purpose, regenerate it in its own commit::
+
+    make golden        # FROSTPRESS_REGENERATE_GOLDEN=1 pytest tests/integration/test_golden.py
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+from frostpress.build import Builder
+from frostpress.config import load_config
+from tests.conftest import NOW, REPO
+
+FIXTURE = REPO / "tests" / "fixtures" / "golden"
+EXPECTED = FIXTURE / "expected"
+BASE_URL = "https://golden.example.test/"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _build_fixture(tmp_path: Path) -> Path:
+    root = tmp_path / "golden"
+    shutil.copytree(FIXTURE / "content", root / "content")
+    shutil.copytree(REPO / "site", root / "site")
+    config = load_config(root, environ={"FROSTPRESS_BASE_URL": BASE_URL})
+    Builder(config, workers=1, now=lambda: NOW).build()
+    return config.output_dir
+
+
+def test_fixture_site_freezes_to_the_expected_tree(tmp_path: Path) -> None:
+    output = _build_fixture(tmp_path)
+    if os.environ.get("FROSTPRESS_REGENERATE_GOLDEN"):
+        shutil.rmtree(EXPECTED, ignore_errors=True)
+        shutil.copytree(output, EXPECTED)
+    actual, expected = _files(output), _files(EXPECTED)
+    assert sorted(actual) == sorted(expected), "a different set of files was built"
+    for name, data in expected.items():
+        if actual[name] != data:
+            diff = "\n".join(difflib.unified_diff(
+                data.decode(errors="replace").splitlines(),
+                actual[name].decode(errors="replace").splitlines(),
+                f"expected/{name}", f"built/{name}", lineterm="", n=2))
+            raise AssertionError(f"{name} differs from the golden copy "
+                                 f"(make golden to accept):\n{diff[:4000]}")
+
+
+def test_two_cold_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = _files(_build_fixture(tmp_path / "one"))
+    second = _files(_build_fixture(tmp_path / "two"))
+    assert first == second
