@@ -88,8 +88,9 @@ class PeakMemory:
 def cli_build(root: Path) -> tuple[float, int]:
     """Run ``frostpress build``; return (seconds, peak tree RSS in bytes)."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "frostpress", "build", "-q",
-                                "--root", str(root)], cwd=root)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "frostpress", "build", "-q", "--root", str(root)], cwd=root
+    )
     with PeakMemory(process.pid) as memory:
         code = process.wait()
     elapsed = time.perf_counter() - started
@@ -146,9 +147,11 @@ def synth_slug(path: Path) -> str:
     return slug_from_filename(path.stem)
 
 
-def median_of(runs: int, action: Callable[[], tuple[float, int]],
-              before: Callable[[int], None] = lambda _run: None
-              ) -> tuple[float, int, list[float]]:
+def median_of(
+    runs: int,
+    action: Callable[[], tuple[float, int]],
+    before: Callable[[int], None] = lambda _run: None,
+) -> tuple[float, int, list[float]]:
     times, peaks = [], []
     for run in range(runs):
         before(run)
@@ -193,8 +196,10 @@ def main() -> int:
     args = parser.parse_args()
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="frostpress-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"frostpress build benchmark: {os.cpu_count()} cores, Python "
-          f"{sys.version.split()[0]}, median of {args.runs}+ runs, work dir {workdir}")
+    print(
+        f"frostpress build benchmark: {os.cpu_count()} cores, Python "
+        f"{sys.version.split()[0]}, median of {args.runs}+ runs, work dir {workdir}"
+    )
     results: dict[int, list[tuple[str, float, int, int]]] = {}
     try:
         for n in args.sizes:
@@ -207,8 +212,7 @@ def main() -> int:
         if len(results) > 1:
             small, large = min(results), max(results)
             print(f"\nScaling {small} → {large} posts ({large / small:.0f}x):")
-            for (name, a, _, _), (_, b, _, _) in zip(results[small], results[large],
-                                                     strict=True):
+            for (name, a, _, _), (_, b, _, _) in zip(results[small], results[large], strict=True):
                 print(f"  {name:34} {b / a:5.1f}x the time")
     finally:
         if args.dir is None:

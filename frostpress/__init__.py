@@ -5,5 +5,11 @@ from frostpress.errors import BuildFailed, ContentError, FrostpressError
 
 __version__ = "0.1.0"
 
-__all__ = ["BuildFailed", "ContentError", "FrostpressError", "SiteConfig", "__version__",
-           "load_config"]
+__all__ = [
+    "BuildFailed",
+    "ContentError",
+    "FrostpressError",
+    "SiteConfig",
+    "__version__",
+    "load_config",
+]

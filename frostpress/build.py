@@ -10,7 +10,6 @@ nothing changed writes nothing at all.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -46,16 +45,21 @@ Progress = Callable[[str, int, int], None]
 class BuildReport:
     output: Path
     pages: int = 0
-    written: int = 0          # pages rendered by Flask this time
-    reused: int = 0           # pages kept from the previous build
+    written: int = 0  # pages rendered by Flask this time
+    reused: int = 0  # pages kept from the previous build
     markdown_rendered: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
 
 class Builder:
-    def __init__(self, config: SiteConfig, *, workers: int | None = None,
-                 now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        config: SiteConfig,
+        *,
+        workers: int | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         self.config = config
         self.loader = ContentLoader(config)
         self.workers = workers
@@ -65,20 +69,24 @@ class Builder:
         self._templates = ""
 
     # -- the stages ------------------------------------------------------------------
-    def _global_digest(self, manifest: AssetManifest, index: SiteIndex,
-                       templates: str) -> str:
+    def _global_digest(self, manifest: AssetManifest, index: SiteIndex, templates: str) -> str:
         """What every page depends on: engine, settings, templates, assets, navigation."""
         digest = hashlib.sha256()
-        for part in (__version__, renderer_fingerprint(), manifest.digest, templates,
-                     repr(sorted((k, str(v)) for k, v in vars(self.config).items()
-                                 if k != "root"))):
+        for part in (
+            __version__,
+            renderer_fingerprint(),
+            manifest.digest,
+            templates,
+            repr(sorted((k, str(v)) for k, v in vars(self.config).items() if k != "root")),
+        ):
             digest.update(part.encode() + b"\x00")
         for page in index.pages:
             digest.update(f"{page.slug}={page.title}\x00".encode())
         return digest.hexdigest()
 
-    def _check_links(self, index: SiteIndex, specs: list[PageSpec],
-                     failed: list[Path]) -> list[ContentError]:
+    def _check_links(
+        self, index: SiteIndex, specs: list[PageSpec], failed: list[Path]
+    ) -> list[ContentError]:
         prefix = self.config.base_path.rstrip("/")
         known = {prefix + spec.url for spec in specs}
         # A post that failed to load is reported already; links to it are not news.
@@ -87,21 +95,29 @@ class Builder:
         for doc in [*index.posts, *index.pages]:
             for url, line in doc.links:
                 if url not in known:
-                    hint = (f"; did you mean {url}/?" if url + "/" in known else
-                            ": link to an existing post (/posts/<slug>/), page or "
-                            "/media/ file")
-                    errors.append(BrokenLinkError(doc.source, line,
-                                                  f"link to {url} points nowhere{hint}"))
+                    hint = (
+                        f"; did you mean {url}/?"
+                        if url + "/" in known
+                        else ": link to an existing post (/posts/<slug>/), page or /media/ file"
+                    )
+                    errors.append(
+                        BrokenLinkError(doc.source, line, f"link to {url} points nowhere{hint}")
+                    )
             cover = getattr(doc, "cover", None)
             if cover and prefix + cover not in known:
-                errors.append(BrokenLinkError(
-                    doc.source, line_of_key(doc.source, "cover"),
-                    f"cover {cover} not found: put the file in content/media/"))
+                errors.append(
+                    BrokenLinkError(
+                        doc.source,
+                        line_of_key(doc.source, "cover"),
+                        f"cover {cover} not found: put the file in content/media/",
+                    )
+                )
         return errors
 
     # -- the entry points -------------------------------------------------------------
-    def prepare(self, progress: Progress | None = None, pool: WorkerPool | None = None
-                ) -> tuple[SiteIndex, SiteFreezer, list[PageSpec], int]:
+    def prepare(
+        self, progress: Progress | None = None, pool: WorkerPool | None = None
+    ) -> tuple[SiteIndex, SiteFreezer, list[PageSpec], int]:
         """Load and check everything; raise BuildFailed listing every problem."""
         result = self.loader.load(progress, pool)
         now = self.now() if self.now else None
@@ -111,11 +127,11 @@ class Builder:
         if self._app is None:
             self._app = create_app(index, manifest=manifest)
         else:
-            bind_index(self._app, index, manifest,
-                       templates_changed=templates != self._templates)
+            bind_index(self._app, index, manifest, templates_changed=templates != self._templates)
         self._templates = templates
-        freezer = SiteFreezer(self._app, index, manifest,
-                              self._global_digest(manifest, index, templates), self._urls)
+        freezer = SiteFreezer(
+            self._app, index, manifest, self._global_digest(manifest, index, templates), self._urls
+        )
         specs = freezer.specs()
         errors = result.errors + self._check_links(index, specs, result.failed)
         errors += _alias_clashes(index, specs)
@@ -177,7 +193,11 @@ def _alias_clashes(index: SiteIndex, specs: list[PageSpec]) -> list[ContentError
     for post in index.posts:
         for alias in post.aliases:
             if alias in pages:
-                errors.append(ContentError(post.source, line_of_key(post.source, "aliases"),
-                                           f"alias {alias} is already a page of the site: "
-                                           "remove it from 'aliases'"))
+                errors.append(
+                    ContentError(
+                        post.source,
+                        line_of_key(post.source, "aliases"),
+                        f"alias {alias} is already a page of the site: remove it from 'aliases'",
+                    )
+                )
     return errors

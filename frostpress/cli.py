@@ -28,8 +28,7 @@ def _config(root: str, drafts: bool = False, output: str | None = None) -> SiteC
 def _fail(exc: BuildFailed, config: SiteConfig) -> None:
     noun = "problem" if len(exc.errors) == 1 else "problems"
     click.echo(exc.report(relative_to=config.root), err=True)
-    click.echo(f"Build failed: {len(exc.errors)} {noun}; build/ was left as it was.",
-               err=True)
+    click.echo(f"Build failed: {len(exc.errors)} {noun}; build/ was left as it was.", err=True)
     sys.exit(1)
 
 
@@ -39,9 +38,13 @@ def main() -> None:
     """frostpress: Markdown in content/, frozen into a static site in build/."""
 
 
-root_option = click.option("--root", default=".", show_default=True,
-                           type=click.Path(file_okay=False, exists=True),
-                           help="The project: the directory holding site/ and content/.")
+root_option = click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="The project: the directory holding site/ and content/.",
+)
 
 
 @main.command()
@@ -62,9 +65,11 @@ def build(root: str, drafts: bool, output: str | None, quiet: bool) -> None:
     except FrostpressError as exc:
         raise click.ClickException(str(exc)) from None
     if not quiet:
-        click.echo(f"Built {report.pages} pages into {report.output} in "
-                   f"{report.seconds:.2f}s ({report.written} written, {report.reused} "
-                   f"unchanged, {report.markdown_rendered} Markdown files rendered).")
+        click.echo(
+            f"Built {report.pages} pages into {report.output} in "
+            f"{report.seconds:.2f}s ({report.written} written, {report.reused} "
+            f"unchanged, {report.markdown_rendered} Markdown files rendered)."
+        )
 
 
 @main.command()
@@ -85,8 +90,12 @@ def check(root: str, drafts: bool) -> None:
 @main.command()
 @root_option
 @click.argument("title")
-@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M:%S"]),
-              help="Defaults to now.")
+@click.option(
+    "--date",
+    "when",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M:%S"]),
+    help="Defaults to now.",
+)
 @click.option("--draft", is_flag=True, help="Start it as a draft.")
 def new(root: str, title: str, when: datetime | None, draft: bool) -> None:
     """Create content/posts/YYYY-MM-DD-<slug>.md with its front matter filled in."""
@@ -100,8 +109,14 @@ def new(root: str, title: str, when: datetime | None, draft: bool) -> None:
         raise click.ClickException(f"{path} already exists")
     path.parent.mkdir(parents=True, exist_ok=True)
     quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    lines = ["---", f"title: {quoted}", f"date: {when:%Y-%m-%d %H:%M:%S}", "tags: []",
-             "# category: Notes", "# summary: One sentence for lists and feeds."]
+    lines = [
+        "---",
+        f"title: {quoted}",
+        f"date: {when:%Y-%m-%d %H:%M:%S}",
+        "tags: []",
+        "# category: Notes",
+        "# summary: One sentence for lists and feeds.",
+    ]
     if draft:
         lines.append("draft: true")
     lines += ["---", "", "Write the first paragraph here.", ""]

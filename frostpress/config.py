@@ -97,7 +97,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _expect(table: Mapping[str, Any], key: str, kind: type, path: Path) -> Any:
     value = table[key]
-    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
         raise ConfigError(f"{path}: '{key}' must be a {kind.__name__}, not {value!r}")
     return value
 
@@ -119,8 +119,11 @@ def load_config(
     highlight = data.get("highlight", {})
     values: dict[str, Any] = {"root": root}
     for table, keys, kind in (
-        (site, ("title", "description", "author", "base_url", "language", "timezone",
-                "sidecar_url"), str),
+        (
+            site,
+            ("title", "description", "author", "base_url", "language", "timezone", "sidecar_url"),
+            str,
+        ),
         (paging, ("per_page", "feed_items", "related_posts", "words_per_minute"), int),
         (highlight, ("pygments_light", "pygments_dark"), str),
     ):
@@ -147,15 +150,18 @@ def load_config(
 def _validate(config: SiteConfig, path: Path) -> None:
     parts = urlsplit(config.base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{path}: base_url must be an absolute http(s) URL, "
-                          f"not {config.base_url!r}")
+        raise ConfigError(
+            f"{path}: base_url must be an absolute http(s) URL, not {config.base_url!r}"
+        )
     if not config.base_url.endswith("/"):
         raise ConfigError(f"{path}: base_url must end with '/': {config.base_url!r}")
     try:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{path}: unknown timezone {config.timezone!r} "
-                          "(use an IANA name such as 'Europe/London')") from None
+        raise ConfigError(
+            f"{path}: unknown timezone {config.timezone!r} "
+            "(use an IANA name such as 'Europe/London')"
+        ) from None
     for key in ("per_page", "feed_items", "words_per_minute"):
         if getattr(config, key) < 1:
             raise ConfigError(f"{path}: {key} must be at least 1")
@@ -165,5 +171,6 @@ def _validate(config: SiteConfig, path: Path) -> None:
         if not _PYGMENTS_STYLE.match(getattr(config, key)):
             raise ConfigError(f"{path}: {key} must be a Pygments style name")
     if config.sidecar_url and not config.sidecar_url.startswith(("http://", "https://")):
-        raise ConfigError(f"{path}: sidecar_url must be empty (same origin) "
-                          f"or an absolute http(s) URL")
+        raise ConfigError(
+            f"{path}: sidecar_url must be empty (same origin) or an absolute http(s) URL"
+        )

@@ -110,8 +110,10 @@ class StaticSite:
         mimetype = mimetypes.guess_type(path.name)[0] or "text/plain"
         data = path.read_bytes()
         if self.events is not None and mimetype == "text/html":
-            script = _RELOAD_SCRIPT % {"version": self.events.version,
-                                       "url": json.dumps(EVENTS_PATH)}
+            script = _RELOAD_SCRIPT % {
+                "version": self.events.version,
+                "url": json.dumps(EVENTS_PATH),
+            }
             data = data.replace(b"</body>", script.encode() + b"</body>", 1)
         response = Response(data, status=status, mimetype=mimetype)
         response.headers["Cache-Control"] = "no-cache"
@@ -128,21 +130,26 @@ class StaticSite:
             response = Response("Method not allowed\n", status=405, mimetype="text/plain")
         else:
             found = self._file(request.path)
-            if found is not None and found.name == "index.html" \
-                    and not request.path.endswith(("/", ".html")):
+            if (
+                found is not None
+                and found.name == "index.html"
+                and not request.path.endswith(("/", ".html"))
+            ):
                 response = redirect(request.path + "/", code=301)  # type: ignore[assignment]
             elif found is not None:
                 response = self._respond(found)
             elif (missing := self._file("404.html")) is not None:
                 response = self._respond(missing, status=404)
             else:
-                response = Response("Not found (no build yet?)\n", status=404,
-                                    mimetype="text/plain")
+                response = Response(
+                    "Not found (no build yet?)\n", status=404, mimetype="text/plain"
+                )
         return response(environ, start_response)
 
 
-def make_app(config: SiteConfig, events: BuildEvents | None,
-             mounts: Mapping[str, Any] | None = None) -> Any:
+def make_app(
+    config: SiteConfig, events: BuildEvents | None, mounts: Mapping[str, Any] | None = None
+) -> Any:
     site = StaticSite(config.output_dir, events)
     base = config.base_path.rstrip("/")
     app: Any = site
@@ -156,6 +163,7 @@ def make_app(config: SiteConfig, events: BuildEvents | None,
 def _redirect_to(target: str) -> Callable[..., Any]:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         return redirect(target)(environ, start_response)
+
     return app
 
 
@@ -194,19 +202,30 @@ class DevSite:
                 self.echo(f"Build crashed (build/ unchanged): {exc!r}")
                 self.events.publish(repr(exc))
                 return False
-            self.echo(f"Rebuilt in {report.seconds * 1000:.0f} ms: {report.written} "
-                      f"pages written, {report.reused} unchanged.")
+            self.echo(
+                f"Rebuilt in {report.seconds * 1000:.0f} ms: {report.written} "
+                f"pages written, {report.reused} unchanged."
+            )
             self.events.publish()
             return True
 
 
-def serve_build(config: SiteConfig, *, host: str, port: int, live: bool,
-                events: BuildEvents | None = None,
-                mounts: Mapping[str, Any] | None = None) -> None:
+def serve_build(
+    config: SiteConfig,
+    *,
+    host: str,
+    port: int,
+    live: bool,
+    events: BuildEvents | None = None,
+    mounts: Mapping[str, Any] | None = None,
+) -> None:
     app = make_app(config, events if live else None, mounts)
     server = make_server(host, port, app, threaded=True)
-    print(f"Serving {config.output_dir} on http://{host}:{server.port}{config.base_path}"
-          "  (Ctrl+C to stop)", flush=True)
+    print(
+        f"Serving {config.output_dir} on http://{host}:{server.port}{config.base_path}"
+        "  (Ctrl+C to stop)",
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ that knows the file and line it is about, so the author sees
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,10 +55,8 @@ class ContentError(FrostpressError):
     def format(self, relative_to: Path | None = None) -> str:
         path = self.path
         if relative_to is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 path = path.relative_to(relative_to)
-            except ValueError:
-                pass
         where = f"{path}:{self.line}" if self.line else f"{path}"
         return f"{where}: {self.message}"
 

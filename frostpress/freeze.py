@@ -39,7 +39,7 @@ __all__ = ["PageSpec", "SiteFreezer", "freeze_all", "relpath_for"]
 
 @dataclass(frozen=True)
 class PageSpec:
-    url: str        # as Frozen-Flask names it: without the base URL's path prefix
+    url: str  # as Frozen-Flask names it: without the base URL's path prefix
     endpoint: str
     values: dict[str, Any]
     digest: str
@@ -66,8 +66,11 @@ class _Freezer(Freezer):
     covered_blueprints = ("assets", "blog", "feeds")
 
     def _check_endpoints(self, seen_endpoints: set[str]) -> None:
-        covered = {rule.endpoint for rule in self.app.url_map.iter_rules()
-                   if rule.endpoint.partition(".")[0] in self.covered_blueprints}
+        covered = {
+            rule.endpoint
+            for rule in self.app.url_map.iter_rules()
+            if rule.endpoint.partition(".")[0] in self.covered_blueprints
+        }
         super()._check_endpoints(set(seen_endpoints) | covered)
 
 
@@ -80,8 +83,14 @@ def _hash(*parts: str) -> str:
 
 
 class SiteFreezer:
-    def __init__(self, app: Flask, index: SiteIndex, manifest: AssetManifest,
-                 global_digest: str, url_cache: dict[Any, str] | None = None) -> None:
+    def __init__(
+        self,
+        app: Flask,
+        index: SiteIndex,
+        manifest: AssetManifest,
+        global_digest: str,
+        url_cache: dict[Any, str] | None = None,
+    ) -> None:
         self.app = app
         self.index = index
         self.manifest = manifest
@@ -93,8 +102,11 @@ class SiteFreezer:
         """Every URL of the site, in a stable order, with its digest."""
         config = self.index.config
         script_name = urlsplit(config.base_url).path.rstrip("/")
-        sources = (assets.generate_urls(config, self.manifest),
-                   views.generate_urls(self.index), feeds.generate_urls(self.index))
+        sources = (
+            assets.generate_urls(config, self.manifest),
+            views.generate_urls(self.index),
+            feeds.generate_urls(self.index),
+        )
         specs: dict[str, PageSpec] = {}
         with self.app.test_request_context(base_url=script_name or None):
             for source in sources:
@@ -102,15 +114,21 @@ class SiteFreezer:
                     key = (endpoint, *sorted(values.items()))
                     url = self.url_cache.get(key)
                     if url is None:
-                        url = unquote(url_for(endpoint, **values))[len(script_name):]
+                        url = unquote(url_for(endpoint, **values))[len(script_name) :]
                         self.url_cache[key] = url
-                    digest = _hash(self.global_digest, endpoint, repr(sorted(
-                        values.items())), *depends_on)
+                    digest = _hash(
+                        self.global_digest, endpoint, repr(sorted(values.items())), *depends_on
+                    )
                     specs.setdefault(url, PageSpec(url, endpoint, values, digest))
         return list(specs.values())
 
-    def freeze(self, destination: Path, specs: list[PageSpec], reuse: set[str],
-               progress: Callable[[str, int, int], None] | None = None) -> None:
+    def freeze(
+        self,
+        destination: Path,
+        specs: list[PageSpec],
+        reuse: set[str],
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> None:
         """Write every spec's page into ``destination`` (``reuse`` ones already are)."""
         # A 404 or redirect while freezing is a bug in a generator: fail loudly.
         self.app.config["TRAP_HTTP_EXCEPTIONS"] = True
@@ -123,8 +141,8 @@ class SiteFreezer:
         freezer = self.app.extensions.get("frostpress.freezer")
         if freezer is None:
             freezer = self.app.extensions["frostpress.freezer"] = _Freezer(
-                self.app, with_static_files=False, with_no_argument_rules=False,
-                log_url_for=False)
+                self.app, with_static_files=False, with_no_argument_rules=False, log_url_for=False
+            )
 
         def generator() -> Iterator[tuple[str, dict[str, Any]]]:
             for spec in specs:
@@ -142,8 +160,14 @@ class SiteFreezer:
 PARALLEL_PAGES = 300  # fewer pages to write are frozen in-process
 
 
-def freeze_all(freezer: SiteFreezer, destination: Path, specs: list[PageSpec],
-               reuse: set[str], progress: Progress | None, pool: WorkerPool) -> None:
+def freeze_all(
+    freezer: SiteFreezer,
+    destination: Path,
+    specs: list[PageSpec],
+    reuse: set[str],
+    progress: Progress | None,
+    pool: WorkerPool,
+) -> None:
     """Freeze ``specs`` into ``destination``; large jobs are split across processes.
 
     Workers write disjoint sets of files into the same fresh directory while
@@ -154,11 +178,21 @@ def freeze_all(freezer: SiteFreezer, destination: Path, specs: list[PageSpec],
     if not pool.parallel or len(todo) < PARALLEL_PAGES:
         _freeze_part(freezer, destination, specs, reuse, progress)
         return
-    parts = [todo[i::pool.workers] for i in range(pool.workers)]
+    parts = [todo[i :: pool.workers] for i in range(pool.workers)]
     index = freezer.index
-    futures = [pool.submit(_freeze_in_worker, index.config, index.posts, index.pages,
-                           freezer.manifest, freezer.global_digest, destination, part)
-               for part in parts[1:]]
+    futures = [
+        pool.submit(
+            _freeze_in_worker,
+            index.config,
+            index.posts,
+            index.pages,
+            freezer.manifest,
+            freezer.global_digest,
+            destination,
+            part,
+        )
+        for part in parts[1:]
+    ]
     scale = len(todo) / max(1, len(parts[0]))
 
     def mine(stage: str, done: int, total: int) -> None:
@@ -174,26 +208,37 @@ def freeze_all(freezer: SiteFreezer, destination: Path, specs: list[PageSpec],
             raise error
 
 
-def _freeze_in_worker(config: SiteConfig, posts: list[Post], pages: list[Page],
-                      manifest: AssetManifest, global_digest: str, destination: Path,
-                      specs: list[PageSpec]) -> None:
+def _freeze_in_worker(
+    config: SiteConfig,
+    posts: list[Post],
+    pages: list[Page],
+    manifest: AssetManifest,
+    global_digest: str,
+    destination: Path,
+    specs: list[PageSpec],
+) -> None:
     """Runs in a worker: rebuild the index and app from plain data, freeze a share."""
     from frostpress.web.app import create_app
 
     index = SiteIndex.build(posts, pages, config)
     app = create_app(index, manifest=manifest)
-    _freeze_part(SiteFreezer(app, index, manifest, global_digest), destination, specs,
-                 set(), None)
+    _freeze_part(SiteFreezer(app, index, manifest, global_digest), destination, specs, set(), None)
 
 
-def _freeze_part(freezer: SiteFreezer, destination: Path, specs: list[PageSpec],
-                 reuse: set[str], progress: Progress | None) -> None:
+def _freeze_part(
+    freezer: SiteFreezer,
+    destination: Path,
+    specs: list[PageSpec],
+    reuse: set[str],
+    progress: Progress | None,
+) -> None:
     try:
         freezer.freeze(destination, specs, reuse, progress)
     except TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else freezer.index.config.templates_dir
-        raise BuildFailed([ContentError(path, exc.lineno, f"template error: {exc.message}")]
-                          ) from exc
+        raise BuildFailed(
+            [ContentError(path, exc.lineno, f"template error: {exc.message}")]
+        ) from exc
     except TemplateError as exc:
         raise BuildFailed([_runtime_template_error(freezer, exc)]) from exc
 

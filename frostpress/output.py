@@ -44,8 +44,9 @@ def build_lock(output: Path, timeout: float = 120.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise BuildLocked(f"another build of {output} is still running "
-                                      f"(lock: {path})") from None
+                    raise BuildLocked(
+                        f"another build of {output} is still running (lock: {path})"
+                    ) from None
                 time.sleep(0.05)
         try:
             yield
@@ -86,8 +87,7 @@ def _renameat2_exchange(a: Path, b: Path) -> bool:
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
-                       _RENAME_EXCHANGE)
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
 
 

@@ -34,8 +34,16 @@ class WorkerPool:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
         return self._executor
 
-    def map(self, function: Callable[..., R], *iterables: Iterable[Any],
-            chunksize: int = 1) -> Iterator[R]:
+    def warm(self) -> None:
+        """Start the workers now, in the background, ahead of the first job."""
+        if self.parallel:
+            executor = self._start()
+            for _ in range(self.workers):
+                executor.submit(os.getpid)
+
+    def map(
+        self, function: Callable[..., R], *iterables: Iterable[Any], chunksize: int = 1
+    ) -> Iterator[R]:
         return self._start().map(function, *iterables, chunksize=chunksize)
 
     def submit(self, function: Callable[..., R], *args: Any) -> Future[R]:

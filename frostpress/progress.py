@@ -14,12 +14,13 @@ _LABELS = {"render": "Rendering Markdown", "write": "Writing pages"}
 class Progress:
     """A ``(stage, done, total)`` callback for :meth:`Builder.build`."""
 
-    def __init__(self, stream: TextIO | None = None, *, interval: float = 0.1,
-                 minimum: int = 50) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, *, interval: float = 0.1, minimum: int = 50
+    ) -> None:
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
         self.interval = interval
-        self.minimum = minimum       # stages shorter than this print nothing
+        self.minimum = minimum  # stages shorter than this print nothing
         self._last = 0.0
         self._stage: str | None = None
 

@@ -8,6 +8,7 @@ rendered again rather than trusted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -70,10 +71,8 @@ class BuildRecord:
     def forget(self) -> None:
         """The directory is about to change in ways this record does not describe."""
         self.pages = {}
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-        except FileNotFoundError:
-            pass
 
     def adopt(self, other: BuildRecord) -> None:
         """Describe this directory with another record (the trees were swapped)."""
@@ -97,6 +96,5 @@ class BuildRecord:
                 pages[spec.url] = [spec.digest, *self.pages[spec.url][1:]]
             else:
                 stat = (self.output / spec.relpath).stat()
-                pages[spec.url] = [spec.digest, stat.st_ino, stat.st_size,
-                                   stat.st_mtime_ns]
+                pages[spec.url] = [spec.digest, stat.st_ino, stat.st_size, stat.st_mtime_ns]
         self._write(pages)

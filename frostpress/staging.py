@@ -17,6 +17,7 @@ a stage that the next build throws away (falling back to a fresh directory).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -91,10 +92,8 @@ class Staging:
 
 
 def _unlink(path: Path) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         path.unlink()
-    except FileNotFoundError:
-        pass
 
 
 def _remove(root: Path, relpath: str) -> None:

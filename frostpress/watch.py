@@ -19,8 +19,12 @@ _NOISE_PREFIXES = (".#", "#", ".~")
 def is_noise(path: str) -> bool:
     """Editor swap files and the like, which must not trigger a rebuild."""
     name = Path(path).name
-    return (name.endswith(_NOISE_SUFFIXES) or name.startswith(_NOISE_PREFIXES)
-            or name == "4913" or "__pycache__" in path)
+    return (
+        name.endswith(_NOISE_SUFFIXES)
+        or name.startswith(_NOISE_PREFIXES)
+        or name == "4913"
+        or "__pycache__" in path
+    )
 
 
 class _Handler(FileSystemEventHandler):
@@ -41,8 +45,9 @@ class _Handler(FileSystemEventHandler):
 class Watcher:
     """Calls ``callback(changed_paths)`` after ``quiet`` seconds without new events."""
 
-    def __init__(self, paths: Iterable[Path], callback: Callable[[set[str]], None],
-                 *, quiet: float = 0.03) -> None:
+    def __init__(
+        self, paths: Iterable[Path], callback: Callable[[set[str]], None], *, quiet: float = 0.03
+    ) -> None:
         self.paths = [p for p in paths if p.is_dir()]
         self.callback = callback
         self.quiet = quiet
@@ -51,8 +56,7 @@ class Watcher:
         self._last_event = 0.0
         self._lock = threading.Condition()
         self._stopped = False
-        self._thread = threading.Thread(target=self._run, name="frostpress-rebuild",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, name="frostpress-rebuild", daemon=True)
 
     def notify(self, changed: Iterable[str]) -> None:
         with self._lock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from tests.factories import write_post, write_raw
 REPO = Path(__file__).resolve().parent.parent
 # A fixed "now" so tests never depend on the clock: later than every fixture
 # post, earlier than the example site's future post (2031).
-NOW = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 BASE_URL = "https://blog.example.test/"
 
 
@@ -33,7 +33,8 @@ class Project:
         shutil.copytree(REPO / "site", root / "site")
         toml = root / "site" / "site.toml"
         text = toml.read_text().replace(
-            'base_url = "https://frostpress-example.netlify.app/"', f'base_url = "{BASE_URL}"')
+            'base_url = "https://frostpress-example.netlify.app/"', f'base_url = "{BASE_URL}"'
+        )
         toml.write_text(text)
         for folder in ("posts", "pages", "media"):
             (root / "content" / folder).mkdir(parents=True)
@@ -112,5 +113,6 @@ def client(project: Project) -> Iterator[FlaskClient]:
 @pytest.fixture
 def example_config(tmp_path: Path) -> SiteConfig:
     """The repository's own example site, building into a temporary directory."""
-    return load_config(REPO, environ={}, output_dir=tmp_path / "build",
-                       cache_dir=tmp_path / "cache")
+    return load_config(
+        REPO, environ={}, output_dir=tmp_path / "build", cache_dir=tmp_path / "cache"
+    )

@@ -15,8 +15,9 @@ def front_matter(fields: dict[str, Any]) -> str:
     return "---\n" + yaml.safe_dump(fields, sort_keys=False, allow_unicode=True) + "---\n"
 
 
-def write_post(posts_dir: Path, name: str | None = None, body: str | None = None,
-               **fields: Any) -> Path:
+def write_post(
+    posts_dir: Path, name: str | None = None, body: str | None = None, **fields: Any
+) -> Path:
     """Write a valid post; any field may be overridden, ``None`` removes it."""
     number = next(_sequence)
     fields = {"title": f"Post number {number}", "date": "2026-01-01 10:00:00", **fields}

@@ -111,13 +111,14 @@ class ContentLoader:
         results: dict[str, dict[str, Any]] = {}
         todo: dict[str, _Parsed] = {}
         for item in parsed:
-            if item.key in results or item.key in todo:
-                continue
-            hit = self.cache.get(item.key)
-            if hit is not None and "body" in hit:
-                results[item.key] = hit
-            else:
-                todo[item.key] = item
+            if item.key not in results and item.key not in todo:
+                hit = self.cache.get(item.key)
+                if hit is not None and "body" in hit:
+                    results[item.key] = hit
+                else:
+                    todo[item.key] = item
+                    if len(todo) == PARALLEL_THRESHOLD and pool is not None:
+                        pool.warm()  # workers start while the rest is looked up
         jobs = [(item.fm.body, item.fields.get("summary")) for item in todo.values()]
         total = len(jobs)
         outputs: Iterable[dict[str, Any]]

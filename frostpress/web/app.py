@@ -21,8 +21,9 @@ from frostpress.web.assets import AssetManifest
 __all__ = ["bind_index", "create_app"]
 
 
-def bind_index(app: Flask, index: SiteIndex, manifest: AssetManifest,
-               *, templates_changed: bool = False) -> None:
+def bind_index(
+    app: Flask, index: SiteIndex, manifest: AssetManifest, *, templates_changed: bool = False
+) -> None:
     """Point a site app at a new index (the watcher keeps one app warm).
 
     Compiled templates are kept unless ``templates_changed``; the configuration
@@ -42,11 +43,19 @@ class SlugConverter(BaseConverter):
     regex = r"[a-z0-9][a-z0-9-]*"
 
 
-def create_app(index: SiteIndex, *, manifest: AssetManifest | None = None,
-               config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(
+    index: SiteIndex,
+    *,
+    manifest: AssetManifest | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> Flask:
     site: SiteConfig = index.config
-    app = Flask("frostpress.web", template_folder=str(site.templates_dir),
-                static_folder=None, root_path=str(site.root))
+    app = Flask(
+        "frostpress.web",
+        template_folder=str(site.templates_dir),
+        static_folder=None,
+        root_path=str(site.root),
+    )
     app.config.update(
         FREEZER_BASE_URL=site.base_url,
         FREEZER_DESTINATION=str(site.output_dir),

@@ -27,11 +27,11 @@ PYGMENTS_CSS = "css/pygments.css"
 
 @dataclass(frozen=True)
 class Asset:
-    name: str            # logical name, e.g. "css/site.css"
-    published: str       # fingerprinted name, e.g. "css/site.3f2a9c1b.css"
+    name: str  # logical name, e.g. "css/site.css"
+    published: str  # fingerprinted name, e.g. "css/site.3f2a9c1b.css"
     digest: str
-    path: Path | None    # the source file, or None for generated assets
-    data: bytes | None   # generated content
+    path: Path | None  # the source file, or None for generated assets
+    data: bytes | None  # generated content
 
 
 def pygments_css(light: str, dark: str) -> str:
@@ -40,8 +40,10 @@ def pygments_css(light: str, dark: str) -> str:
     light_css = HtmlFormatter(style=light).get_style_defs(".highlight")
     dark_css = HtmlFormatter(style=dark).get_style_defs(".highlight")
     dark_css = "\n".join("  " + line for line in dark_css.splitlines())
-    return (f"/* Pygments: {light} (light), {dark} (dark) */\n{light_css}\n"
-            f"@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n")
+    return (
+        f"/* Pygments: {light} (light), {dark} (dark) */\n{light_css}\n"
+        f"@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"
+    )
 
 
 def _fingerprint(name: str, digest: str) -> str:
@@ -67,8 +69,9 @@ class AssetManifest:
                 assets[name] = Asset(name, _fingerprint(name, digest), digest, path, None)
         data = pygments_css(config.pygments_light, config.pygments_dark).encode()
         digest = hashlib.sha256(data).hexdigest()
-        assets[PYGMENTS_CSS] = Asset(PYGMENTS_CSS, _fingerprint(PYGMENTS_CSS, digest),
-                                     digest, None, data)
+        assets[PYGMENTS_CSS] = Asset(
+            PYGMENTS_CSS, _fingerprint(PYGMENTS_CSS, digest), digest, None, data
+        )
         return cls(assets)
 
     def published(self, name: str) -> str:
@@ -117,8 +120,9 @@ def media(filename: str) -> Response:
     return send_file(path, mimetype=mimetype)
 
 
-def generate_urls(config: SiteConfig, manifest: AssetManifest
-                  ) -> Iterator[tuple[str, dict[str, str], tuple[str, ...]]]:
+def generate_urls(
+    config: SiteConfig, manifest: AssetManifest
+) -> Iterator[tuple[str, dict[str, str], tuple[str, ...]]]:
     for asset in manifest.assets.values():
         yield "assets.static", {"filename": asset.published}, (asset.digest,)
     for name, stamp in media_files(config):

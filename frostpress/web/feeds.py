@@ -33,17 +33,25 @@ def _xml(template: str, mimetype: str, **context: object) -> Response:
 def atom() -> Response:
     index = _index()
     posts = index.posts[: index.config.feed_items]
-    return _xml("feeds/atom.xml", "application/xml", posts=posts, title=None,
-                self_url=absolute(url_for("feeds.atom")),
-                updated=index.updated)
+    return _xml(
+        "feeds/atom.xml",
+        "application/xml",
+        posts=posts,
+        title=None,
+        self_url=absolute(url_for("feeds.atom")),
+        updated=index.updated,
+    )
 
 
 @bp.route("/rss.xml")
 def rss() -> Response:
     index = _index()
-    return _xml("feeds/rss.xml", "application/xml",
-                posts=index.posts[: index.config.feed_items],
-                self_url=absolute(url_for("feeds.rss")))
+    return _xml(
+        "feeds/rss.xml",
+        "application/xml",
+        posts=index.posts[: index.config.feed_items],
+        self_url=absolute(url_for("feeds.rss")),
+    )
 
 
 @bp.route("/tags/<slug:tag>/feed.xml")
@@ -53,9 +61,14 @@ def tag_atom(tag: str) -> Response:
     if term is None:
         abort(404)
     posts = index.by_tag[tag][: index.config.feed_items]
-    return _xml("feeds/atom.xml", "application/xml", posts=posts, title=term.name,
-                self_url=absolute(url_for("feeds.tag_atom", tag=tag)),
-                updated=max((p.modified for p in posts if p.modified), default=None))
+    return _xml(
+        "feeds/atom.xml",
+        "application/xml",
+        posts=posts,
+        title=term.name,
+        self_url=absolute(url_for("feeds.tag_atom", tag=tag)),
+        updated=max((p.modified for p in posts if p.modified), default=None),
+    )
 
 
 @bp.route("/sitemap.xml")
@@ -72,8 +85,10 @@ def robots() -> Response:
 @bp.route("/_redirects")
 def redirects() -> Response:
     """Netlify answers old URLs with a real 301 (the HTML pages are the fallback)."""
-    lines = [f"{old} {url_for('blog.post', slug=slug)} 301!"
-             for old, slug in sorted(_index().aliases().items())]
+    lines = [
+        f"{old} {url_for('blog.post', slug=slug)} 301!"
+        for old, slug in sorted(_index().aliases().items())
+    ]
     return Response("".join(line + "\n" for line in lines), mimetype="text/plain")
 
 
@@ -82,10 +97,21 @@ def generate_urls(index: SiteIndex) -> Iterator[UrlSpec]:
     yield "feeds.atom", {}, latest
     yield "feeds.rss", {}, latest
     for slug, posts in index.by_tag.items():
-        yield "feeds.tag_atom", {"tag": slug}, tuple(
-            p.digest for p in posts[: index.config.feed_items])
-    yield "feeds.sitemap", {}, (
-        *(p.digest for p in index.posts), *(p.digest for p in index.pages),
-        *index.tags, "|", *index.categories)
+        yield (
+            "feeds.tag_atom",
+            {"tag": slug},
+            tuple(p.digest for p in posts[: index.config.feed_items]),
+        )
+    yield (
+        "feeds.sitemap",
+        {},
+        (
+            *(p.digest for p in index.posts),
+            *(p.digest for p in index.pages),
+            *index.tags,
+            "|",
+            *index.categories,
+        ),
+    )
     yield "feeds.robots", {}, ()
     yield "feeds.redirects", {}, tuple(f"{a}>{s}" for a, s in index.aliases().items())

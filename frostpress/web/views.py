@@ -35,8 +35,9 @@ def _page_of(posts: list[Post], number: int) -> Paginated[Post]:
     return pages[number - 1]
 
 
-def _page_urls(endpoint: str, values: dict[str, Any], posts: list[Post],
-               per_page: int) -> Iterator[UrlSpec]:
+def _page_urls(
+    endpoint: str, values: dict[str, Any], posts: list[Post], per_page: int
+) -> Iterator[UrlSpec]:
     for page in paginate(posts, per_page):
         deps = (f"{page.pages}:{page.total}", *(p.digest for p in page.items))
         yield endpoint, {**values, "page": page.number}, deps
@@ -54,8 +55,13 @@ def post(slug: str) -> str:
     found = index.post(slug)
     if found is None:
         abort(404)
-    return render_template("post.html", post=found, newer=index.newer(found),
-                           older=index.older(found), related=index.related(found))
+    return render_template(
+        "post.html",
+        post=found,
+        newer=index.newer(found),
+        older=index.older(found),
+        related=index.related(found),
+    )
 
 
 @bp.route("/tags/")
@@ -69,8 +75,7 @@ def tag(tag: str, page: int) -> str:
     index = _index()
     if tag not in index.tags:
         abort(404)
-    return render_template("tag.html", tag=index.tags[tag],
-                           page=_page_of(index.by_tag[tag], page))
+    return render_template("tag.html", tag=index.tags[tag], page=_page_of(index.by_tag[tag], page))
 
 
 @bp.route("/categories/")
@@ -84,8 +89,11 @@ def category(category: str, page: int) -> str:
     index = _index()
     if category not in index.categories:
         abort(404)
-    return render_template("category.html", category=index.categories[category],
-                           page=_page_of(index.by_category[category], page))
+    return render_template(
+        "category.html",
+        category=index.categories[category],
+        page=_page_of(index.by_category[category], page),
+    )
 
 
 @bp.route("/archive/")
@@ -120,16 +128,19 @@ def generate_urls(index: SiteIndex) -> Iterator[UrlSpec]:
     yield from _page_urls("blog.index", {}, index.posts, per_page)
     for post in index.posts:
         neighbours = (index.newer(post), index.older(post), *index.related(post))
-        yield "blog.post", {"slug": post.slug}, (
-            post.digest, *(p.digest if p else "-" for p in neighbours))
+        yield (
+            "blog.post",
+            {"slug": post.slug},
+            (post.digest, *(p.digest if p else "-" for p in neighbours)),
+        )
     yield "blog.tags", {}, tuple(f"{t.slug}={t.name}:{n}" for t, n in index.tag_counts())
-    for slug, term in index.tags.items():
+    for slug, _term in index.tags.items():
         yield from _page_urls("blog.tag", {"tag": slug}, index.by_tag[slug], per_page)
-    yield "blog.categories", {}, tuple(f"{t.slug}={t.name}:{n}"
-                                       for t, n in index.category_counts())
+    yield "blog.categories", {}, tuple(f"{t.slug}={t.name}:{n}" for t, n in index.category_counts())
     for slug in index.categories:
-        yield from _page_urls("blog.category", {"category": slug},
-                              index.by_category[slug], per_page)
+        yield from _page_urls(
+            "blog.category", {"category": slug}, index.by_category[slug], per_page
+        )
     yield "blog.archive", {}, tuple(p.digest for p in index.posts)
     yield "blog.not_found", {}, ()
     for page in index.pages:

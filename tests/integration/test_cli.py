@@ -29,15 +29,17 @@ def run(project: Project, *args: str) -> Result:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
 def blog(project: Project) -> Project:
     project.page("about")
-    project.post("2020-05-01-hello.md", title="Hello", date="2020-05-01 10:00:00",
-                 tags=["python"])
+    project.post("2020-05-01-hello.md", title="Hello", date="2020-05-01 10:00:00", tags=["python"])
     return project
 
 
@@ -45,9 +47,11 @@ def add_problems(project: Project) -> list[str]:
     """Three problems in two files; return the ``path:line:`` each must be shown with."""
     project.raw_post("2020-06-01-broken.md", BAD_DATE_AND_TAG)
     project.raw_post("2020-05-02-links.md", BROKEN_LINK)
-    return ["content/posts/2020-05-02-links.md:6: link to /posts/helo/ points nowhere",
-            "content/posts/2020-06-01-broken.md:3: cannot read 'soon' as a date",
-            "content/posts/2020-06-01-broken.md:4: 'tags' item 1 (1) is not text"]
+    return [
+        "content/posts/2020-05-02-links.md:6: link to /posts/helo/ points nowhere",
+        "content/posts/2020-06-01-broken.md:3: cannot read 'soon' as a date",
+        "content/posts/2020-06-01-broken.md:4: 'tags' item 1 (1) is not text",
+    ]
 
 
 def test_new_creates_a_post_that_builds(project: Project) -> None:
@@ -114,16 +118,15 @@ def test_failed_build_keeps_the_previous_build(blog: Project) -> None:
 def test_build_reports_what_it_did(blog: Project) -> None:
     result = run(blog, "build")
     assert result.exit_code == 0, result.output
-    assert re.search(r"Built (\d+) pages into .+ in [\d.]+s \(\1 written, 0 unchanged",
-                     result.stdout)
+    assert re.search(
+        r"Built (\d+) pages into .+ in [\d.]+s \(\1 written, 0 unchanged", result.stdout
+    )
     again = run(blog, "build")
-    assert re.search(r"Built (\d+) pages .*\(0 written, \1 unchanged, 0 Markdown",
-                     again.stdout)
+    assert re.search(r"Built (\d+) pages .*\(0 written, \1 unchanged, 0 Markdown", again.stdout)
 
 
 def test_build_drafts(blog: Project) -> None:
-    blog.post("2020-05-03-wip.md", title="Work in progress", date="2020-05-03 10:00:00",
-              draft=True)
+    blog.post("2020-05-03-wip.md", title="Work in progress", date="2020-05-03 10:00:00", draft=True)
     assert run(blog, "build", "-q").exit_code == 0
     assert not (blog.output / "posts/wip").exists()
     result = run(blog, "build", "-q", "--drafts")

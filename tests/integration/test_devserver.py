@@ -41,8 +41,10 @@ def test_static_site_serves_like_a_cdn(built: Project) -> None:
     assert client.post("/").status_code == 405
 
 
-@pytest.mark.parametrize("path", ["/../site/site.toml", "/%2e%2e/site/site.toml",
-                                  "/..%2fsite%2fsite.toml", "//etc/passwd"])
+@pytest.mark.parametrize(
+    "path",
+    ["/../site/site.toml", "/%2e%2e/site/site.toml", "/..%2fsite%2fsite.toml", "//etc/passwd"],
+)
 def test_static_site_never_serves_outside_build(built: Project, path: str) -> None:
     response = Client(StaticSite(built.output)).get(path)
     assert response.status_code == 404
@@ -119,9 +121,10 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(path.read_text().replace(old, new))
 
 
-def test_saving_a_post_rebuilds_and_tells_open_tabs(built: Project,
-                                                   dev_server: tuple[DevSite, int]) -> None:
-    dev, port = dev_server
+def test_saving_a_post_rebuilds_and_tells_open_tabs(
+    built: Project, dev_server: tuple[DevSite, int]
+) -> None:
+    _dev, port = dev_server
     events = _Events(port)
     try:
         first = events.next_build()
@@ -139,8 +142,9 @@ def test_saving_a_post_rebuilds_and_tells_open_tabs(built: Project,
 
 
 def test_a_bad_save_shows_the_error_and_keeps_the_last_good_site(
-        built: Project, dev_server: tuple[DevSite, int]) -> None:
-    dev, port = dev_server
+    built: Project, dev_server: tuple[DevSite, int]
+) -> None:
+    _dev, port = dev_server
     events = _Events(port)
     try:
         events.next_build()

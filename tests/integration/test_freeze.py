@@ -21,14 +21,20 @@ BAD_POSTS = {
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def inodes(root: Path) -> dict[str, tuple[int, int]]:
     """Which file is there: a file written again gets a new inode or mtime."""
-    return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
 
 
 def file_of(url: str) -> str:
@@ -50,12 +56,20 @@ def leftovers(project: Project) -> list[str]:
 def small(project: Project) -> Project:
     project.add_media("cover.png")
     project.page("about")
-    project.post("2026-03-01-hello.md", title="Hello", date="2026-03-01 10:00:00",
-                 tags=["python"], category="Notes", aliases=["/2019/05/old-hello/"],
-                 cover="/media/cover.png", cover_alt="Frost")
+    project.post(
+        "2026-03-01-hello.md",
+        title="Hello",
+        date="2026-03-01 10:00:00",
+        tags=["python"],
+        category="Notes",
+        aliases=["/2019/05/old-hello/"],
+        cover="/media/cover.png",
+        cover_alt="Frost",
+    )
     for n in range(1, 7):
-        project.post(f"2026-02-0{n}-p{n}.md", title=f"P{n}", date=f"2026-02-0{n} 10:00:00",
-                     tags=["python"])
+        project.post(
+            f"2026-02-0{n}-p{n}.md", title=f"P{n}", date=f"2026-02-0{n} 10:00:00", tags=["python"]
+        )
     return project
 
 
@@ -63,22 +77,42 @@ def small(project: Project) -> Project:
 def twelve(project: Project) -> Project:
     """Twelve posts, one tag each, one category: a change shows on few pages."""
     for n in range(1, 13):
-        project.post(f"2026-01-{n:02d}-p{n:02d}.md", f"Body of post {n}.\n",
-                     title=f"Post {n}", date=f"2026-01-{n:02d} 10:00:00",
-                     tags=[f"t{n}"], category="Notes")
+        project.post(
+            f"2026-01-{n:02d}-p{n:02d}.md",
+            f"Body of post {n}.\n",
+            title=f"Post {n}",
+            date=f"2026-01-{n:02d} 10:00:00",
+            tags=[f"t{n}"],
+            category="Notes",
+        )
     return project
 
 
 def test_output_tree(small: Project) -> None:
     report = small.build()
     files = set(tree(small.output))
-    for relpath in ("index.html", "page/2/index.html", "posts/hello/index.html",
-                    "posts/p1/index.html", "tags/index.html", "tags/python/index.html",
-                    "tags/python/page/2/index.html", "tags/python/feed.xml",
-                    "categories/index.html", "categories/notes/index.html",
-                    "archive/index.html", "about/index.html", "feed.xml", "rss.xml",
-                    "sitemap.xml", "robots.txt", "404.html", "_redirects",
-                    "2019/05/old-hello/index.html", "media/cover.png"):
+    for relpath in (
+        "index.html",
+        "page/2/index.html",
+        "posts/hello/index.html",
+        "posts/p1/index.html",
+        "tags/index.html",
+        "tags/python/index.html",
+        "tags/python/page/2/index.html",
+        "tags/python/feed.xml",
+        "categories/index.html",
+        "categories/notes/index.html",
+        "archive/index.html",
+        "about/index.html",
+        "feed.xml",
+        "rss.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "_redirects",
+        "2019/05/old-hello/index.html",
+        "media/cover.png",
+    ):
         assert relpath in files, relpath
     assert any(f.startswith("static/css/site.") and f.endswith(".css") for f in files)
     assert len(files) == report.pages == report.written
@@ -100,13 +134,22 @@ def test_failed_build_leaves_previous_build_untouched(small: Project, problem: s
     assert leftovers(small) == []
 
 
-@pytest.mark.parametrize("broken, line, message", [
-    ("{% extends 'base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n", 3, ""),
-    ("{% extends 'base.html' %}\n{% block main %}\n\n{{ post.no_such_field }}\n"
-     "{% endblock %}\n", 4, "no_such_field"),
-], ids=["syntax error", "undefined attribute"])
-def test_template_error_is_reported_with_file_and_line(small: Project, broken: str,
-                                                       line: int, message: str) -> None:
+@pytest.mark.parametrize(
+    "broken, line, message",
+    [
+        ("{% extends 'base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n", 3, ""),
+        (
+            "{% extends 'base.html' %}\n{% block main %}\n\n{{ post.no_such_field }}\n"
+            "{% endblock %}\n",
+            4,
+            "no_such_field",
+        ),
+    ],
+    ids=["syntax error", "undefined attribute"],
+)
+def test_template_error_is_reported_with_file_and_line(
+    small: Project, broken: str, line: int, message: str
+) -> None:
     small.build()
     before = tree(small.output)
     template = small.root / "site/templates/post.html"
@@ -145,8 +188,7 @@ def test_build_lock_blocks_a_second_build(small: Project) -> None:
 
 def test_concurrent_builds_both_succeed(small: Project, tmp_path: Path) -> None:
     small.build()
-    small.post("2026-04-01-new.md", title="New one", date="2026-04-01 10:00:00",
-               tags=["fresh"])
+    small.post("2026-04-01-new.md", title="New one", date="2026-04-01 10:00:00", tags=["fresh"])
     results: list[object] = []
 
     def run() -> None:
@@ -166,8 +208,7 @@ def test_concurrent_builds_both_succeed(small: Project, tmp_path: Path) -> None:
     assert leftovers(small) == []
 
 
-def test_editing_one_post_rewrites_only_what_shows_it(twelve: Project,
-                                                      tmp_path: Path) -> None:
+def test_editing_one_post_rewrites_only_what_shows_it(twelve: Project, tmp_path: Path) -> None:
     twelve.build()
     before = inodes(twelve.output)
     source = twelve.posts / "2026-01-06-p06.md"
@@ -176,9 +217,18 @@ def test_editing_one_post_rewrites_only_what_shows_it(twelve: Project,
     after = inodes(twelve.output)
     rewritten = {rel for rel, ino in after.items() if before.get(rel) != ino}
     showing_it = {
-        "posts/p06/index.html", "posts/p05/index.html", "posts/p07/index.html",
-        "page/2/index.html", "categories/notes/page/2/index.html", "tags/t6/index.html",
-        "tags/t6/feed.xml", "feed.xml", "rss.xml", "sitemap.xml", "archive/index.html"}
+        "posts/p06/index.html",
+        "posts/p05/index.html",
+        "posts/p07/index.html",
+        "page/2/index.html",
+        "categories/notes/page/2/index.html",
+        "tags/t6/index.html",
+        "tags/t6/feed.xml",
+        "feed.xml",
+        "rss.xml",
+        "sitemap.xml",
+        "archive/index.html",
+    }
     assert "posts/p06/index.html" in rewritten
     assert rewritten <= showing_it
     assert 1 <= report.written <= len(showing_it) and report.markdown_rendered == 1
@@ -224,9 +274,14 @@ def test_adding_a_tag(twelve: Project, tmp_path: Path) -> None:
 
 
 def test_two_cold_builds_are_byte_identical(small: Project, tmp_path: Path) -> None:
-    small.post("2026-04-01-rich.md", "Text[^1] with `code`.\n\n```python\nprint('hi')\n```\n\n"
-               "## A heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: A footnote.\n",
-               title="Rich", date="2026-04-01 10:00:00", tags=["python", "c++"])
+    small.post(
+        "2026-04-01-rich.md",
+        "Text[^1] with `code`.\n\n```python\nprint('hi')\n```\n\n"
+        "## A heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: A footnote.\n",
+        title="Rich",
+        date="2026-04-01 10:00:00",
+        tags=["python", "c++"],
+    )
     first, second = cold(small, tmp_path, "one"), cold(small, tmp_path, "two")
     assert first == second and len(first) > 20
 
@@ -234,13 +289,20 @@ def test_two_cold_builds_are_byte_identical(small: Project, tmp_path: Path) -> N
 def snapshot_outside(project: Project) -> dict[str, bytes]:
     """Every file under the test's directory except build/, caches, the lock and stage."""
     top = project.root.parent
-    return {rel: data for rel, data in tree(top).items()
-            if not rel.startswith(("blog/build/", "blog/.cache/", "blog/.build."))}
+    return {
+        rel: data
+        for rel, data in tree(top).items()
+        if not rel.startswith(("blog/build/", "blog/.cache/", "blog/.build."))
+    }
 
 
 def test_hostile_tags_and_categories_stay_inside_build(project: Project) -> None:
-    project.post(title="Hostile", slug="hostile", tags=["../../etc", "a/../../b", "..x"],
-                 category="../../../tmp/evil")
+    project.post(
+        title="Hostile",
+        slug="hostile",
+        tags=["../../etc", "a/../../b", "..x"],
+        category="../../../tmp/evil",
+    )
     before = snapshot_outside(project)
     project.build()
     assert snapshot_outside(project) == before
@@ -250,13 +312,22 @@ def test_hostile_tags_and_categories_stay_inside_build(project: Project) -> None
     assert (project.output / "categories/tmp-evil/index.html").is_file()
 
 
-@pytest.mark.parametrize("fields", [
-    {"slug": ".."}, {"slug": "../../x"}, {"aliases": ["/../x/"]},
-    {"aliases": ["/a/../../x/"]}, {"aliases": ["/%2e%2e/%2e%2e/x/"]},
-    {"aliases": ["//evil.example/x/"]}, {"aliases": ["/a\\..\\..\\x/"]},
-], ids=str)
-def test_hostile_slugs_and_aliases_write_nothing_outside(project: Project,
-                                                         fields: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"slug": ".."},
+        {"slug": "../../x"},
+        {"aliases": ["/../x/"]},
+        {"aliases": ["/a/../../x/"]},
+        {"aliases": ["/%2e%2e/%2e%2e/x/"]},
+        {"aliases": ["//evil.example/x/"]},
+        {"aliases": ["/a\\..\\..\\x/"]},
+    ],
+    ids=str,
+)
+def test_hostile_slugs_and_aliases_write_nothing_outside(
+    project: Project, fields: dict[str, object]
+) -> None:
     project.post(title="Good", slug="good")
     project.build()
     previous = tree(project.output)

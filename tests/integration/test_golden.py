@@ -23,8 +23,11 @@ BASE_URL = "https://golden.example.test/"
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _build_fixture(tmp_path: Path) -> Path:
@@ -45,12 +48,19 @@ def test_fixture_site_freezes_to_the_expected_tree(tmp_path: Path) -> None:
     assert sorted(actual) == sorted(expected), "a different set of files was built"
     for name, data in expected.items():
         if actual[name] != data:
-            diff = "\n".join(difflib.unified_diff(
-                data.decode(errors="replace").splitlines(),
-                actual[name].decode(errors="replace").splitlines(),
-                f"expected/{name}", f"built/{name}", lineterm="", n=2))
-            raise AssertionError(f"{name} differs from the golden copy "
-                                 f"(make golden to accept):\n{diff[:4000]}")
+            diff = "\n".join(
+                difflib.unified_diff(
+                    data.decode(errors="replace").splitlines(),
+                    actual[name].decode(errors="replace").splitlines(),
+                    f"expected/{name}",
+                    f"built/{name}",
+                    lineterm="",
+                    n=2,
+                )
+            )
+            raise AssertionError(
+                f"{name} differs from the golden copy (make golden to accept):\n{diff[:4000]}"
+            )
 
 
 def test_two_cold_builds_are_byte_identical(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ class Links(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.urls: list[tuple[str, str]] = []   # (tag, url)
+        self.urls: list[tuple[str, str]] = []  # (tag, url)
         self.ids: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -82,7 +82,7 @@ def test_every_internal_link_resolves(site: SiteConfig) -> None:
         here = page_url(out.resolve(), path)
         for tag, url in links.urls:
             if url.startswith(base):
-                url = "/" + url[len(base):]
+                url = "/" + url[len(base) :]
             parts = urlsplit(url)
             if parts.scheme or parts.netloc:
                 continue  # another site, mailto:, data:
@@ -125,7 +125,7 @@ def text_of(element: ET.Element, path: str) -> str:
 
 def assert_maps_to_file(site: SiteConfig, url: str) -> None:
     assert url.startswith(site.base_url), url
-    path = "/" + url[len(site.base_url):]
+    path = "/" + url[len(site.base_url) :]
     assert file_for(site.output_dir, path) is not None, url
 
 

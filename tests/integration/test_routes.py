@@ -77,19 +77,42 @@ class Head(HTMLParser):
 def blog(project: Project) -> Project:
     project.add_media("cover.png", PNG)
     project.page("about", body="About this blog.\n")
-    project.post("2026-03-01-hello.md", HELLO_BODY, title="Hello, world",
-                 date="2026-03-01 10:00:00", tags=["python", "web"], category="Engineering",
-                 aliases=["/2019/05/old-hello/", "/hello-old/"], cover="/media/cover.png",
-                 cover_alt="A frosty window")
-    project.post("2026-04-01-newest.md", title="Newest post", date="2026-04-01 10:00:00",
-                 tags=["web"], category="Notes")
+    project.post(
+        "2026-03-01-hello.md",
+        HELLO_BODY,
+        title="Hello, world",
+        date="2026-03-01 10:00:00",
+        tags=["python", "web"],
+        category="Engineering",
+        aliases=["/2019/05/old-hello/", "/hello-old/"],
+        cover="/media/cover.png",
+        cover_alt="A frosty window",
+    )
+    project.post(
+        "2026-04-01-newest.md",
+        title="Newest post",
+        date="2026-04-01 10:00:00",
+        tags=["web"],
+        category="Notes",
+    )
     for n in range(1, 7):
-        project.post(f"2026-02-0{n}-older-{n}.md", title=f"Older {n}",
-                     date=f"2026-02-0{n} 09:00:00", tags=["python"], category="Engineering")
-    project.post("2026-03-05-secret.md", title="Secret plans", date="2026-03-05 10:00:00",
-                 tags=["python"], draft=True)
-    project.post("2027-01-01-future.md", title="From the future", date="2027-01-01 09:00:00",
-                 tags=["python"])
+        project.post(
+            f"2026-02-0{n}-older-{n}.md",
+            title=f"Older {n}",
+            date=f"2026-02-0{n} 09:00:00",
+            tags=["python"],
+            category="Engineering",
+        )
+    project.post(
+        "2026-03-05-secret.md",
+        title="Secret plans",
+        date="2026-03-05 10:00:00",
+        tags=["python"],
+        draft=True,
+    )
+    project.post(
+        "2027-01-01-future.md", title="From the future", date="2027-01-01 09:00:00", tags=["python"]
+    )
     return project
 
 
@@ -121,29 +144,57 @@ def html_of(client: FlaskClient, url: str) -> str:
     return response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url, mimetype", [
-    ("/", "text/html"), ("/page/2/", "text/html"), ("/posts/hello/", "text/html"),
-    ("/tags/", "text/html"), ("/tags/python/", "text/html"),
-    ("/tags/python/page/2/", "text/html"), ("/categories/", "text/html"),
-    ("/categories/engineering/", "text/html"), ("/archive/", "text/html"),
-    ("/about/", "text/html"), ("/404.html", "text/html"),
-    ("/2019/05/old-hello/", "text/html"), ("/hello-old/", "text/html"),
-    ("/feed.xml", "application/xml"), ("/rss.xml", "application/xml"),
-    ("/tags/python/feed.xml", "application/xml"), ("/sitemap.xml", "application/xml"),
-    ("/robots.txt", "text/plain"), ("/_redirects", "text/plain"),
-    ("/media/cover.png", "image/png"),
-])
-def test_every_route_answers_with_its_content_type(web: FlaskClient, url: str,
-                                                   mimetype: str) -> None:
+@pytest.mark.parametrize(
+    "url, mimetype",
+    [
+        ("/", "text/html"),
+        ("/page/2/", "text/html"),
+        ("/posts/hello/", "text/html"),
+        ("/tags/", "text/html"),
+        ("/tags/python/", "text/html"),
+        ("/tags/python/page/2/", "text/html"),
+        ("/categories/", "text/html"),
+        ("/categories/engineering/", "text/html"),
+        ("/archive/", "text/html"),
+        ("/about/", "text/html"),
+        ("/404.html", "text/html"),
+        ("/2019/05/old-hello/", "text/html"),
+        ("/hello-old/", "text/html"),
+        ("/feed.xml", "application/xml"),
+        ("/rss.xml", "application/xml"),
+        ("/tags/python/feed.xml", "application/xml"),
+        ("/sitemap.xml", "application/xml"),
+        ("/robots.txt", "text/plain"),
+        ("/_redirects", "text/plain"),
+        ("/media/cover.png", "image/png"),
+    ],
+)
+def test_every_route_answers_with_its_content_type(
+    web: FlaskClient, url: str, mimetype: str
+) -> None:
     assert fetch(web, url)[:2] == (200, mimetype)
 
 
-@pytest.mark.parametrize("url", [
-    "/posts/nope/", "/posts/secret/", "/posts/future/", "/tags/nope/", "/tags/nope/feed.xml",
-    "/tags/python/page/3/", "/tags/future/", "/categories/nope/", "/page/3/", "/page/0/",
-    "/nope/", "/2019/05/nope/", "/static/css/site.css", "/media/missing.png",
-    "/media/../site/site.toml",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/posts/nope/",
+        "/posts/secret/",
+        "/posts/future/",
+        "/tags/nope/",
+        "/tags/nope/feed.xml",
+        "/tags/python/page/3/",
+        "/tags/future/",
+        "/categories/nope/",
+        "/page/3/",
+        "/page/0/",
+        "/nope/",
+        "/2019/05/nope/",
+        "/static/css/site.css",
+        "/media/missing.png",
+        "/media/../site/site.toml",
+    ],
+)
 def test_unknown_urls_are_404(web: FlaskClient, url: str) -> None:
     assert fetch(web, url)[0] == 404
 
@@ -174,7 +225,10 @@ def test_post_page_shows_what_a_reader_notices(web: FlaskClient) -> None:
     related = re.search(r'<aside class="related".*?</aside>', text, re.S)
     assert related is not None
     assert re.findall(r'href="(/posts/[^"]+)"', related.group()) == [
-        "/posts/newest/", "/posts/older-6/", "/posts/older-5/"]
+        "/posts/newest/",
+        "/posts/older-6/",
+        "/posts/older-5/",
+    ]
     assert {"#first-part", "#second-part"} <= set(hrefs)
     assert {"first-part", "second-part"} <= page.ids
     assert {"src": "/media/cover.png", "alt": "A frosty window"} in page.images
@@ -244,12 +298,12 @@ def test_feeds_robots_and_redirects(web: FlaskClient) -> None:
     robots = web.get("/robots.txt").get_data(as_text=True)
     assert f"Sitemap: {BASE_URL}sitemap.xml" in robots
     assert web.get("/_redirects").get_data(as_text=True) == (
-        "/2019/05/old-hello/ /posts/hello/ 301!\n/hello-old/ /posts/hello/ 301!\n")
+        "/2019/05/old-hello/ /posts/hello/ 301!\n/hello-old/ /posts/hello/ 301!\n"
+    )
 
 
 @pytest.mark.parametrize("alias", ["/2019/05/old-hello/", "/hello-old/"])
-def test_alias_is_a_redirect_page_to_the_absolute_post_url(web: FlaskClient,
-                                                           alias: str) -> None:
+def test_alias_is_a_redirect_page_to_the_absolute_post_url(web: FlaskClient, alias: str) -> None:
     page = Head(html_of(web, alias))
     target = BASE_URL + "posts/hello/"
     assert page.links["canonical"] == target
@@ -293,8 +347,9 @@ def test_drafts_are_shown_marked_only_when_asked(blog: Project) -> None:
 
 def test_every_get_endpoint_is_frozen(blog: Project) -> None:
     _index, _freezer, specs, _ = blog.builder().prepare()
-    endpoints = {rule.endpoint for rule in blog.app().url_map.iter_rules()
-                 if "GET" in (rule.methods or ())}
+    endpoints = {
+        rule.endpoint for rule in blog.app().url_map.iter_rules() if "GET" in (rule.methods or ())
+    }
     frozen = {spec.endpoint for spec in specs}
     assert endpoints - frozen == set()
     blog.build()

@@ -29,14 +29,20 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
     assert config.base_url == "http://localhost:8000/"
     assert config.base_path == "/"
     assert config.timezone == "UTC"
-    assert (config.per_page, config.feed_items, config.related_posts,
-            config.words_per_minute) == (10, 20, 3, 220)
+    assert (config.per_page, config.feed_items, config.related_posts, config.words_per_minute) == (
+        10,
+        20,
+        3,
+        220,
+    )
     assert (config.pygments_light, config.pygments_dark) == ("friendly", "monokai")
     assert config.drafts is False and config.sidecar_url == "" and config.extra == {}
 
 
 def test_values_are_read_from_every_table(tmp_path: Path) -> None:
-    config = load(tmp_path, """
+    config = load(
+        tmp_path,
+        """
 [site]
 title = "Notes"
 author = "Ada"
@@ -50,7 +56,8 @@ related_posts = 0
 
 [highlight]
 pygments_dark = "dracula"
-""")
+""",
+    )
     assert (config.title, config.author) == ("Notes", "Ada")
     assert config.base_path == "/blog/"
     assert config.tz.key == "Europe/London"
@@ -64,11 +71,14 @@ def test_missing_site_toml(tmp_path: Path) -> None:
         load_config(tmp_path, environ={})
 
 
-@pytest.mark.parametrize("text", [
-    "[site\ntitle = 'x'\n",
-    "[site]\ntitle = unquoted\n",
-    "[site]\ntitle = 'a'\ntitle = 'b'\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[site\ntitle = 'x'\n",
+        "[site]\ntitle = unquoted\n",
+        "[site]\ntitle = 'a'\ntitle = 'b'\n",
+    ],
+)
 def test_bad_toml(tmp_path: Path, text: str) -> None:
     path = write_toml(tmp_path, text)
     with pytest.raises(ConfigError) as info:
@@ -76,28 +86,31 @@ def test_bad_toml(tmp_path: Path, text: str) -> None:
     assert str(info.value).startswith(f"{path.resolve()}: not valid TOML: ")
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ('[site]\nbase_url = "https://example.org"', "base_url must end with '/'"),
-    ('[site]\nbase_url = "https://example.org/blog"', "base_url must end with '/'"),
-    ('[site]\nbase_url = "ftp://example.org/"', "base_url must be an absolute http(s) URL"),
-    ('[site]\nbase_url = "/blog/"', "base_url must be an absolute http(s) URL"),
-    ('[site]\nbase_url = "https:///"', "base_url must be an absolute http(s) URL"),
-    ('[site]\ntimezone = "Mars/Olympus_Mons"', "unknown timezone 'Mars/Olympus_Mons'"),
-    ('[site]\ntimezone = "../../etc/passwd"', "unknown timezone"),
-    ('[site]\ntimezone = ""', "unknown timezone"),
-    ("[paging]\nper_page = 0", "per_page must be at least 1"),
-    ("[paging]\nper_page = -3", "per_page must be at least 1"),
-    ("[paging]\nfeed_items = 0", "feed_items must be at least 1"),
-    ("[paging]\nwords_per_minute = 0", "words_per_minute must be at least 1"),
-    ("[paging]\nrelated_posts = -1", "related_posts"),
-    ('[paging]\nper_page = "5"', "'per_page' must be a int, not '5'"),
-    ("[paging]\nper_page = true", "'per_page' must be a int, not True"),
-    ("[paging]\nper_page = 2.5", "'per_page' must be a int"),
-    ("[site]\ntitle = 3", "'title' must be a str, not 3"),
-    ("[build]\noutput_dir = 1", "'output_dir' must be a str"),
-    ('[highlight]\npygments_light = "Not A Style"', "pygments_light must be a Pygments style"),
-    ('[site]\nsidecar_url = "api.example.org"', "sidecar_url must be empty (same origin)"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('[site]\nbase_url = "https://example.org"', "base_url must end with '/'"),
+        ('[site]\nbase_url = "https://example.org/blog"', "base_url must end with '/'"),
+        ('[site]\nbase_url = "ftp://example.org/"', "base_url must be an absolute http(s) URL"),
+        ('[site]\nbase_url = "/blog/"', "base_url must be an absolute http(s) URL"),
+        ('[site]\nbase_url = "https:///"', "base_url must be an absolute http(s) URL"),
+        ('[site]\ntimezone = "Mars/Olympus_Mons"', "unknown timezone 'Mars/Olympus_Mons'"),
+        ('[site]\ntimezone = "../../etc/passwd"', "unknown timezone"),
+        ('[site]\ntimezone = ""', "unknown timezone"),
+        ("[paging]\nper_page = 0", "per_page must be at least 1"),
+        ("[paging]\nper_page = -3", "per_page must be at least 1"),
+        ("[paging]\nfeed_items = 0", "feed_items must be at least 1"),
+        ("[paging]\nwords_per_minute = 0", "words_per_minute must be at least 1"),
+        ("[paging]\nrelated_posts = -1", "related_posts"),
+        ('[paging]\nper_page = "5"', "'per_page' must be a int, not '5'"),
+        ("[paging]\nper_page = true", "'per_page' must be a int, not True"),
+        ("[paging]\nper_page = 2.5", "'per_page' must be a int"),
+        ("[site]\ntitle = 3", "'title' must be a str, not 3"),
+        ("[build]\noutput_dir = 1", "'output_dir' must be a str"),
+        ('[highlight]\npygments_light = "Not A Style"', "pygments_light must be a Pygments style"),
+        ('[site]\nsidecar_url = "api.example.org"', "sidecar_url must be empty (same origin)"),
+    ],
+)
 def test_invalid_values_are_rejected(tmp_path: Path, text: str, fragment: str) -> None:
     path = write_toml(tmp_path, text + "\n")
     with pytest.raises(ConfigError) as info:
@@ -114,16 +127,21 @@ def test_unknown_timezone_suggests_an_iana_name(tmp_path: Path) -> None:
 
 # -- environment ------------------------------------------------------------------------
 
+
 def test_env_overrides_base_url(tmp_path: Path) -> None:
-    config = load(tmp_path, '[site]\nbase_url = "https://example.org/"\n',
-                  environ={"FROSTPRESS_BASE_URL": "https://deploy-preview-7.example.net/x/"})
+    config = load(
+        tmp_path,
+        '[site]\nbase_url = "https://example.org/"\n',
+        environ={"FROSTPRESS_BASE_URL": "https://deploy-preview-7.example.net/x/"},
+    )
     assert config.base_url == "https://deploy-preview-7.example.net/x/"
     assert config.base_path == "/x/"
 
 
 def test_empty_env_value_is_ignored(tmp_path: Path) -> None:
-    config = load(tmp_path, '[site]\nbase_url = "https://example.org/"\n',
-                  environ={"FROSTPRESS_BASE_URL": ""})
+    config = load(
+        tmp_path, '[site]\nbase_url = "https://example.org/"\n', environ={"FROSTPRESS_BASE_URL": ""}
+    )
     assert config.base_url == "https://example.org/"
 
 
@@ -137,23 +155,31 @@ def test_env_sidecar_url(tmp_path: Path) -> None:
     assert config.sidecar_url == "https://api.example.org"
 
 
-def test_process_environment_is_the_default(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_process_environment_is_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FROSTPRESS_BASE_URL", "https://from-env.example/")
     write_toml(tmp_path, "")
     assert load_config(tmp_path).base_url == "https://from-env.example/"
 
 
 def test_keyword_overrides_win_over_environment(tmp_path: Path) -> None:
-    config = load(tmp_path, "", environ={"FROSTPRESS_BASE_URL": "https://env.example/"},
-                  base_url="https://kw.example/", drafts=True)
+    config = load(
+        tmp_path,
+        "",
+        environ={"FROSTPRESS_BASE_URL": "https://env.example/"},
+        base_url="https://kw.example/",
+        drafts=True,
+    )
     assert config.base_url == "https://kw.example/" and config.drafts is True
 
 
 # -- paths ---------------------------------------------------------------------------------
 
+
 def test_every_path_is_absolute_even_from_a_relative_root(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_toml(tmp_path / "blog", '[build]\noutput_dir = "public"\ncache_dir = "../cache"\n')
     monkeypatch.chdir(tmp_path)
     config = load_config("blog", environ={})
@@ -163,16 +189,24 @@ def test_every_path_is_absolute_even_from_a_relative_root(
     assert config.output_dir == root / "public"
     assert config.cache_dir == tmp_path.resolve() / "cache"
     assert config.site_dir == root / "site"
-    for path in (config.root, config.content_dir, config.output_dir, config.cache_dir,
-                 config.site_dir, config.templates_dir, config.static_dir,
-                 config.posts_dir, config.pages_dir, config.media_dir):
+    for path in (
+        config.root,
+        config.content_dir,
+        config.output_dir,
+        config.cache_dir,
+        config.site_dir,
+        config.templates_dir,
+        config.static_dir,
+        config.posts_dir,
+        config.pages_dir,
+        config.media_dir,
+    ):
         assert path.is_absolute(), path
     assert config.posts_dir == root / "content" / "posts"
     assert config.templates_dir == root / "site" / "templates"
 
 
-def test_path_overrides_are_made_absolute(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_path_overrides_are_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_toml(tmp_path, "")
     monkeypatch.chdir(tmp_path)
     config = load_config(".", environ={}, output_dir="out", cache_dir=tmp_path / "c")

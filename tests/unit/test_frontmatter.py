@@ -29,6 +29,7 @@ def fields_of(header: str, default_slug: str = "x") -> tuple[dict, list[str]]:
 
 # -- splitting -----------------------------------------------------------------------
 
+
 def test_split_returns_data_body_and_first_body_line() -> None:
     fm = split_front_matter(PATH, "---\ntitle: Hi\ndate: 2024-01-01\n---\nFirst.\nSecond.\n")
     assert set(fm.data) == {"title", "date"} and fm.data["title"] == "Hi"
@@ -63,15 +64,20 @@ def test_yaml_error_line_is_a_file_line() -> None:
 
 # -- dates: YAML 1.1 surprises --------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "expected", "offset_hours"), [
-    ("2024-05-01", datetime(2024, 5, 1, 0, 0), 1),             # a YAML date: midnight, BST
-    ("2024-05-01 10:00", datetime(2024, 5, 1, 10, 0), 1),      # no seconds: YAML string
-    ("2024-01-15 10:00", datetime(2024, 1, 15, 10, 0), 0),     # winter: GMT
-    ("2024-05-01 10:00:00", datetime(2024, 5, 1, 10, 0), 1),   # naive YAML datetime
-    ("'2024-05-01'", datetime(2024, 5, 1, 0, 0), 1),           # quoted: a string
-])
-def test_dates_without_offset_are_in_the_site_timezone(value: str, expected: datetime,
-                                                       offset_hours: int) -> None:
+
+@pytest.mark.parametrize(
+    ("value", "expected", "offset_hours"),
+    [
+        ("2024-05-01", datetime(2024, 5, 1, 0, 0), 1),  # a YAML date: midnight, BST
+        ("2024-05-01 10:00", datetime(2024, 5, 1, 10, 0), 1),  # no seconds: YAML string
+        ("2024-01-15 10:00", datetime(2024, 1, 15, 10, 0), 0),  # winter: GMT
+        ("2024-05-01 10:00:00", datetime(2024, 5, 1, 10, 0), 1),  # naive YAML datetime
+        ("'2024-05-01'", datetime(2024, 5, 1, 0, 0), 1),  # quoted: a string
+    ],
+)
+def test_dates_without_offset_are_in_the_site_timezone(
+    value: str, expected: datetime, offset_hours: int
+) -> None:
     fields, errors = fields_of(f"title: T\ndate: {value}")
     assert errors == []
     when = fields["date"]
@@ -80,12 +86,15 @@ def test_dates_without_offset_are_in_the_site_timezone(value: str, expected: dat
     assert when.utcoffset() == timedelta(hours=offset_hours)
 
 
-@pytest.mark.parametrize(("value", "offset"), [
-    ("2024-05-01 10:00:00+02:00", timedelta(hours=2)),
-    ("2024-05-01T10:00:00Z", timedelta(0)),
-    ("2024-05-01 10:00:00 -05:00", timedelta(hours=-5)),
-    ("'2024-05-01 10:00+05:30'", timedelta(hours=5, minutes=30)),
-])
+@pytest.mark.parametrize(
+    ("value", "offset"),
+    [
+        ("2024-05-01 10:00:00+02:00", timedelta(hours=2)),
+        ("2024-05-01T10:00:00Z", timedelta(0)),
+        ("2024-05-01 10:00:00 -05:00", timedelta(hours=-5)),
+        ("'2024-05-01 10:00+05:30'", timedelta(hours=5, minutes=30)),
+    ],
+)
 def test_explicit_offsets_are_kept(value: str, offset: timedelta) -> None:
     fields, errors = fields_of(f"title: T\ndate: {value}")
     assert errors == []
@@ -112,9 +121,17 @@ def test_parse_date_accepts_python_values_and_rejects_others() -> None:
 
 # -- booleans and lists ---------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("no", False), ("off", False), ("false", False), ("yes", True), ("true", True),
-])
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("no", False),
+        ("off", False),
+        ("false", False),
+        ("yes", True),
+        ("true", True),
+    ],
+)
 def test_yaml_11_booleans_for_draft(value: str, expected: bool) -> None:
     fields, errors = fields_of(f"title: T\ndate: 2024-01-01\ndraft: {value}")
     assert errors == [] and fields["draft"] is expected
@@ -123,8 +140,11 @@ def test_yaml_11_booleans_for_draft(value: str, expected: bool) -> None:
 def test_all_field_problems_of_one_file_are_collected() -> None:
     _fields, errors = fields_of("title: 12\ndate: nope\ndraft: maybe\ntags: [a, 1.5]")
     assert [e.split(": ")[0] for e in errors] == [
-        "content/posts/x.md:5", "content/posts/x.md:2", "content/posts/x.md:3",
-        "content/posts/x.md:4"]
+        "content/posts/x.md:5",
+        "content/posts/x.md:2",
+        "content/posts/x.md:3",
+        "content/posts/x.md:4",
+    ]
 
 
 def test_tags_list_or_comma_text() -> None:
@@ -136,28 +156,31 @@ def test_tags_list_or_comma_text() -> None:
 
 def test_tag_without_letters_is_rejected() -> None:
     _fields, errors = fields_of("title: T\ndate: 2024-01-01\ntags: ['!!!']")
-    assert errors == ["content/posts/x.md:4: tag '!!!' has no letters or digits to make a "
-                      "URL of"]
+    assert errors == ["content/posts/x.md:4: tag '!!!' has no letters or digits to make a URL of"]
 
 
 def test_aliases_are_normalised_with_trailing_slash() -> None:
-    fields, errors = fields_of("title: T\ndate: 2024-01-01\n"
-                               "aliases: [/2019/05/old/, /older, /feed.html]")
+    fields, errors = fields_of(
+        "title: T\ndate: 2024-01-01\naliases: [/2019/05/old/, /older, /feed.html]"
+    )
     assert errors == []
     assert fields["aliases"] == ["/2019/05/old/", "/older/", "/feed.html"]
 
 
 # -- what a loaded post exposes ---------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "slug"), [
-    ("2024-05-01-hello-world.md", "hello-world"),
-    ("2024-05-01_notes.md", "notes"),
-    ("Héllo Wörld.md", "hello-world"),
-    ("2024/deep/nested-post.md", "nested-post"),
-    ("2024-05-01.md", "2024-05-01"),
-])
-def test_default_slug_is_the_file_name_without_date(project: Project, name: str,
-                                                    slug: str) -> None:
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("2024-05-01-hello-world.md", "hello-world"),
+        ("2024-05-01_notes.md", "notes"),
+        ("Héllo Wörld.md", "hello-world"),
+        ("2024/deep/nested-post.md", "nested-post"),
+        ("2024-05-01.md", "2024-05-01"),
+    ],
+)
+def test_default_slug_is_the_file_name_without_date(project: Project, name: str, slug: str) -> None:
     project.post(name=name)
     assert [p.slug for p in project.index().posts] == [slug]
 
@@ -177,8 +200,7 @@ def test_summary_defaults_to_the_first_paragraph(project: Project) -> None:
 def test_explicit_summary_is_rendered_markdown(project: Project) -> None:
     project.post(name="p.md", summary="Why *static* sites [win](https://example.org/)")
     post = project.index().post("p")
-    assert post.summary_html == ('Why <em>static</em> sites '
-                                 '<a href="https://example.org/">win</a>')
+    assert post.summary_html == ('Why <em>static</em> sites <a href="https://example.org/">win</a>')
     assert post.summary_text == "Why static sites win"
 
 
@@ -206,18 +228,20 @@ def test_tags_and_category_become_terms(project: Project) -> None:
 
 
 def test_word_count_excludes_code_blocks(project: Project) -> None:
-    body = ("One two three four.\n\n```python\nfor word in many_words: print(word)\n```\n\n"
-            "    indented code is code too\n\nFive.\n")
+    body = (
+        "One two three four.\n\n```python\nfor word in many_words: print(word)\n```\n\n"
+        "    indented code is code too\n\nFive.\n"
+    )
     project.post(name="p.md", body=body)
     post = project.index().post("p")
     assert post.word_count == 5
     assert post.reading_time == 1
 
 
-@pytest.mark.parametrize(("words", "minutes"), [(0, 1), (1, 1), (220, 1), (221, 2),
-                                                (660, 3)])
-def test_reading_time_is_whole_minutes_at_least_one(project: Project, words: int,
-                                                    minutes: int) -> None:
+@pytest.mark.parametrize(("words", "minutes"), [(0, 1), (1, 1), (220, 1), (221, 2), (660, 3)])
+def test_reading_time_is_whole_minutes_at_least_one(
+    project: Project, words: int, minutes: int
+) -> None:
     project.post(name="p.md", body=("word " * words) + "\n")
     post = project.index().post("p")
     assert post.word_count == words

@@ -16,6 +16,7 @@ def slugs(posts) -> list[str]:
 
 # -- what is published ---------------------------------------------------------------
 
+
 def test_drafts_are_left_out_unless_asked_for(project: Project) -> None:
     project.post(name="public.md")
     project.post(name="secret.md", draft=True)
@@ -50,6 +51,7 @@ def test_future_drafts_stay_out_even_with_drafts(project: Project) -> None:
 
 # -- order and neighbours ---------------------------------------------------------------
 
+
 def test_newest_first(project: Project) -> None:
     project.post(name="middle.md", date="2026-02-01 09:00:00")
     project.post(name="oldest.md", date="2025-12-31 23:59:59")
@@ -75,6 +77,7 @@ def test_newer_and_older_neighbours(project: Project) -> None:
 
 
 # -- related posts -----------------------------------------------------------------------
+
 
 @pytest.fixture
 def tagged(project: Project) -> Project:
@@ -110,12 +113,13 @@ def test_related_limit_comes_from_config(tagged: Project) -> None:
 
 # -- tags and categories -----------------------------------------------------------------
 
+
 def test_tags_group_posts_newest_first(project: Project) -> None:
     project.post(name="old.md", date="2026-01-01", tags=["python", "Web Dev"])
     project.post(name="new.md", date="2026-02-01", tags=["Python"])
     project.post(name="draft.md", date="2026-03-01", tags=["hidden"], draft=True)
     index = project.index()
-    assert list(index.tags) == ["python", "web-dev"]      # by slug
+    assert list(index.tags) == ["python", "web-dev"]  # by slug
     assert index.tags["web-dev"].name == "Web Dev"
     assert slugs(index.by_tag["python"]) == ["new", "old"]
     assert [(t.slug, n) for t, n in index.tag_counts()] == [("python", 2), ("web-dev", 1)]
@@ -131,11 +135,14 @@ def test_categories_group_posts(project: Project) -> None:
     assert list(index.categories) == ["engineering", "life-work"]
     assert index.categories["life-work"].name == "Life & Work"
     assert slugs(index.by_category["engineering"]) == ["b", "a"]
-    assert [(t.slug, n) for t, n in index.category_counts()] == [("engineering", 2),
-                                                                 ("life-work", 1)]
+    assert [(t.slug, n) for t, n in index.category_counts()] == [
+        ("engineering", 2),
+        ("life-work", 1),
+    ]
 
 
 # -- archive -------------------------------------------------------------------------------
+
 
 def test_archive_by_year_and_month_newest_first(project: Project) -> None:
     project.post(name="dec.md", date="2025-12-15")
@@ -159,15 +166,23 @@ def test_empty_site(project: Project) -> None:
 
 # -- pagination -----------------------------------------------------------------------------
 
+
 def test_paginate_empty_list_is_one_empty_page() -> None:
     assert paginate([], 5) == [Paginated([], 1, 1, 0)]
     [page] = paginate([], 5)
     assert not page.has_prev and not page.has_next
 
 
-@pytest.mark.parametrize(("count", "per_page", "sizes"), [
-    (1, 5, [1]), (5, 5, [5]), (6, 5, [5, 1]), (11, 5, [5, 5, 1]), (3, 1, [1, 1, 1]),
-])
+@pytest.mark.parametrize(
+    ("count", "per_page", "sizes"),
+    [
+        (1, 5, [1]),
+        (5, 5, [5]),
+        (6, 5, [5, 1]),
+        (11, 5, [5, 5, 1]),
+        (3, 1, [1, 1, 1]),
+    ],
+)
 def test_paginate_sizes(count: int, per_page: int, sizes: list[int]) -> None:
     pages = paginate(list(range(count)), per_page)
     assert [len(p.items) for p in pages] == sizes
@@ -180,12 +195,16 @@ def test_paginate_sizes(count: int, per_page: int, sizes: list[int]) -> None:
 
 # -- aliases and lookups ----------------------------------------------------------------------
 
+
 def test_aliases_map_old_paths_to_slugs(project: Project) -> None:
     project.post(name="new-home.md", aliases=["/2019/05/old-title/", "/old"])
     project.post(name="other.md", aliases=["/legacy.html"])
     project.post(name="hidden.md", aliases=["/gone/"], draft=True)
     assert project.index().aliases() == {
-        "/2019/05/old-title/": "new-home", "/old/": "new-home", "/legacy.html": "other"}
+        "/2019/05/old-title/": "new-home",
+        "/old/": "new-home",
+        "/legacy.html": "other",
+    }
 
 
 def test_pages_are_sorted_by_title_and_found_by_slug(project: Project) -> None:

@@ -17,6 +17,7 @@ def text_of(fragment: str) -> str:
 
 # -- code ------------------------------------------------------------------------------
 
+
 def test_fenced_code_is_highlighted_with_pygments_classes() -> None:
     out = render_markdown('```python\ndef greet():\n    return "hi"\n```\n').html
     assert '<div class="highlight"><pre>' in out
@@ -40,6 +41,7 @@ def test_quotes_and_dashes_in_code_stay_straight() -> None:
 
 # -- block features --------------------------------------------------------------------
 
+
 def test_tables() -> None:
     out = render_markdown("| Name | Size |\n|------|-----:|\n| a.md | 12 |\n").html
     assert "<table>" in out and "<thead>" in out and "<tbody>" in out
@@ -56,14 +58,17 @@ def test_footnotes() -> None:
 
 
 def test_table_of_contents_and_heading_anchors() -> None:
-    rendered = render_markdown("## Getting started\n\nText.\n\n### Détails ici\n\n"
-                               "## Getting started\n\n## ???\n")
+    rendered = render_markdown(
+        "## Getting started\n\nText.\n\n### Détails ici\n\n## Getting started\n\n## ???\n"
+    )
     out = rendered.html
-    assert '<h2 id="getting-started">Getting started<a class="headerlink" ' \
-           'href="#getting-started" title="Link to this section">#</a></h2>' in out
+    assert (
+        '<h2 id="getting-started">Getting started<a class="headerlink" '
+        'href="#getting-started" title="Link to this section">#</a></h2>' in out
+    )
     assert '<h3 id="details-ici">' in out
     assert '<h2 id="getting-started_1">' in out  # unique within a document
-    assert '<h2 id="section">' in out            # nothing to slugify
+    assert '<h2 id="section">' in out  # nothing to slugify
     assert '<div class="toc">' in rendered.toc_html
     assert '<a href="#getting-started">Getting started</a>' in rendered.toc_html
     assert '<a href="#details-ici">Détails ici</a>' in rendered.toc_html
@@ -74,16 +79,19 @@ def test_no_toc_without_section_headings() -> None:
     assert render_markdown("Just text.\n").toc_html == ""
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ('He said "hello".', "He said “hello”."),
-    ("It's fine.", "It’s fine."),
-    ("'single'", "‘single’"),
-    ("pages 3--5", "pages 3–5"),
-    ("wait---what", "wait—what"),
-    ("and so on...", "and so on…"),
-    ('"*emphasis*" closes', "“<em>emphasis</em>” closes"),
-    ("back in the '90s", "back in the ’90s"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('He said "hello".', "He said “hello”."),
+        ("It's fine.", "It’s fine."),
+        ("'single'", "‘single’"),
+        ("pages 3--5", "pages 3–5"),
+        ("wait---what", "wait—what"),
+        ("and so on...", "and so on…"),
+        ('"*emphasis*" closes', "“<em>emphasis</em>” closes"),
+        ("back in the '90s", "back in the ’90s"),
+    ],
+)
 def test_smart_punctuation(source: str, expected: str) -> None:
     assert text_of(render_markdown(source + "\n").html) == f"<p>{expected}</p>"
 
@@ -96,28 +104,34 @@ def test_admonition() -> None:
 
 
 def test_definition_lists_abbreviations_and_attributes() -> None:
-    out = render_markdown("Static\n:   Served as files.\n\nThe HTML spec.\n{: .lead }\n\n"
-                          "*[HTML]: HyperText Markup Language\n").html
+    out = render_markdown(
+        "Static\n:   Served as files.\n\nThe HTML spec.\n{: .lead }\n\n"
+        "*[HTML]: HyperText Markup Language\n"
+    ).html
     assert "<dl>" in out and "<dt>Static</dt>" in out and "<dd>Served as files.</dd>" in out
     assert '<abbr title="HyperText Markup Language">HTML</abbr>' in out
     assert '<p class="lead">' in out
 
 
 def test_raw_html_passes_through() -> None:
-    source = ('<figure class="wide"><img src="/media/a.png" alt="A"></figure>\n\n'
-              '<iframe src="https://example.org/embed"></iframe>\n\n'
-              'Inline <kbd>Ctrl</kbd> and <span class="x">span</span>.\n')
+    source = (
+        '<figure class="wide"><img src="/media/a.png" alt="A"></figure>\n\n'
+        '<iframe src="https://example.org/embed"></iframe>\n\n'
+        'Inline <kbd>Ctrl</kbd> and <span class="x">span</span>.\n'
+    )
     out = render_markdown(source).html
     assert '<figure class="wide"><img src="/media/a.png" alt="A"></figure>' in out
     assert '<iframe src="https://example.org/embed"></iframe>' in out
-    assert '<kbd>Ctrl</kbd>' in out and '<span class="x">span</span>' in out
+    assert "<kbd>Ctrl</kbd>" in out and '<span class="x">span</span>' in out
 
 
 # -- independent documents ---------------------------------------------------------------
 
+
 def test_documents_do_not_leak_into_each_other() -> None:
-    first = render_markdown("## Intro\n\nOne[^a].\n\n[^a]: First note.\n\n"
-                            "*[API]: Application Programming Interface\n")
+    first = render_markdown(
+        "## Intro\n\nOne[^a].\n\n[^a]: First note.\n\n*[API]: Application Programming Interface\n"
+    )
     second = render_markdown("## Intro\n\nTwo API calls, no notes.\n")
     assert 'id="intro"' in first.html and 'id="intro"' in second.html
     assert "intro_1" not in second.html
@@ -133,29 +147,37 @@ def test_footnote_numbers_restart_in_each_document() -> None:
 
 
 def test_same_source_renders_identically() -> None:
-    source = "## A\n\nText[^1] \"q\".\n\n[^1]: n\n"
+    source = '## A\n\nText[^1] "q".\n\n[^1]: n\n'
     assert render_markdown(source) == render_markdown(source)
 
 
 # -- what the loader uses ------------------------------------------------------------------
 
+
 def test_links_are_root_relative_with_their_body_line() -> None:
-    source = ("Intro with [a post](/posts/hello/).\n"
-              "\n"
-              "![cover](/media/cover.png \"Cover\")\n"
-              '<a href="/about/">about</a> and [again](/posts/hello/)\n'
-              "[part](/tags/python/#top) [query](/archive/?y=2024)\n"
-              "[ext](https://example.org/) [anchor](#intro) [mail](mailto:a@b.c)\n"
-              "\n"
-              "[ref]: /posts/by-reference/\n"
-              "Use [the ref][ref].\n")
+    source = (
+        "Intro with [a post](/posts/hello/).\n"
+        "\n"
+        '![cover](/media/cover.png "Cover")\n'
+        '<a href="/about/">about</a> and [again](/posts/hello/)\n'
+        "[part](/tags/python/#top) [query](/archive/?y=2024)\n"
+        "[ext](https://example.org/) [anchor](#intro) [mail](mailto:a@b.c)\n"
+        "\n"
+        "[ref]: /posts/by-reference/\n"
+        "Use [the ref][ref].\n"
+    )
     assert render_markdown(source).links == (
-        ("/posts/hello/", 1), ("/media/cover.png", 3), ("/about/", 4),
-        ("/tags/python/", 5), ("/archive/", 5), ("/posts/by-reference/", 8))
+        ("/posts/hello/", 1),
+        ("/media/cover.png", 3),
+        ("/about/", 4),
+        ("/tags/python/", 5),
+        ("/archive/", 5),
+        ("/posts/by-reference/", 8),
+    )
 
 
 def test_links_in_code_are_not_links() -> None:
-    source = "`[x](/posts/in-code/)`\n\n```html\n<a href=\"/posts/in-block/\">x</a>\n```\n"
+    source = '`[x](/posts/in-code/)`\n\n```html\n<a href="/posts/in-block/">x</a>\n```\n'
     assert render_markdown(source).links == ()
 
 
@@ -164,8 +186,9 @@ def test_protocol_relative_urls_are_not_root_relative_links() -> None:
 
 
 def test_first_paragraph_and_word_count() -> None:
-    rendered = render_markdown("# Title\n\nThe *first* paragraph here.\n\nSecond.\n\n"
-                               "```\nnot counted at all\n```\n")
+    rendered = render_markdown(
+        "# Title\n\nThe *first* paragraph here.\n\nSecond.\n\n```\nnot counted at all\n```\n"
+    )
     assert rendered.first_paragraph == "The <em>first</em> paragraph here."
     assert rendered.word_count == 6  # Title + 4 + Second
 

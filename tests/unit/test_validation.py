@@ -32,23 +32,42 @@ def post_text(*header: str, body: str = "Hello.\n") -> str:
 
 # -- required fields and field types ------------------------------------------------
 
-@pytest.mark.parametrize(("header", "line", "fragment"), [
-    (["date: 2024-01-01"], 1, "'title' is required: add a line 'title: ...'"),
-    (["title: 2024", "date: 2024-01-01"], 2, "'title' must be text, not 2024; put it in quotes"),
-    (["title: Hello"], 1, "'date' is required: add 'date: YYYY-MM-DD'"),
-    (["title: Hello", "date: yesterday"], 3, f"cannot read 'yesterday' as a date: {DATE_HINT}"),
-    # YAML 1.1 reads 12:30 as the sexagesimal integer 750.
-    (["title: Hello", "date: 12:30"], 3, f"as a date: {DATE_HINT}"),
-    (["title: Hello", "date: 2024-01-01", "updated: soon"], 4, "cannot read 'soon' as a date"),
-    (["title: Hello", "date: 2024-01-01", "tags: [python, 42]"], 4,
-     "'tags' item 2 (42) is not text; put it in quotes"),
-    (["title: Hello", "date: 2024-01-01", "tags: 7"], 4, "'tags' must be a list such as [a, b]"),
-    (["title: Hello", "date: 2024-01-01", "draft: maybe"], 4,
-     "'draft' must be true or false, not 'maybe'"),
-    (["title: Hello", "date: 2024-01-01", 'slug: "???"'], 4, "is not usable in a URL"),
-])
-def test_bad_field_is_reported_at_its_line(project: Project, header: list[str], line: int,
-                                           fragment: str) -> None:
+
+@pytest.mark.parametrize(
+    ("header", "line", "fragment"),
+    [
+        (["date: 2024-01-01"], 1, "'title' is required: add a line 'title: ...'"),
+        (
+            ["title: 2024", "date: 2024-01-01"],
+            2,
+            "'title' must be text, not 2024; put it in quotes",
+        ),
+        (["title: Hello"], 1, "'date' is required: add 'date: YYYY-MM-DD'"),
+        (["title: Hello", "date: yesterday"], 3, f"cannot read 'yesterday' as a date: {DATE_HINT}"),
+        # YAML 1.1 reads 12:30 as the sexagesimal integer 750.
+        (["title: Hello", "date: 12:30"], 3, f"as a date: {DATE_HINT}"),
+        (["title: Hello", "date: 2024-01-01", "updated: soon"], 4, "cannot read 'soon' as a date"),
+        (
+            ["title: Hello", "date: 2024-01-01", "tags: [python, 42]"],
+            4,
+            "'tags' item 2 (42) is not text; put it in quotes",
+        ),
+        (
+            ["title: Hello", "date: 2024-01-01", "tags: 7"],
+            4,
+            "'tags' must be a list such as [a, b]",
+        ),
+        (
+            ["title: Hello", "date: 2024-01-01", "draft: maybe"],
+            4,
+            "'draft' must be true or false, not 'maybe'",
+        ),
+        (["title: Hello", "date: 2024-01-01", 'slug: "???"'], 4, "is not usable in a URL"),
+    ],
+)
+def test_bad_field_is_reported_at_its_line(
+    project: Project, header: list[str], line: int, fragment: str
+) -> None:
     project.raw_post("bad.md", post_text(*header))
     problem = only_failure(project)
     assert problem.startswith(f"content/posts/bad.md:{line}: "), problem
@@ -63,24 +82,32 @@ def test_impossible_calendar_date_is_a_content_error(project: Project) -> None:
     assert DATE_HINT in problem
 
 
-@pytest.mark.parametrize(("header", "line"), [
-    (["title: Building: the short version", "date: 2024-01-01"], 2),
-    (["title: Hello", "  date: 2024-01-01"], 3),
-    (["title: Hello", "date: 2024-01-01", "tags:", "  - a", " - b"], 6),
-    (['title: "unclosed', "date: 2024-01-01", "tags: [a]"], 2),
-], ids=["colon-in-value", "indented-key", "bad-list-indent", "unclosed-quote"])
-def test_invalid_yaml_points_at_the_problem_line(project: Project, header: list[str],
-                                                 line: int) -> None:
+@pytest.mark.parametrize(
+    ("header", "line"),
+    [
+        (["title: Building: the short version", "date: 2024-01-01"], 2),
+        (["title: Hello", "  date: 2024-01-01"], 3),
+        (["title: Hello", "date: 2024-01-01", "tags:", "  - a", " - b"], 6),
+        (['title: "unclosed', "date: 2024-01-01", "tags: [a]"], 2),
+    ],
+    ids=["colon-in-value", "indented-key", "bad-list-indent", "unclosed-quote"],
+)
+def test_invalid_yaml_points_at_the_problem_line(
+    project: Project, header: list[str], line: int
+) -> None:
     project.raw_post("bad.md", post_text(*header))
     problem = only_failure(project)
     assert problem.startswith(f"content/posts/bad.md:{line}: invalid YAML in front matter: ")
     assert "quote values that contain ':'" in problem
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("Just words, no header.\n", "missing front matter: start the file with a line '---'"),
-    ("---\ntitle: Hello\ndate: 2024-01-01\n\nBody.\n", "front matter is never closed"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("Just words, no header.\n", "missing front matter: start the file with a line '---'"),
+        ("---\ntitle: Hello\ndate: 2024-01-01\n\nBody.\n", "front matter is never closed"),
+    ],
+)
 def test_broken_front_matter_fence(project: Project, text: str, fragment: str) -> None:
     project.raw_post("bad.md", text)
     problem = only_failure(project)
@@ -89,8 +116,9 @@ def test_broken_front_matter_fence(project: Project, text: str, fragment: str) -
 
 @pytest.mark.parametrize("alias", ["../x", "//evil", "relative", "/a/../b/"])
 def test_unsafe_alias_is_rejected(project: Project, alias: str) -> None:
-    project.raw_post("bad.md", post_text("title: Hello", "date: 2024-01-01",
-                                         f'aliases: ["/fine/", "{alias}"]'))
+    project.raw_post(
+        "bad.md", post_text("title: Hello", "date: 2024-01-01", f'aliases: ["/fine/", "{alias}"]')
+    )
     problem = only_failure(project)
     assert problem.startswith(f"content/posts/bad.md:4: alias {alias!r} must be a site path")
 
@@ -106,9 +134,11 @@ def test_errors_are_front_matter_errors(project: Project) -> None:
 
 # -- accepted variants ------------------------------------------------------------
 
+
 def test_comma_separated_tags_and_draft_no_are_accepted(project: Project) -> None:
-    project.raw_post("ok.md", post_text("title: Hello", "date: 2024-01-01",
-                                        "tags: python, web dev", "draft: no"))
+    project.raw_post(
+        "ok.md", post_text("title: Hello", "date: 2024-01-01", "tags: python, web dev", "draft: no")
+    )
     project.build()
     [post] = project.index().posts
     assert [t.name for t in post.tags] == ["python", "web dev"]
@@ -137,6 +167,7 @@ def test_invalid_utf8_names_the_line(project: Project) -> None:
 
 
 # -- cross-file problems ----------------------------------------------------------
+
 
 def test_duplicate_slug_names_both_files(project: Project) -> None:
     project.post(name="2024-01-01-hello.md")
@@ -177,15 +208,19 @@ def test_reserved_slug_set_in_front_matter_points_at_slug_line(project: Project)
 
 
 def test_missing_cover_is_a_broken_link_at_the_cover_line(project: Project) -> None:
-    project.raw_post("pic.md", post_text("title: Pic", "date: 2024-01-01",
-                                         "cover: /media/missing.png", "cover_alt: nothing"))
+    project.raw_post(
+        "pic.md",
+        post_text(
+            "title: Pic", "date: 2024-01-01", "cover: /media/missing.png", "cover_alt: nothing"
+        ),
+    )
     with pytest.raises(BuildFailed) as info:
         project.build()
     [error] = info.value.errors
     assert isinstance(error, BrokenLinkError)
     assert error.format(project.root) == (
-        "content/posts/pic.md:4: cover /media/missing.png not found: "
-        "put the file in content/media/")
+        "content/posts/pic.md:4: cover /media/missing.png not found: put the file in content/media/"
+    )
 
 
 @pytest.mark.parametrize("cover", ["/media/c.png", "c.png", "media/c.png"])
@@ -197,26 +232,37 @@ def test_existing_cover_is_accepted(project: Project, cover: str) -> None:
 
 
 def test_link_to_missing_post_counts_front_matter_lines(project: Project) -> None:
-    project.raw_post("a.md", post_text("title: A", "date: 2024-01-01",
-                                       body="Intro.\n\nSee [this](/posts/nope/).\n"))
+    project.raw_post(
+        "a.md",
+        post_text("title: A", "date: 2024-01-01", body="Intro.\n\nSee [this](/posts/nope/).\n"),
+    )
     assert only_failure(project) == (
         "content/posts/a.md:8: link to /posts/nope/ points nowhere: link to an existing "
-        "post (/posts/<slug>/), page or /media/ file")
+        "post (/posts/<slug>/), page or /media/ file"
+    )
 
 
 def test_link_without_trailing_slash_suggests_the_right_url(project: Project) -> None:
     project.post(name="real-slug.md")
-    project.raw_post("a.md", post_text("title: A", "date: 2024-01-01",
-                                       body="See [it](/posts/real-slug).\n"))
+    project.raw_post(
+        "a.md", post_text("title: A", "date: 2024-01-01", body="See [it](/posts/real-slug).\n")
+    )
     assert only_failure(project) == (
         "content/posts/a.md:6: link to /posts/real-slug points nowhere; "
-        "did you mean /posts/real-slug/?")
+        "did you mean /posts/real-slug/?"
+    )
 
 
 def test_broken_link_line_is_not_taken_from_an_earlier_longer_link(project: Project) -> None:
     project.post(name="real-slug.md")
-    project.raw_post("a.md", post_text("title: A", "date: 2024-01-01",
-                                       body="[ok](/posts/real-slug/)\n\n[bad](/posts/real-slug)\n"))
+    project.raw_post(
+        "a.md",
+        post_text(
+            "title: A",
+            "date: 2024-01-01",
+            body="[ok](/posts/real-slug/)\n\n[bad](/posts/real-slug)\n",
+        ),
+    )
     assert only_failure(project).startswith("content/posts/a.md:8: link to /posts/real-slug ")
 
 
@@ -224,8 +270,11 @@ def test_links_to_existing_things_and_other_sites_pass(project: Project) -> None
     project.add_media("c.png")
     project.page("about")
     project.post(name="real.md")
-    project.post(name="a.md", body="[p](/posts/real/#part) [m](/media/c.png) [a](/about/) "
-                 "[t](/tags/) [w](https://example.org/x) [f](#top)\n")
+    project.post(
+        name="a.md",
+        body="[p](/posts/real/#part) [m](/media/c.png) [a](/about/) "
+        "[t](/tags/) [w](https://example.org/x) [f](#top)\n",
+    )
     project.build()
 
 
@@ -235,6 +284,7 @@ def test_protocol_relative_link_is_not_an_internal_link(project: Project) -> Non
 
 
 # -- all together, nothing published ------------------------------------------------
+
 
 def test_every_problem_is_reported_together_sorted_by_path(project: Project) -> None:
     project.raw_post("c.md", post_text("title: C", "date: 2024-01-01", "draft: maybe"))
@@ -256,11 +306,9 @@ def test_every_problem_is_reported_together_sorted_by_path(project: Project) -> 
 def test_link_errors_are_reported_with_front_matter_errors(project: Project) -> None:
     # The README's own example: a bad date in one file and a dead link in another.
     project.raw_post("a.md", post_text("title: A", "date: '2026-14-03'"))
-    project.raw_post("b.md", post_text("title: B", "date: 2024-01-01",
-                                       body="[x](/posts/helo/)\n"))
+    project.raw_post("b.md", post_text("title: B", "date: 2024-01-01", body="[x](/posts/helo/)\n"))
     problems = failures(project)
-    assert [p.split(": ")[0] for p in problems] == ["content/posts/a.md:3",
-                                                    "content/posts/b.md:6"]
+    assert [p.split(": ")[0] for p in problems] == ["content/posts/a.md:3", "content/posts/b.md:6"]
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
