@@ -34,8 +34,7 @@ class BlockWriter(ProseWriter):
         elif k == 4:
             t = f'The "{self.adj()}" {self.noun()} problem'
         elif k == 5:
-            t = (f"What {r.choice(NUMBER_WORDS[:8])} {self.nouns()} taught me "
-                 f"about {self.nouns()}")
+            t = f"What {r.choice(NUMBER_WORDS[:8])} {self.nouns()} taught me about {self.nouns()}"
         elif k == 6:
             t = f"{self.adj()} {self.nouns()}, {self.adj()} {self.nouns()}"
         elif k == 7:
@@ -53,8 +52,9 @@ class BlockWriter(ProseWriter):
         elif k == 13:
             t = f"The {self.noun()} that {past(self.verb())} our {self.nouns()}"
         elif k == 14:
-            t = (f"{r.choice(NUMBER_WORDS[:8])} {self.adj()} ways to "
-                 f"{self.verb()} " + self.a(self.noun()))
+            t = f"{r.choice(NUMBER_WORDS[:8])} {self.adj()} ways to {self.verb()} " + self.a(
+                self.noun()
+            )
         else:
             t = f"{self.adj()} {self.nouns()} without the {self.noun()}"
         return cap(t)
@@ -71,9 +71,18 @@ class BlockWriter(ProseWriter):
         elif k == 3:
             t = f"A closer look at {self.nouns()}"
         elif k == 4:
-            t = r.choice(["What we measured", "Where the time goes", "Background",
-                          "Trade-offs", "First attempt", "The setup",
-                          "What went wrong", "A better approach"])
+            t = r.choice(
+                [
+                    "What we measured",
+                    "Where the time goes",
+                    "Background",
+                    "Trade-offs",
+                    "First attempt",
+                    "The setup",
+                    "What went wrong",
+                    "A better approach",
+                ]
+            )
         elif k == 5:
             t = f"{gerund(self.verb())} {self.adj()} {self.nouns()}"
         elif k == 6:
@@ -93,11 +102,20 @@ class BlockWriter(ProseWriter):
         return cap(t)
 
     def h2_final(self) -> str:
-        return self.rng.choice([
-            "Wrapping up", "Lessons learned", "What's next", "Closing thoughts",
-            "Conclusion", "Where this leaves us", "Takeaways",
-            "What I would do differently", "Next steps", "Summary",
-        ])
+        return self.rng.choice(
+            [
+                "Wrapping up",
+                "Lessons learned",
+                "What's next",
+                "Closing thoughts",
+                "Conclusion",
+                "Where this leaves us",
+                "Takeaways",
+                "What I would do differently",
+                "Next steps",
+                "Summary",
+            ]
+        )
 
     def h3(self) -> str:
         r = self.rng
@@ -111,8 +129,18 @@ class BlockWriter(ProseWriter):
         elif k == 3:
             t = f"A note on {self.nouns()}"
         elif k == 4:
-            t = r.choice(["Edge cases", "Numbers", "Caveats", "The catch",
-                          "A detour", "Results", "Gotchas", "Alternatives"])
+            t = r.choice(
+                [
+                    "Edge cases",
+                    "Numbers",
+                    "Caveats",
+                    "The catch",
+                    "A detour",
+                    "Results",
+                    "Gotchas",
+                    "Alternatives",
+                ]
+            )
         elif k == 5:
             t = f"The {self.adj()} path"
         elif k == 6:
@@ -128,38 +156,54 @@ class BlockWriter(ProseWriter):
         r = self.rng
         if kind == "code":
             name = LANG_NAMES[lang or "python"]
-            return cap(r.choice([
-                f"here is the {self.adj()} version of the {self.noun()}:",
-                f"the {name} side looks roughly like this:",
-                f"a trimmed-down version of the {self.noun()} follows:",
-                "this is what we ended up with:",
-                f"in {name}, the same idea fits in a few lines:",
-                f"the relevant part of the {self.noun()} is short:",
-                f"for reference, this is the {name} we use for the {self.noun()}:",
-            ]))
+            return cap(
+                r.choice(
+                    [
+                        f"here is the {self.adj()} version of the {self.noun()}:",
+                        f"the {name} side looks roughly like this:",
+                        f"a trimmed-down version of the {self.noun()} follows:",
+                        "this is what we ended up with:",
+                        f"in {name}, the same idea fits in a few lines:",
+                        f"the relevant part of the {self.noun()} is short:",
+                        f"for reference, this is the {name} we use for the {self.noun()}:",
+                    ]
+                )
+            )
         if kind == "table":
-            return cap(r.choice([
-                f"the numbers from the {self.adj()} run are below:",
-                f"here is how the {self.nouns()} compared:",
-                "a quick summary of the measurements:",
-                "the table below collects the details:",
-                f"for the record, these are the {self.adj()} values:",
-            ]))
+            return cap(
+                r.choice(
+                    [
+                        f"the numbers from the {self.adj()} run are below:",
+                        f"here is how the {self.nouns()} compared:",
+                        "a quick summary of the measurements:",
+                        "the table below collects the details:",
+                        f"for the record, these are the {self.adj()} values:",
+                    ]
+                )
+            )
         if kind == "ul":
-            return cap(r.choice([
-                "a few things stood out:",
-                f"the {self.adj()} checklist looked like this:",
-                f"there are a few {self.adj()} {self.nouns()} to keep in mind:",
-                "in short:",
-                f"what helped with the {self.noun()}:",
-            ]))
-        return cap(r.choice([
-            "the process boils down to a few steps:",
-            "here is the order we settled on:",
-            f"to {self.verb()} the {self.noun()}, we now do the following:",
-            "the steps, in order:",
-            f"if you want to {self.verb()} {self.obj()}, try this:",
-        ]))
+            return cap(
+                r.choice(
+                    [
+                        "a few things stood out:",
+                        f"the {self.adj()} checklist looked like this:",
+                        f"there are a few {self.adj()} {self.nouns()} to keep in mind:",
+                        "in short:",
+                        f"what helped with the {self.noun()}:",
+                    ]
+                )
+            )
+        return cap(
+            r.choice(
+                [
+                    "the process boils down to a few steps:",
+                    "here is the order we settled on:",
+                    f"to {self.verb()} the {self.noun()}, we now do the following:",
+                    "the steps, in order:",
+                    f"if you want to {self.verb()} {self.obj()}, try this:",
+                ]
+            )
+        )
 
     def unordered_list(self) -> str:
         r = self.rng
@@ -206,11 +250,21 @@ class BlockWriter(ProseWriter):
             if cols4:
                 head.append("Peak memory (MB)")
                 align.append("---:")
-            configs = r.sample(["cold cache", "warm cache", "incremental",
-                                "parallel (2 jobs)", "parallel (4 jobs)",
-                                "no plugins", "with search index",
-                                "minified output", "no syntax highlighting",
-                                "single process"], nrows)
+            configs = r.sample(
+                [
+                    "cold cache",
+                    "warm cache",
+                    "incremental",
+                    "parallel (2 jobs)",
+                    "parallel (4 jobs)",
+                    "no plugins",
+                    "with search index",
+                    "minified output",
+                    "no syntax highlighting",
+                    "single process",
+                ],
+                nrows,
+            )
             pages = r.choice([500, 1000, 2500, 5000, 10000])
             rows = []
             for c in configs:
@@ -224,24 +278,36 @@ class BlockWriter(ProseWriter):
             names = self.inouns(nrows)
             rows = []
             for name in names:
-                default = r.choice(["`true`", "`false`", f"`{r.randint(1, 64)}`",
-                                    '`"auto"`', "`none`"])
+                default = r.choice(
+                    ["`true`", "`false`", f"`{r.randint(1, 64)}`", '`"auto"`', "`none`"]
+                )
                 desc = cap(f"{self.conj(False)} {self.obj()}")
                 rows.append([f"`{name}_{self.inoun()}`", default, desc])
         elif k == 2:
             head = ["Stage", "Before (ms)", "After (ms)", "Change"]
             align = ["---", "---:", "---:", "---:"]
-            stages = r.sample(["Parsing front matter", "Rendering Markdown",
-                               "Highlighting code", "Writing files",
-                               "Copying assets", "Building feeds",
-                               "Indexing tags", "Loading templates",
-                               "Hashing content", "Resolving links"], nrows)
+            stages = r.sample(
+                [
+                    "Parsing front matter",
+                    "Rendering Markdown",
+                    "Highlighting code",
+                    "Writing files",
+                    "Copying assets",
+                    "Building feeds",
+                    "Indexing tags",
+                    "Loading templates",
+                    "Hashing content",
+                    "Resolving links",
+                ],
+                nrows,
+            )
             rows = []
             for s in stages:
                 before = r.randint(40, 6000)
                 after = max(1, int(before * r.uniform(0.15, 1.1)))
-                rows.append([s, f"{before:,}", f"{after:,}",
-                             f"{(after - before) * 100 / before:+.0f}%"])
+                rows.append(
+                    [s, f"{before:,}", f"{after:,}", f"{(after - before) * 100 / before:+.0f}%"]
+                )
         else:
             cols4 = r.random() < 0.5
             head = ["Plugin", "Hook", "Cost (ms)"]
@@ -249,8 +315,14 @@ class BlockWriter(ProseWriter):
             if cols4:
                 head.append("Enabled")
                 align.append(":---:")
-            hooks = ["`on_load`", "`on_render`", "`on_write`", "`on_index`",
-                     "`on_finish`", "`on_asset`"]
+            hooks = [
+                "`on_load`",
+                "`on_render`",
+                "`on_write`",
+                "`on_index`",
+                "`on_finish`",
+                "`on_asset`",
+            ]
             rows = []
             for name in self.inouns(nrows):
                 row = [f"frost-{name}", r.choice(hooks), f"{r.uniform(0.1, 900):.1f}"]
@@ -263,27 +335,30 @@ class BlockWriter(ProseWriter):
 
     def footnote(self) -> str:
         r = self.rng
-        first = r.choice([
-            f"Measured on {self.a(self.adj())} laptop with {r.choice([8, 16, 32, 64])} GB "
-            f"of memory and {r.choice(['an SSD', 'a spinning disk', 'a network drive'])}.",
-            f"The numbers are the median of {r.choice(['five', 'seven', 'ten', 'twenty'])} runs.",
-            f"This was version {r.randint(0, 3)}.{r.randint(0, 19)} at the time of writing.",
-            f"Strictly speaking, the {self.noun()} is only {self.adj()} in the {self.noun()}.",
-        ])
+        first = r.choice(
+            [
+                f"Measured on {self.a(self.adj())} laptop with {r.choice([8, 16, 32, 64])} GB "
+                f"of memory and {r.choice(['an SSD', 'a spinning disk', 'a network drive'])}.",
+                f"The numbers are the median of {r.choice(['five', 'seven', 'ten', 'twenty'])} runs.",
+                f"This was version {r.randint(0, 3)}.{r.randint(0, 19)} at the time of writing.",
+                f"Strictly speaking, the {self.noun()} is only {self.adj()} in the {self.noun()}.",
+            ]
+        )
         if r.random() < 0.5:
             return f"[^1]: {first} {self.plain_sentence()}"
         return f"[^1]: {first}"
 
     # -- decoration of prose sentences ------------------------------------
-    def _wrap(self, sent: str, min_len: int, max_len: int, left: str, right: str,
-              min_chars: int = 1) -> str | None:
+    def _wrap(
+        self, sent: str, min_len: int, max_len: int, left: str, right: str, min_chars: int = 1
+    ) -> str | None:
         toks = sent.split(" ")
         r = self.rng
         length = r.randint(min_len, max_len)
         if len(toks) < length + 1:
             return None
         start = r.randint(1, len(toks) - length) if len(toks) > length else 0
-        span = toks[start:start + length]
+        span = toks[start : start + length]
         for i, tok in enumerate(span):
             core = tok.rstrip(_PUNCT_TAIL) if i == len(span) - 1 else tok
             if not core.isalpha():
@@ -292,7 +367,7 @@ class BlockWriter(ProseWriter):
         core = last.rstrip(_PUNCT_TAIL)
         if len(span) == 1 and len(core) < min_chars:
             return None
-        tail = last[len(core):]
+        tail = last[len(core) :]
         if len(span) == 1:
             toks[start] = left + core + right + tail
         else:
@@ -306,7 +381,7 @@ class BlockWriter(ProseWriter):
         core = toks[i].rstrip(_PUNCT_TAIL)
         if not core.isalpha() or len(core) < 3:
             return None
-        toks[i] = core + "[^1]" + toks[i][len(core):]
+        toks[i] = core + "[^1]" + toks[i][len(core) :]
         return " ".join(toks)
 
     def decorate(self, sents: list[str], skip: set[int]) -> None:

@@ -40,9 +40,13 @@ def _slugify(text: str) -> str:
 def _post_body(w: BlockWriter, target_words: int) -> str:
     r = w.rng
     lang1, lang2 = r.sample(LANGUAGES, 2)
-    blocks = [("code", code_block(w, lang1), lang1), ("code", code_block(w, lang2), lang2),
-              ("table", w.table(), None), ("ul", w.unordered_list(), None),
-              ("ol", w.ordered_list(), None)]
+    blocks = [
+        ("code", code_block(w, lang1), lang1),
+        ("code", code_block(w, lang2), lang2),
+        ("table", w.table(), None),
+        ("ul", w.unordered_list(), None),
+        ("ol", w.ordered_list(), None),
+    ]
 
     # Sections: an untitled intro, 2-3 ## sections (each may hold ### subsections),
     # and a final ## section.
@@ -112,7 +116,7 @@ def _post_body(w: BlockWriter, target_words: int) -> str:
     i = 0
     while i < len(sents):
         k = r.choices(_PARA_SIZES, _PARA_WEIGHTS)[0]
-        paras.append(sents[i:i + k])
+        paras.append(sents[i : i + k])
         i += k
     while len(paras) < n_slots:
         j = max(range(len(paras)), key=lambda x: len(paras[x]))
@@ -120,7 +124,7 @@ def _post_body(w: BlockWriter, target_words: int) -> str:
             paras.append([w.sentence()])
             continue
         half = len(paras[j]) // 2
-        paras[j:j + 1] = [paras[j][:half], paras[j][half:]]
+        paras[j : j + 1] = [paras[j][:half], paras[j][half:]]
 
     counts = [1] * n_slots
     for _ in range(len(paras) - n_slots):
@@ -131,7 +135,7 @@ def _post_body(w: BlockWriter, target_words: int) -> str:
     for slot, k in zip(slots, counts, strict=True):
         if slot["heading"]:
             out.append(slot["heading"])
-        mine = paras[pos:pos + k]
+        mine = paras[pos : pos + k]
         pos += k
         placed = sorted(((r.randint(1, k), n, b) for n, b in enumerate(slot["blocks"])))
         bi = 0
@@ -146,8 +150,9 @@ def _post_body(w: BlockWriter, target_words: int) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def render_post(rng: random.Random, index: int, width: int, when: _dt.datetime,
-                titles: set[str], words: int) -> tuple[str, str]:
+def render_post(
+    rng: random.Random, index: int, width: int, when: _dt.datetime, titles: set[str], words: int
+) -> tuple[str, str]:
     """(file name, file text) of post number ``index`` (1-based)."""
     w = BlockWriter(rng)
     title = ""
@@ -172,10 +177,13 @@ def render_post(rng: random.Random, index: int, width: int, when: _dt.datetime,
     target = rng.randint(words - 60, words + 60)
     body = _post_body(w, target)
 
-    fm = ["---", f"title: {_yaml_quote(title)}",
-          f"date: {when:%Y-%m-%d %H:%M:%S}",
-          f"tags: [{', '.join(tags)}]",
-          f"category: {category}"]
+    fm = [
+        "---",
+        f"title: {_yaml_quote(title)}",
+        f"date: {when:%Y-%m-%d %H:%M:%S}",
+        f"tags: [{', '.join(tags)}]",
+        f"category: {category}",
+    ]
     if summary:
         fm.append(f"summary: {_yaml_quote(summary)}")
     fm.append("---")

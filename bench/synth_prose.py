@@ -35,11 +35,21 @@ class ProseWriter:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self._sentence_kinds = [
-            (self._s_simple, 14), (self._s_opener, 10), (self._s_compound, 10),
-            (self._s_when, 7), (self._s_narrative, 7), (self._s_it_is, 5),
-            (self._s_question, 3), (self._s_short, 4), (self._s_part, 3),
-            (self._s_if, 5), (self._s_which, 5), (self._s_instead, 3),
-            (self._s_triple, 3), (self._s_because, 5), (self._s_not, 4),
+            (self._s_simple, 14),
+            (self._s_opener, 10),
+            (self._s_compound, 10),
+            (self._s_when, 7),
+            (self._s_narrative, 7),
+            (self._s_it_is, 5),
+            (self._s_question, 3),
+            (self._s_short, 4),
+            (self._s_part, 3),
+            (self._s_if, 5),
+            (self._s_which, 5),
+            (self._s_instead, 3),
+            (self._s_triple, 3),
+            (self._s_because, 5),
+            (self._s_not, 4),
             (self._s_modal, 6),
         ]
         self._kind_funcs = [k for k, _ in self._sentence_kinds]
@@ -175,22 +185,27 @@ class ProseWriter:
     def _s_compound(self) -> str:
         subj, pl = self.subject()
         adv = self.adv() + " " if self.rng.random() < 0.4 else ""
-        return (f"{subj} {adv}{self.conj(pl)} {self.obj()}, "
-                f"{self.rng.choice(CONNECTORS)} {self.clause()}.")
+        return (
+            f"{subj} {adv}{self.conj(pl)} {self.obj()}, "
+            f"{self.rng.choice(CONNECTORS)} {self.clause()}."
+        )
 
     def _s_when(self) -> str:
         subj, _ = self.subject()
         tail = " " + self.pp() if self.rng.random() < 0.5 else ""
-        return (f"when {self.clause()}, {subj} {self.rng.choice(MODALS)} "
-                f"{self.verb()} {self.obj()}{tail}.")
+        return (
+            f"when {self.clause()}, {subj} {self.rng.choice(MODALS)} "
+            f"{self.verb()} {self.obj()}{tail}."
+        )
 
     def _s_narrative(self) -> str:
         subj, _ = self.subject()
         if self.rng.random() < 0.5:
-            return (f"we {past(self.verb())} {self.obj()} {self.pp()}, "
-                    f"and {subj} {past(self.verb())} {self.obj()}.")
-        return (f"{self.rng.choice(OPENERS)}, we {past(self.verb())} "
-                f"{self.obj()} {self.pp()}.")
+            return (
+                f"we {past(self.verb())} {self.obj()} {self.pp()}, "
+                f"and {subj} {past(self.verb())} {self.obj()}."
+            )
+        return f"{self.rng.choice(OPENERS)}, we {past(self.verb())} {self.obj()} {self.pp()}."
 
     def _s_it_is(self) -> str:
         deg = self.rng.choice(DEGREES) + " " if self.rng.random() < 0.5 else ""
@@ -213,18 +228,21 @@ class ProseWriter:
     def _s_if(self) -> str:
         subj, _ = self.subject()
         end = self.rng.choice(["instead", "first", "again", "later", "anyway"])
-        return (f"if {self.clause()}, {subj} {self.rng.choice(MODALS)} "
-                f"{self.verb()} {self.obj()} {end}.")
+        return (
+            f"if {self.clause()}, {subj} {self.rng.choice(MODALS)} "
+            f"{self.verb()} {self.obj()} {end}."
+        )
 
     def _s_which(self) -> str:
         subj, _ = self.subject()
         tail = " " + self.pp() if self.rng.random() < 0.5 else ""
-        return (f"{self.clause()}, which means {subj} {self.rng.choice(MODALS)} "
-                f"{self.verb()} {self.obj()}{tail}.")
+        return (
+            f"{self.clause()}, which means {subj} {self.rng.choice(MODALS)} "
+            f"{self.verb()} {self.obj()}{tail}."
+        )
 
     def _s_instead(self) -> str:
-        return (f"instead of {gerund(self.verb())} {self.obj()}, we "
-                f"{self.verb()} {self.obj()}.")
+        return f"instead of {gerund(self.verb())} {self.obj()}, we {self.verb()} {self.obj()}."
 
     def _s_triple(self) -> str:
         tail = " " + self.pp() if self.rng.random() < 0.5 else ""
@@ -241,15 +259,16 @@ class ProseWriter:
         pron, ppl = ("they", True) if pl else ("it", False)
         if subj in ("we", "you"):
             pron = subj
-        return (f"{subj} {aux} not {self.verb()} {self.obj()}, but {pron} "
-                f"{self.conj(ppl)} {self.obj()}.")
+        return (
+            f"{subj} {aux} not {self.verb()} {self.obj()}, but {pron} "
+            f"{self.conj(ppl)} {self.obj()}."
+        )
 
     def _s_modal(self) -> str:
         subj, _ = self.subject()
         adv = self.adv() + " " if self.rng.random() < 0.3 else ""
         tail = " " + self.pp() if self.rng.random() < 0.6 else ""
-        return (f"{subj} {self.rng.choice(MODALS)} {adv}{self.verb()} "
-                f"{self.obj()}{tail}.")
+        return f"{subj} {self.rng.choice(MODALS)} {adv}{self.verb()} {self.obj()}{tail}."
 
     def sentence(self) -> str:
         r = self.rng.random() * self._kind_cum[-1]
@@ -260,22 +279,25 @@ class ProseWriter:
 
     def plain_sentence(self) -> str:
         """A sentence without questions or fixed fillers (summaries, footnotes)."""
-        return cap(self.rng.choice([self._s_simple, self._s_opener,
-                                     self._s_compound, self._s_modal])())
+        return cap(
+            self.rng.choice([self._s_simple, self._s_opener, self._s_compound, self._s_modal])()
+        )
 
     def command(self) -> str:
         r = self.rng
-        return r.choice([
-            f"frostpress build --jobs {r.choice([2, 4, 8, 16])}",
-            f"frostpress serve --port {r.choice([4000, 8000, 8080, 5000])}",
-            "python -m cProfile -o build.prof -m frostpress build",
-            "git bisect run make test",
-            "du -sh build/",
-            "frostpress build --no-cache",
-            f"pytest -x -k {self.inoun()}",
-            f"grep -rn {self.inoun()} content/",
-            f"time frostpress build --jobs {r.choice([1, 2, 4])}",
-        ])
+        return r.choice(
+            [
+                f"frostpress build --jobs {r.choice([2, 4, 8, 16])}",
+                f"frostpress serve --port {r.choice([4000, 8000, 8080, 5000])}",
+                "python -m cProfile -o build.prof -m frostpress build",
+                "git bisect run make test",
+                "du -sh build/",
+                "frostpress build --no-cache",
+                f"pytest -x -k {self.inoun()}",
+                f"grep -rn {self.inoun()} content/",
+                f"time frostpress build --jobs {r.choice([1, 2, 4])}",
+            ]
+        )
 
     def code_sentence(self) -> str:
         r = self.rng
@@ -286,20 +308,25 @@ class ProseWriter:
             return f"Run `{self.command()}` before you {self.verb()} {self.obj()}."
         if k == 2:
             val = r.choice(["true", "false", "auto", str(r.randint(2, 64))])
-            return (f"Set `{self.inoun()}_{self.inoun()}` to `{val}` and "
-                    f"{self.verb()} {self.obj()} again.")
+            return (
+                f"Set `{self.inoun()}_{self.inoun()}` to `{val}` and "
+                f"{self.verb()} {self.obj()} again."
+            )
         if k == 3:
-            return (f"Passing `--{self.adj()}-{self.inoun()}` to the build "
-                    f"{self.conj(False)} {self.obj()}.")
+            return (
+                f"Passing `--{self.adj()}-{self.inoun()}` to the build "
+                f"{self.conj(False)} {self.obj()}."
+            )
         if k == 4:
-            return (f"Most of the time goes into `{self.snake()}`, which "
-                    f"{self.conj(False)} {self.obj()}.")
+            return (
+                f"Most of the time goes into `{self.snake()}`, which "
+                f"{self.conj(False)} {self.obj()}."
+            )
         if k == 5:
             return f"We moved the {self.noun()} logic into `src/{self.inoun()}/{self.snake()}.py`."
         if k == 6:
             return f"The {self.noun()} calls `{self.snake()}()` {self.pp()}."
-        return (f"A quick `{self.command()}` {past(self.verb())} "
-                f"{self.obj()} {self.pp()}.")
+        return f"A quick `{self.command()}` {past(self.verb())} {self.obj()} {self.pp()}."
 
     def link_sentence(self, url: str, label: str) -> str:
         r = self.rng

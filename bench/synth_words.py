@@ -13,12 +13,32 @@ import re
 # Morphology helpers
 # --------------------------------------------------------------------------
 
-_DOUBLING = {"ship", "skip", "split", "log", "debug", "stop", "swap", "trim",
-             "prefer", "cut", "plan", "wrap"}
-_IRREGULAR_PAST = {"build": "built", "read": "read", "write": "wrote",
-                   "keep": "kept", "find": "found", "break": "broke",
-                   "split": "split", "hide": "hid", "rethink": "rethought",
-                   "cut": "cut"}
+_DOUBLING = {
+    "ship",
+    "skip",
+    "split",
+    "log",
+    "debug",
+    "stop",
+    "swap",
+    "trim",
+    "prefer",
+    "cut",
+    "plan",
+    "wrap",
+}
+_IRREGULAR_PAST = {
+    "build": "built",
+    "read": "read",
+    "write": "wrote",
+    "keep": "kept",
+    "find": "found",
+    "break": "broke",
+    "split": "split",
+    "hide": "hid",
+    "rethink": "rethought",
+    "cut": "cut",
+}
 
 
 def plural(word: str) -> str:
@@ -29,7 +49,7 @@ def plural(word: str) -> str:
     return word + "s"
 
 
-third = plural   # "cache" -> "caches", "fix" -> "fixes", "copy" -> "copies"
+third = plural  # "cache" -> "caches", "fix" -> "fixes", "copy" -> "copies"
 
 
 def past(verb: str) -> str:
@@ -96,4 +116,3 @@ def count_words(markdown_text: str) -> int:
     text = _LINK_TARGET.sub("]", text)
     text = _FN_REF.sub(" ", text)
     return len(_WORD.findall(text))
-
