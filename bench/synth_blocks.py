@@ -339,7 +339,8 @@ class BlockWriter(ProseWriter):
             [
                 f"Measured on {self.a(self.adj())} laptop with {r.choice([8, 16, 32, 64])} GB "
                 f"of memory and {r.choice(['an SSD', 'a spinning disk', 'a network drive'])}.",
-                f"The numbers are the median of {r.choice(['five', 'seven', 'ten', 'twenty'])} runs.",
+                "The numbers are the median of "
+                f"{r.choice(['five', 'seven', 'ten', 'twenty'])} runs.",
                 f"This was version {r.randint(0, 3)}.{r.randint(0, 19)} at the time of writing.",
                 f"Strictly speaking, the {self.noun()} is only {self.adj()} in the {self.noun()}.",
             ]

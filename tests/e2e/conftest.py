@@ -73,7 +73,7 @@ def running_dev_server(root: Path, log: Path) -> Iterator[str]:
             deadline = time.monotonic() + 30
             while True:
                 try:
-                    with urllib.request.urlopen(url + "/", timeout=2):  # noqa: S310
+                    with urllib.request.urlopen(url + "/", timeout=2):
                         break
                 except OSError:
                     if process.poll() is not None or time.monotonic() > deadline:
