@@ -19,11 +19,16 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("FROSTPRESS_CHROMIUM") or shutil.which("chromium") or \
-    "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM = os.environ.get("FROSTPRESS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 
@@ -31,8 +36,7 @@ def require(what: str, available: bool) -> None:
     if available:
         return
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{what} is missing, and CI must run the browser tests "
-                    "(.ci/run installs it)")
+        pytest.fail(f"{what} is missing, and CI must run the browser tests (.ci/run installs it)")
     pytest.skip(f"{what} is not installed")
 
 
@@ -45,8 +49,9 @@ def browser() -> Iterator[object]:
         require("Playwright for Python", False)
         raise
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield browser
         finally:
@@ -66,9 +71,21 @@ def running_dev_server(root: Path, log: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "frostpress", "dev", "--root", str(root),
-             "--host", "127.0.0.1", "--port", str(port)],
-            stdout=output, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "frostpress",
+                "dev",
+                "--root",
+                str(root),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -77,8 +94,9 @@ def running_dev_server(root: Path, log: Path) -> Iterator[str]:
                         break
                 except OSError:
                     if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("frostpress dev did not start:\n"
-                                           + log.read_text()) from None
+                        raise RuntimeError(
+                            "frostpress dev did not start:\n" + log.read_text()
+                        ) from None
                     time.sleep(0.1)
             yield url
         finally:

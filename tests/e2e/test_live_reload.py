@@ -17,8 +17,9 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 @pytest.fixture
 def blog(project: Project) -> Project:
-    project.post(title="Hello there", slug="hello", tags=["python"],
-                 body="The first version of this post.\n")
+    project.post(
+        title="Hello there", slug="hello", tags=["python"], body="The first version of this post.\n"
+    )
     project.page("about")
     return project
 
@@ -30,7 +31,8 @@ def dev_url(blog: Project, tmp_path: Path) -> Iterator[str]:
 
 
 def test_open_tab_reloads_after_a_save_and_shows_build_errors(
-        blog: Project, dev_url: str, browser: object) -> None:
+    blog: Project, dev_url: str, browser: object
+) -> None:
     post = next(blog.posts.glob("*.md"))
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
@@ -48,7 +50,8 @@ def test_open_tab_reloads_after_a_save_and_shows_build_errors(
 
         _edit(post, "title: [unclosed", "title: Hello again")
         page.wait_for_function(
-            "document.querySelector('h1').innerText === 'Hello again'", timeout=10_000)
+            "document.querySelector('h1').innerText === 'Hello again'", timeout=10_000
+        )
         assert page.locator("#frostpress-errors").count() == 0
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "live-reload-post.png"), full_page=True)
@@ -56,8 +59,7 @@ def test_open_tab_reloads_after_a_save_and_shows_build_errors(
         context.close()
 
 
-def test_pages_read_fine_with_javascript_off(blog: Project, dev_url: str,
-                                             browser: object) -> None:
+def test_pages_read_fine_with_javascript_off(blog: Project, dev_url: str, browser: object) -> None:
     context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
     page = context.new_page()
     try:
