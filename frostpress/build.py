@@ -67,6 +67,7 @@ class Builder:
         self._urls: dict[Any, str] = {}
         self._app: Flask | None = None
         self._templates = ""
+        self._related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})
 
     # -- the stages ------------------------------------------------------------------
     def _global_digest(self, manifest: AssetManifest, index: SiteIndex, templates: str) -> str:
@@ -122,6 +123,11 @@ class Builder:
         result = self.loader.load(progress, pool)
         now = self.now() if self.now else None
         index = SiteIndex.build(result.posts, result.pages, self.config, now=now)
+        key = index.related_key()
+        if key == self._related[0]:
+            index.use_related(self._related[1])  # tags and dates unchanged since last time
+        else:
+            self._related = (key, index.related_slugs())
         manifest = AssetManifest.scan(self.config)
         templates = _tree_digest(self.config.templates_dir)
         if self._app is None:

@@ -5,7 +5,7 @@ depends_on)``; Frozen-Flask gets ``(endpoint, values)`` so ``url_for`` keeps
 routes and files in step. The digest of a URL hashes the site-wide inputs
 (templates, assets, settings, navigation) with what that page shows; a URL
 whose digest matches the previous build is not rendered again: its file is
-hard-linked from the previous build and Frozen-Flask is told to skip it.
+kept from the previous build and Frozen-Flask is not asked for it at all.
 """
 
 from __future__ import annotations
@@ -126,16 +126,19 @@ class SiteFreezer:
         self,
         destination: Path,
         specs: list[PageSpec],
-        reuse: set[str],
         progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
-        """Write every spec's page into ``destination`` (``reuse`` ones already are)."""
+        """Write the page of every spec into ``destination``.
+
+        Only pages to write are given: Frozen-Flask never even visits the
+        ones kept from the previous build.
+        """
         # A 404 or redirect while freezing is a bug in a generator: fail loudly.
         self.app.config["TRAP_HTTP_EXCEPTIONS"] = True
         # A template error must surface as itself (file, line), not as a 500.
         self.app.config["PROPAGATE_EXCEPTIONS"] = True
         self.app.config["FREEZER_DESTINATION"] = str(destination)
-        self.app.config["FREEZER_SKIP_EXISTING"] = lambda url, path: url in reuse
+        self.app.config["FREEZER_SKIP_EXISTING"] = False
         # One Frozen-Flask Freezer per app: each one inserts a url_for hook
         # into the app for good, and the watcher reuses the app for hours.
         freezer = self.app.extensions.get("frostpress.freezer")
@@ -176,7 +179,7 @@ def freeze_all(
     """
     todo = [spec for spec in specs if spec.url not in reuse]
     if not pool.parallel or len(todo) < PARALLEL_PAGES:
-        _freeze_part(freezer, destination, specs, reuse, progress)
+        _freeze_part(freezer, destination, todo, progress)
         return
     parts = [todo[i :: pool.workers] for i in range(pool.workers)]
     index = freezer.index
@@ -200,7 +203,7 @@ def freeze_all(
             progress(stage, min(len(todo), round(done * scale)), len(todo))
 
     try:
-        _freeze_part(freezer, destination, parts[0], set(), mine)
+        _freeze_part(freezer, destination, parts[0], mine)
     finally:
         errors = [future.exception() for future in futures]
     for error in errors:
@@ -222,18 +225,14 @@ def _freeze_in_worker(
 
     index = SiteIndex.build(posts, pages, config)
     app = create_app(index, manifest=manifest)
-    _freeze_part(SiteFreezer(app, index, manifest, global_digest), destination, specs, set(), None)
+    _freeze_part(SiteFreezer(app, index, manifest, global_digest), destination, specs, None)
 
 
 def _freeze_part(
-    freezer: SiteFreezer,
-    destination: Path,
-    specs: list[PageSpec],
-    reuse: set[str],
-    progress: Progress | None,
+    freezer: SiteFreezer, destination: Path, specs: list[PageSpec], progress: Progress | None
 ) -> None:
     try:
-        freezer.freeze(destination, specs, reuse, progress)
+        freezer.freeze(destination, specs, progress)
     except TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else freezer.index.config.templates_dir
         raise BuildFailed(

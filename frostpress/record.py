@@ -43,12 +43,13 @@ class BuildRecord:
     def unchanged(self, specs: Iterable[PageSpec]) -> set[str]:
         """URLs whose page in ``build/`` is exactly what these specs would produce."""
         same: set[str] = set()
+        root = str(self.output)
         for spec in specs:
             entry = self.pages.get(spec.url)
             if not entry or entry[0] != spec.digest:
                 continue
             try:
-                stat = (self.output / spec.relpath).stat()
+                stat = os.stat(os.path.join(root, spec.relpath))
             except OSError:
                 continue
             if [stat.st_ino, stat.st_size, stat.st_mtime_ns] == entry[1:]:
@@ -58,10 +59,11 @@ class BuildRecord:
     def intact(self) -> dict[str, str]:
         """URL → file of every recorded page whose file is still the one recorded."""
         found: dict[str, str] = {}
+        root = str(self.output)
         for url, entry in self.pages.items():
             relpath = relpath_for(url)
             try:
-                stat = (self.output / relpath).stat()
+                stat = os.stat(os.path.join(root, relpath))
             except OSError:
                 continue
             if [stat.st_ino, stat.st_size, stat.st_mtime_ns] == entry[1:]:
@@ -91,10 +93,11 @@ class BuildRecord:
     def save(self, specs: list[PageSpec], reused: set[str]) -> None:
         """Record the build now in ``build/``; only newly written files are stat'ed."""
         pages: dict[str, list[Any]] = {}
+        root = str(self.output)
         for spec in specs:
             if spec.url in reused:
                 pages[spec.url] = [spec.digest, *self.pages[spec.url][1:]]
             else:
-                stat = (self.output / spec.relpath).stat()
+                stat = os.stat(os.path.join(root, spec.relpath))
                 pages[spec.url] = [spec.digest, stat.st_ino, stat.st_size, stat.st_mtime_ns]
         self._write(pages)

@@ -22,7 +22,7 @@ import os
 import shutil
 from pathlib import Path
 
-from frostpress.freeze import PageSpec
+from frostpress.freeze import PageSpec, relpath_for
 from frostpress.output import fresh_directory, link_or_copy
 from frostpress.record import BuildRecord
 
@@ -45,19 +45,18 @@ class Staging:
             shutil.rmtree(self.path, ignore_errors=True)
             return self._fresh(specs, reuse)
         wanted = {spec.url for spec in specs}
-        for url, relpath in current.items():
+        for url in held:
             if url not in wanted:
-                _remove(self.path, relpath)
+                _remove(self.path, relpath_for(url))
+        stage, live_root = str(self.path), str(self.output)
         for spec in specs:
-            target = self.path / spec.relpath
-            if spec.url in reuse:
-                # Hard links share the inode: the stage may hold the live file already.
-                same = spec.url in current and held[spec.url][1] == live.pages[spec.url][1]
-                if not same:
-                    _unlink(target)
-                    link_or_copy(self.output / spec.relpath, target)
-            elif spec.url in current or target.exists():
+            target = os.path.join(stage, spec.relpath)
+            if spec.url not in reuse:
+                _unlink(target)  # Frozen-Flask will write a new file, never through a link
+            elif spec.url not in current or held[spec.url][1] != live.pages[spec.url][1]:
+                # Hard links share the inode: usually the stage holds the live file already.
                 _unlink(target)
+                link_or_copy(Path(live_root, spec.relpath), Path(target))
         return self.path
 
     def _fresh(self, specs: list[PageSpec], reuse: set[str]) -> Path:
@@ -91,9 +90,9 @@ class Staging:
         shutil.rmtree(tree, ignore_errors=True)
 
 
-def _unlink(path: Path) -> None:
+def _unlink(path: Path | str) -> None:
     with contextlib.suppress(FileNotFoundError):
-        path.unlink()
+        os.unlink(path)
 
 
 def _remove(root: Path, relpath: str) -> None:

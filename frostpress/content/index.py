@@ -7,6 +7,7 @@ out here, once, so no view can leak them. Lists are sorted deterministically
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,7 +81,7 @@ class SiteIndex:
     _by_slug: dict[str, Post] = field(default_factory=dict)
     _page_by_slug: dict[str, Page] = field(default_factory=dict)
     _position: dict[str, int] = field(default_factory=dict)
-    _related: dict[str, tuple[Post, ...]] = field(default_factory=dict)
+    _related: dict[str, tuple[str, ...]] | None = None
 
     @classmethod
     def build(cls, posts: Sequence[Post], pages: Sequence[Page], config: SiteConfig,
@@ -127,21 +128,37 @@ class SiteIndex:
 
     def related(self, post: Post) -> tuple[Post, ...]:
         """Up to ``related_posts`` posts sharing the most tags; newest first on ties."""
-        if not self._related and self.posts:
-            self._related = self._compute_related()
-        return self._related.get(post.slug, ())
+        return tuple(self._by_slug[slug] for slug in self.related_slugs().get(post.slug, ()))
 
-    def _compute_related(self) -> dict[str, tuple[Post, ...]]:
+    def related_key(self) -> str:
+        """Changes whenever related posts could: slugs, order, tags, the limit."""
+        digest = hashlib.sha256(str(self.config.related_posts).encode())
+        for post in self.posts:
+            digest.update(post.slug.encode() + b"\x00")
+            digest.update(",".join(t.slug for t in post.tags).encode() + b"\x01")
+        return digest.hexdigest()
+
+    def related_slugs(self) -> dict[str, tuple[str, ...]]:
+        if self._related is None:
+            self._related = self._compute_related()
+        return self._related
+
+    def use_related(self, related: dict[str, tuple[str, ...]]) -> None:
+        """Adopt related posts computed for an index with the same ``related_key``."""
+        self._related = related
+
+    def _compute_related(self) -> dict[str, tuple[str, ...]]:
         limit = self.config.related_posts
-        positions = {slug: [self._position[p.slug] for p in posts]
-                     for slug, posts in self.by_tag.items()}
-        related: dict[str, tuple[Post, ...]] = {}
+        positions = {
+            slug: [self._position[p.slug] for p in posts] for slug, posts in self.by_tag.items()
+        }
+        related: dict[str, tuple[str, ...]] = {}
         for position, post in enumerate(self.posts):
             counts = Counter(chain.from_iterable(positions[t.slug] for t in post.tags))
             counts.pop(position, None)
             # Sort by position (newest first), then stably by shared tags, both in C.
             ranked = sorted(sorted(counts.items()), key=itemgetter(1), reverse=True)
-            related[post.slug] = tuple(self.posts[i] for i, _ in ranked[:limit])
+            related[post.slug] = tuple(self.posts[i].slug for i, _ in ranked[:limit])
         return related
 
     def tag_counts(self) -> list[tuple[Term, int]]:

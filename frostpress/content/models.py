@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from math import ceil
 from pathlib import Path
@@ -68,6 +70,17 @@ class Post(Document):
     def reading_time(self) -> int:
         """Whole minutes, at least one."""
         return max(1, ceil(self.word_count / self.words_per_minute))
+
+    @cached_property
+    def card(self) -> str:
+        """A digest of what other pages show of this post (lists, neighbours, feeds
+        aside): it stays the same when only the body's wording changes."""
+        shown = (self.slug, self.title, self.date.isoformat(),
+                 self.updated.isoformat() if self.updated else "", self.summary_html,
+                 ",".join(f"{t.slug}={t.name}" for t in self.tags),
+                 f"{self.category.slug}={self.category.name}" if self.category else "",
+                 str(self.reading_time), str(self.draft), self.cover or "")
+        return hashlib.sha256("\x00".join(shown).encode()).hexdigest()[:20]
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def generate_urls(index: SiteIndex) -> Iterator[UrlSpec]:
         "feeds.sitemap",
         {},
         (
-            *(p.digest for p in index.posts),
+            *(p.card for p in index.posts),
             *(p.digest for p in index.pages),
             *index.tags,
             "|",

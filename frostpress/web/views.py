@@ -39,7 +39,7 @@ def _page_urls(
     endpoint: str, values: dict[str, Any], posts: list[Post], per_page: int
 ) -> Iterator[UrlSpec]:
     for page in paginate(posts, per_page):
-        deps = (f"{page.pages}:{page.total}", *(p.digest for p in page.items))
+        deps = (f"{page.pages}:{page.total}", *(p.card for p in page.items))
         yield endpoint, {**values, "page": page.number}, deps
 
 
@@ -131,7 +131,7 @@ def generate_urls(index: SiteIndex) -> Iterator[UrlSpec]:
         yield (
             "blog.post",
             {"slug": post.slug},
-            (post.digest, *(p.digest if p else "-" for p in neighbours)),
+            (post.digest, *(p.card if p else "-" for p in neighbours)),
         )
     yield "blog.tags", {}, tuple(f"{t.slug}={t.name}:{n}" for t, n in index.tag_counts())
     for slug, _term in index.tags.items():
@@ -141,7 +141,7 @@ def generate_urls(index: SiteIndex) -> Iterator[UrlSpec]:
         yield from _page_urls(
             "blog.category", {"category": slug}, index.by_category[slug], per_page
         )
-    yield "blog.archive", {}, tuple(p.digest for p in index.posts)
+    yield "blog.archive", {}, tuple(p.card for p in index.posts)
     yield "blog.not_found", {}, ()
     for page in index.pages:
         yield "blog.page", {"slug": page.slug}, (page.digest,)
