@@ -2,7 +2,11 @@
 
 One small JSON file per rendered source under ``<cache_dir>/render/``. JSON,
 not pickle, so a cache restored from elsewhere (CI) can never run code. Safe
-to delete at any time; a corrupt entry is treated as a miss.
+to delete between builds; a corrupt entry is treated as a miss.
+
+The entries also keep the bodies' HTML out of memory: a document holds a
+:class:`StoredHtml` (the entry's path) and reads its HTML when a page shows
+it, so a build's memory grows with the number of posts, not their length.
 """
 
 from __future__ import annotations
@@ -11,12 +15,41 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from frostpress.content.markdown import renderer_fingerprint
+from frostpress.content.markdown import rebase_links, renderer_fingerprint
+from frostpress.errors import FrostpressError
 
-__all__ = ["RenderCache", "content_key"]
+__all__ = ["RenderCache", "StoredHtml", "content_key"]
+
+
+@dataclass(frozen=True)
+class StoredHtml:
+    """A document's body HTML, kept in its render-cache entry."""
+
+    path: str
+    base_path: str
+
+    def available(self) -> bool:
+        return os.path.isfile(self.path)
+
+    def load(self) -> str:
+        return _read_html(self.path, self.base_path)
+
+
+@lru_cache(maxsize=256)
+def _read_html(path: str, base_path: str) -> str:
+    """Entries are named by content hash, so a path always holds the same HTML."""
+    try:
+        with open(path, "rb") as handle:
+            html = json.loads(handle.read())["body"]["html"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise FrostpressError(f"{path}: the render cache changed during the build "
+                              f"({exc}); build again") from None
+    return rebase_links(html, base_path)
 
 
 def content_key(source: bytes) -> str:
@@ -47,9 +80,16 @@ class RenderCache:
         self.hits += 1
         return data if isinstance(data, dict) else None
 
-    def put(self, key: str, value: dict[str, Any]) -> None:
+    def stored(self, key: str, base_path: str) -> StoredHtml | None:
+        """Where the body of entry ``key`` can be read back (None without a cache)."""
         if self.directory is None:
-            return
+            return None
+        return StoredHtml(str(self._path(key)), base_path)
+
+    def put(self, key: str, value: dict[str, Any]) -> bool:
+        """Store an entry; False if it could not be written (the build goes on)."""
+        if self.directory is None:
+            return False
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,4 +99,5 @@ class RenderCache:
             os.replace(tmp, path)
         except OSError:
             # A cache that cannot be written only costs speed, never the build.
-            pass
+            return False
+        return True

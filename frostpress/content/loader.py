@@ -26,7 +26,12 @@ from frostpress.content.frontmatter import (
     validate_post_fields,
 )
 from frostpress.content.index import SiteIndex
-from frostpress.content.markdown import Rendered, render_inline, render_markdown
+from frostpress.content.markdown import (
+    Rendered,
+    rebase_links,
+    render_inline,
+    render_markdown,
+)
 from frostpress.content.models import Document, Page, Post, Term
 from frostpress.content.slugs import slug_from_filename, slugify
 from frostpress.errors import ContentError, DuplicateSlugError, FrontMatterError
@@ -39,7 +44,6 @@ RESERVED_PAGE_SLUGS = frozenset({
     "api", "auth", "comments", "admin", "socket-io", "search",
 })
 PARALLEL_THRESHOLD = 48
-_ROOT_LINK = re.compile(r'\b(href|src)="/(?!/)')
 Progress = Callable[[str, int, int], None]
 
 
@@ -108,12 +112,18 @@ class ContentLoader:
     # -- stage 2: Markdown → HTML (cached, parallel) ----------------------------------
     def _render_all(self, parsed: list[_Parsed], progress: Progress | None,
                     pool: WorkerPool | None) -> tuple[dict[str, dict[str, Any]], int]:
+        """Cached or freshly rendered output per content key.
+
+        Outputs safely on disk lose their body HTML here (``"html": None``):
+        documents read it back from the cache when a page needs it.
+        """
         results: dict[str, dict[str, Any]] = {}
         todo: dict[str, _Parsed] = {}
         for item in parsed:
             if item.key not in results and item.key not in todo:
                 hit = self.cache.get(item.key)
-                if hit is not None and "body" in hit:
+                if hit is not None and isinstance(hit.get("body"), dict):
+                    hit["body"]["html"] = None
                     results[item.key] = hit
                 else:
                     todo[item.key] = item
@@ -125,12 +135,11 @@ class ContentLoader:
         if pool is not None and pool.parallel and total >= PARALLEL_THRESHOLD:
             chunk = max(1, min(16, total // (pool.workers * 8)))
             outputs = pool.map(_render_job, *zip(*jobs, strict=True), chunksize=chunk)
-            outputs = list(self._count(outputs, total, progress))
         else:
-            outputs = list(self._count((_render_job(*job) for job in jobs), total,
-                                       progress))
-        for key, output in zip(todo, outputs, strict=True):
-            self.cache.put(key, output)
+            outputs = (_render_job(*job) for job in jobs)
+        for key, output in zip(todo, self._count(outputs, total, progress), strict=True):
+            if self.cache.put(key, output):
+                output["body"]["html"] = None
             results[key] = output
         return results, total
 
@@ -150,8 +159,10 @@ class ContentLoader:
         f = item.fields
         common: dict[str, Any] = {
             "source": item.path, "digest": item.digest, "slug": f["slug"],
-            "title": f["title"], "html": _rebase(rendered.html, base),
-            "toc_html": rendered.toc_html, "summary_html": _rebase(summary, base),
+            "title": f["title"],
+            "body": (rebase_links(rendered.html, base) if rendered.html is not None
+                     else self.cache.stored(item.key, base)),
+            "toc_html": rendered.toc_html, "summary_html": rebase_links(summary, base),
             "word_count": rendered.word_count, "date": f["date"],
             "updated": f["updated"], "draft": f["draft"], "meta": f["meta"],
             "links": tuple((url, item.fm.body_line - 1 + line)
@@ -181,7 +192,7 @@ class ContentLoader:
                 stat = path.stat()
                 stamp = (stat.st_mtime_ns, stat.st_size)
                 known = self._documents.get(path)
-                if known is not None and known[0] == stamp:
+                if known is not None and known[0] == stamp and _body_available(known[1]):
                     documents[path] = known
                     continue
                 raw = path.read_bytes()
@@ -215,11 +226,9 @@ class ContentLoader:
         return LoadResult(posts, pages, errors, rendered, failed)
 
 
-def _rebase(fragment: str, base_path: str) -> str:
-    """Root-relative links in Markdown follow the site's base path (``/blog/``)."""
-    if base_path == "/":
-        return fragment
-    return _ROOT_LINK.sub(lambda m: f'{m.group(1)}="{base_path}', fragment)
+def _body_available(doc: Document) -> bool:
+    """False when the cache entry holding a remembered body was deleted."""
+    return isinstance(doc.body, str) or doc.body.available()
 
 
 def _media_path(cover: str | None) -> str | None:

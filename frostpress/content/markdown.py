@@ -21,7 +21,7 @@ from pygments.formatters.html import HtmlFormatter
 from frostpress.content.slugs import slugify
 from frostpress.content.typography import SmartTypography
 
-__all__ = ["Rendered", "render_markdown", "renderer_fingerprint", "strip_tags"]
+__all__ = ["Rendered", "rebase_links", "render_markdown", "renderer_fingerprint", "strip_tags"]
 
 class _HtmlFormatter(HtmlFormatter):  # type: ignore[type-arg]
     """Pygments' HTML formatter, building its style tables once per style.
@@ -62,7 +62,7 @@ _LINK = re.compile(r"""\b(?:href|src)=["'](/(?!/)[^"'#?]*)""")
 
 @dataclass(frozen=True)
 class Rendered:
-    html: str
+    html: str | None  # None once the render cache holds it
     toc_html: str
     first_paragraph: str
     word_count: int
@@ -126,6 +126,16 @@ def render_markdown(body: str) -> Rendered:
     return Rendered(html=body_html, toc_html=toc_html,
                     first_paragraph=first.group(1).strip() if first else "",
                     word_count=len(_WORD.findall(html.unescape(text))), links=links)
+
+
+_ROOT_LINK = re.compile(r'\b(href|src)="/(?!/)')
+
+
+def rebase_links(fragment: str, base_path: str) -> str:
+    """Root-relative links in Markdown follow the site's base path (``/blog/``)."""
+    if base_path == "/":
+        return fragment
+    return _ROOT_LINK.sub(lambda m: f'{m.group(1)}="{base_path}', fragment)
 
 
 def render_inline(text: str) -> str:

@@ -9,7 +9,10 @@ from functools import cached_property
 from datetime import datetime
 from math import ceil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from frostpress.content.cache import StoredHtml
 
 __all__ = ["Page", "Post", "Term"]
 
@@ -28,7 +31,7 @@ class Document:
     digest: str          # hash of the source bytes: changes whenever the file does
     slug: str
     title: str
-    html: str
+    body: str | StoredHtml  # the HTML itself, or where the render cache keeps it
     toc_html: str
     summary_html: str
     word_count: int
@@ -37,6 +40,10 @@ class Document:
     draft: bool
     meta: Mapping[str, Any]
     links: tuple[tuple[str, int], ...]  # root-relative links in the body, file line
+
+    @property
+    def html(self) -> str:
+        return self.body if isinstance(self.body, str) else self.body.load()
 
     @property
     def summary_text(self) -> str:
