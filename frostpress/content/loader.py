@@ -68,10 +68,19 @@ class _Parsed:
     errors: list[ContentError] = field(default_factory=list)
 
 
-def _render_job(body: str, summary: str | None) -> dict[str, Any]:
-    """Runs in a worker process: everything it returns is plain data."""
-    rendered = render_markdown(body).as_dict()
-    return {"body": rendered, "summary": render_inline(summary) if summary else None}
+def _render_job(body: str, summary: str | None, cache: RenderCache,
+                key: str) -> dict[str, Any]:
+    """Render one document and store it; runs in a worker process.
+
+    The worker writes the cache entry itself, so only the small metadata
+    travels back (the body HTML comes back only if the entry could not be
+    written).
+    """
+    output = {"body": render_markdown(body).as_dict(),
+              "summary": render_inline(summary) if summary else None}
+    if cache.put(key, output):
+        output["body"]["html"] = None
+    return output
 
 
 class ContentLoader:
@@ -129,7 +138,8 @@ class ContentLoader:
                     todo[item.key] = item
                     if len(todo) == PARALLEL_THRESHOLD and pool is not None:
                         pool.warm()  # workers start while the rest is looked up
-        jobs = [(item.fm.body, item.fields.get("summary")) for item in todo.values()]
+        jobs = [(item.fm.body, item.fields.get("summary"), self.cache, key)
+                for key, item in todo.items()]
         total = len(jobs)
         outputs: Iterable[dict[str, Any]]
         if pool is not None and pool.parallel and total >= PARALLEL_THRESHOLD:
@@ -138,8 +148,6 @@ class ContentLoader:
         else:
             outputs = (_render_job(*job) for job in jobs)
         for key, output in zip(todo, self._count(outputs, total, progress), strict=True):
-            if self.cache.put(key, output):
-                output["body"]["html"] = None
             results[key] = output
         return results, total
 

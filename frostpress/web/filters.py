@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
@@ -12,24 +13,27 @@ from flask import Flask, current_app, request, url_for
 __all__ = ["register"]
 
 
-def cached_url_for(endpoint: str, **values: Any) -> str:
+def cached_url_for(cache: dict[Any, str]) -> Callable[..., str]:
     """``url_for`` for templates: memoised, and absolute from ``base_url``.
 
-    A page asks for ~30 URLs, most shared by every page; the cache lives on
-    the app and keys on the script root. ``_external=True`` URLs are made
-    from the site's ``base_url``, never from the request's host.
+    A page asks for ~30 URLs, most shared by every page, so the app keeps
+    them (keyed on the script root). ``_external=True`` URLs are made from
+    the site's ``base_url``, never from the request's host.
     """
-    if values.pop("_external", False):
-        return absolute(cached_url_for(endpoint, **values))
-    cache = current_app.extensions.setdefault("frostpress.url_cache", {})
-    key = (request.script_root, endpoint, tuple(sorted(values.items())))
-    try:
-        return cache[key]  # type: ignore[no-any-return]
-    except KeyError:
-        url = cache[key] = url_for(endpoint, **values)
-        return url  # type: ignore[no-any-return]
-    except TypeError:  # unhashable values: not worth caching
-        return url_for(endpoint, **values)
+
+    def template_url_for(endpoint: str, **values: Any) -> str:
+        if values.pop("_external", False):
+            return absolute(template_url_for(endpoint, **values))
+        try:
+            key = (request.script_root, endpoint, *values.items())
+            return cache[key]
+        except KeyError:
+            url = cache[key] = url_for(endpoint, **values)
+            return url
+        except TypeError:  # unhashable values: not worth caching
+            return url_for(endpoint, **values)
+
+    return template_url_for
 
 
 def display_date(value: datetime | None) -> str:
@@ -77,7 +81,7 @@ def json_ld(post: Any) -> dict[str, Any]:
 
 
 def register(app: Flask) -> None:
-    app.add_template_global(cached_url_for, "url_for")
+    app.add_template_global(cached_url_for({}), "url_for")
     app.add_template_filter(display_date, "date")
     app.add_template_filter(iso, "iso")
     app.add_template_filter(rfc822, "rfc822")
