@@ -24,7 +24,7 @@ from frostpress import __version__
 from frostpress.config import SiteConfig
 from frostpress.content.frontmatter import line_of_key
 from frostpress.content.index import SiteIndex
-from frostpress.content.loader import ContentLoader
+from frostpress.content.loader import PARALLEL_THRESHOLD, ContentLoader
 from frostpress.content.markdown import renderer_fingerprint
 from frostpress.content.slugs import slug_from_filename
 from frostpress.errors import BrokenLinkError, BuildFailed, ContentError
@@ -151,9 +151,11 @@ class Builder:
         report = BuildReport(output)
         with build_lock(output), WorkerPool(self.workers) as pool:
             remove_stale(output)
+            record = BuildRecord(self.config.cache_dir, output)
+            if not record.pages and self.loader.source_count() >= PARALLEL_THRESHOLD:
+                pool.warm()  # a cold build of a big site: start workers while loading
             _index, freezer, specs, report.markdown_rendered = self.prepare(progress, pool)
             report.timings["prepare"] = time.perf_counter() - started
-            record = BuildRecord(self.config.cache_dir, output)
             reuse = record.unchanged(specs)
             report.pages, report.reused = len(specs), len(reuse)
             report.written = report.pages - report.reused

@@ -89,6 +89,9 @@ class ContentLoader:
         self.cache = cache if cache is not None else RenderCache(config.cache_dir)
         self._documents: dict[Path, tuple[tuple[int, int], Document]] = {}
 
+    def source_count(self) -> int:
+        return sum(1 for _ in self._sources())
+
     # -- stage 1: files → parsed front matter -------------------------------------
     def _sources(self) -> Iterable[tuple[str, Path]]:
         posts = self.config.posts_dir
