@@ -21,13 +21,12 @@ from typing import Any
 from flask import Flask
 
 from frostpress import __version__
+from frostpress.checks import check_site
 from frostpress.config import SiteConfig
-from frostpress.content.frontmatter import line_of_key
 from frostpress.content.index import SiteIndex
 from frostpress.content.loader import PARALLEL_THRESHOLD, ContentLoader
 from frostpress.content.markdown import renderer_fingerprint
-from frostpress.content.slugs import slug_from_filename
-from frostpress.errors import BrokenLinkError, BuildFailed, ContentError
+from frostpress.errors import BuildFailed
 from frostpress.freeze import PageSpec, SiteFreezer, freeze_all
 from frostpress.output import build_lock, exchange, remove_stale
 from frostpress.parallel import WorkerPool
@@ -85,36 +84,6 @@ class Builder:
             digest.update(f"{page.slug}={page.title}\x00".encode())
         return digest.hexdigest()
 
-    def _check_links(
-        self, index: SiteIndex, specs: list[PageSpec], failed: list[Path]
-    ) -> list[ContentError]:
-        prefix = self.config.base_path.rstrip("/")
-        known = {prefix + spec.url for spec in specs}
-        # A post that failed to load is reported already; links to it are not news.
-        known |= {f"{prefix}/posts/{slug_from_filename(p.stem)}/" for p in failed}
-        errors: list[ContentError] = []
-        for doc in [*index.posts, *index.pages]:
-            for url, line in doc.links:
-                if url not in known:
-                    hint = (
-                        f"; did you mean {url}/?"
-                        if url + "/" in known
-                        else ": link to an existing post (/posts/<slug>/), page or /media/ file"
-                    )
-                    errors.append(
-                        BrokenLinkError(doc.source, line, f"link to {url} points nowhere{hint}")
-                    )
-            cover = getattr(doc, "cover", None)
-            if cover and prefix + cover not in known:
-                errors.append(
-                    BrokenLinkError(
-                        doc.source,
-                        line_of_key(doc.source, "cover"),
-                        f"cover {cover} not found: put the file in content/media/",
-                    )
-                )
-        return errors
-
     # -- the entry points -------------------------------------------------------------
     def prepare(
         self, progress: Progress | None = None, pool: WorkerPool | None = None
@@ -139,8 +108,7 @@ class Builder:
             self._app, index, manifest, self._global_digest(manifest, index, templates), self._urls
         )
         specs = freezer.specs()
-        errors = result.errors + self._check_links(index, specs, result.failed)
-        errors += _alias_clashes(index, specs)
+        errors = result.errors + check_site(index, specs, result.failed)
         if errors:
             raise BuildFailed(errors)
         return index, freezer, specs, result.rendered
@@ -193,19 +161,3 @@ def _tree_digest(folder: Path) -> str:
             digest.update(path.relative_to(folder).as_posix().encode() + b"\x00")
             digest.update(path.read_bytes() + b"\x00")
     return digest.hexdigest()
-
-
-def _alias_clashes(index: SiteIndex, specs: list[PageSpec]) -> list[ContentError]:
-    pages = {spec.url for spec in specs if spec.endpoint != "blog.alias"}
-    errors: list[ContentError] = []
-    for post in index.posts:
-        for alias in post.aliases:
-            if alias in pages:
-                errors.append(
-                    ContentError(
-                        post.source,
-                        line_of_key(post.source, "aliases"),
-                        f"alias {alias} is already a page of the site: remove it from 'aliases'",
-                    )
-                )
-    return errors

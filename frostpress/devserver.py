@@ -202,8 +202,9 @@ class DevSite:
                 self.echo(f"Build crashed (build/ unchanged): {exc!r}")
                 self.events.publish(repr(exc))
                 return False
+            verb = "Rebuilt" if changed else "Built"
             self.echo(
-                f"Rebuilt in {report.seconds * 1000:.0f} ms: {report.written} "
+                f"{verb} in {report.seconds * 1000:.0f} ms: {report.written} "
                 f"pages written, {report.reused} unchanged."
             )
             self.events.publish()

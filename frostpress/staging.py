@@ -8,7 +8,8 @@ the stage up to date instead of creating thousands of directories afresh:
   (if the stage does not already hold that very file);
 - a page to render is unlinked first, so Frozen-Flask writes a new file and
   never writes through a link shared with the live tree;
-- pages that no longer exist are removed, with their empty directories.
+- pages that no longer exist, and anything else the stage holds that this
+  build does not make, are removed, with their emptied directories.
 
 The stage's record is deleted before the stage is touched and written again
 only after a successful swap, so a build that fails or crashes half-way leaves
@@ -22,7 +23,7 @@ import os
 import shutil
 from pathlib import Path
 
-from frostpress.freeze import PageSpec, relpath_for
+from frostpress.freeze import PageSpec
 from frostpress.output import fresh_directory, link_or_copy
 from frostpress.record import BuildRecord
 
@@ -44,10 +45,7 @@ class Staging:
         if not usable:
             shutil.rmtree(self.path, ignore_errors=True)
             return self._fresh(specs, reuse)
-        wanted = {spec.url for spec in specs}
-        for url in held:
-            if url not in wanted:
-                _remove(self.path, relpath_for(url))
+        _keep_only(self.path, {spec.relpath for spec in specs})
         stage, live_root = str(self.path), str(self.output)
         for spec in specs:
             target = os.path.join(stage, spec.relpath)
@@ -95,13 +93,25 @@ def _unlink(path: Path | str) -> None:
         os.unlink(path)
 
 
-def _remove(root: Path, relpath: str) -> None:
-    path = root / relpath
-    _unlink(path)
-    parent = path.parent
-    while parent != root:
-        try:
-            parent.rmdir()
-        except OSError:
-            break
-        parent = parent.parent
+def _keep_only(root: Path, wanted: set[str]) -> None:
+    """Delete every file under ``root`` that is not wanted, and emptied directories.
+
+    Besides pages that no longer exist, this drops anything that reached the
+    tree from outside (a file put into build/ by hand), so build/ always holds
+    exactly what the build made.
+    """
+    top = str(root)
+    prefix = top + os.sep
+    emptied: set[str] = set()
+    for directory, subdirectories, files in os.walk(top, topdown=False):
+        kept = 0
+        for name in files:
+            path = os.path.join(directory, name)
+            if path[len(prefix) :] in wanted:
+                kept += 1
+            else:
+                os.unlink(path)
+        kept += sum(1 for d in subdirectories if os.path.join(directory, d) not in emptied)
+        if kept == 0 and directory != top:
+            os.rmdir(directory)
+            emptied.add(directory)

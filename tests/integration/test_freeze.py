@@ -342,3 +342,18 @@ def test_hostile_slugs_and_aliases_write_nothing_outside(
     for path in project.output.rglob("*"):
         assert path.resolve().is_relative_to(project.output.resolve())
     assert leftovers(project) == []
+
+
+def test_a_file_put_into_build_by_hand_does_not_survive_rebuilds(project: Project) -> None:
+    project.post(title="One", slug="one")
+    project.build()
+    (project.output / "stray.txt").write_text("put here by hand")
+    (project.output / "posts" / "one" / "extra.html").write_text("<p>stray</p>")
+    for number in range(3):  # the hand-placed files travel to the stage and back
+        project.post(title=f"More {number}", slug=f"more-{number}")
+        project.build()
+    assert not (project.output / "stray.txt").exists()
+    assert not (project.output / "posts" / "one" / "extra.html").exists()
+    cold = project.builder(output_dir=project.root / "cold", cache_dir=project.root / "c2")
+    cold.build()
+    assert tree(project.output) == tree(project.root / "cold")

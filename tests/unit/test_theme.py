@@ -22,7 +22,7 @@ def _schemes() -> dict[str, dict[str, str]]:
 
 
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -33,11 +33,20 @@ def contrast(a: str, b: str) -> float:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(("text", "background"), [
-    ("fg", "bg"), ("muted", "bg"), ("accent", "bg"), ("accent-visited", "bg"),
-    ("fg", "surface"), ("muted", "surface"), ("accent", "surface"), ("fg", "note"),
-    ("fg", "warn"),
-])
+@pytest.mark.parametrize(
+    ("text", "background"),
+    [
+        ("fg", "bg"),
+        ("muted", "bg"),
+        ("accent", "bg"),
+        ("accent-visited", "bg"),
+        ("fg", "surface"),
+        ("muted", "surface"),
+        ("accent", "surface"),
+        ("fg", "note"),
+        ("fg", "warn"),
+    ],
+)
 def test_text_colours_meet_wcag_aa(scheme: str, text: str, background: str) -> None:
     colours = _schemes()[scheme]
     ratio = contrast(colours[text], colours[background])
