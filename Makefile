@@ -36,11 +36,11 @@ bench: $(STAMP)  ## print build figures for 1000 and 5000 generated posts
 	$(PY) bench/build_bench.py $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check frostpress tests bench
-	$(VENV)/bin/ruff format --check frostpress tests bench
+	$(VENV)/bin/ruff check frostpress sidecar tests bench
+	$(VENV)/bin/ruff format --check frostpress sidecar tests bench
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format frostpress tests bench
+	$(VENV)/bin/ruff format frostpress sidecar tests bench
 
 clean:
 	rm -rf build .build.* .cache .pytest_cache .coverage htmlcov

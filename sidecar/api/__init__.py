@@ -1,0 +1,7 @@
+"""The JSON API under /api: one module per resource, schemas, the OpenAPI document."""
+
+from sidecar.api import auth, comments, health, posts
+
+BLUEPRINTS = (health.blp, auth.blp, posts.blp, comments.blp)
+
+__all__ = ["BLUEPRINTS"]

@@ -1,0 +1,99 @@
+"""Accounts over JSON: register, log in and out, who am I, API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, session
+from flask_login import login_user, logout_user
+from flask_smorest import Blueprint
+from flask_wtf.csrf import generate_csrf
+
+from sidecar import deps
+from sidecar.api.common import errors, signed_in_user
+from sidecar.api.schemas import (
+    LoginSchema,
+    RegisterSchema,
+    RegistrationSchema,
+    TokenCreatedSchema,
+    TokenInSchema,
+    UserSchema,
+)
+from sidecar.extensions import db, limiter
+from sidecar.services.tokens import create_token, revoke_token
+
+blp = Blueprint("api_auth", __name__, url_prefix="/api/auth", description="Accounts")
+
+
+def login_key() -> str:
+    """Rate-limit failed logins per account as well as per address."""
+    data = request.get_json(silent=True)
+    login = data.get("login") if isinstance(data, dict) else None
+    return f"login:{str(login).strip().lower()[:254]}" if login else "login:-"
+
+
+@blp.route("/register", methods=["POST"])
+@limiter.limit("5 per hour;20 per day")
+@blp.arguments(RegisterSchema)
+@blp.response(201, RegistrationSchema)
+@errors(blp, 400, 409, 422, 429)
+def register(data: dict[str, Any]) -> Any:
+    """Create an account and send a confirmation email.
+
+    The answer is the same whether or not the email was already registered
+    (its owner gets an email saying so instead)."""
+    return deps.accounts().register(data["email"], data["username"], data["password"])
+
+
+@blp.route("/login", methods=["POST"])
+@limiter.limit("10 per minute;100 per hour")
+@limiter.limit("5 per minute;30 per hour", key_func=login_key)
+@blp.arguments(LoginSchema)
+@blp.response(200, UserSchema)
+@errors(blp, 400, 401, 403, 422, 429)
+def login(data: dict[str, Any]) -> Any:
+    """Sign in by email or username. A new session starts; the response's
+    ``X-CSRFToken`` header carries the token for it."""
+    user = deps.accounts().authenticate(data["login"], data["password"])
+    session.clear()  # a fresh session: nothing from before the login survives
+    login_user(user, remember=data["remember"])
+    return user, 200, {"X-CSRFToken": generate_csrf()}
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.response(204)
+@errors(blp, 400)
+def logout() -> Any:
+    """Sign out everywhere: every session and remember-me cookie of the account ends."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        deps.accounts().end_sessions(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    return ""
+
+
+@blp.route("/me")
+@blp.response(200, UserSchema)
+@errors(blp, 401)
+def me() -> Any:
+    return signed_in_user()
+
+
+@blp.route("/tokens", methods=["POST"])
+@blp.arguments(TokenInSchema)
+@blp.response(201, TokenCreatedSchema)
+@errors(blp, 400, 401, 422)
+def new_token(data: dict[str, Any]) -> Any:
+    """A personal API token for ``Authorization: Bearer``; shown only this once."""
+    token, plaintext = create_token(db.session, signed_in_user(), data["name"])
+    return {"id": token.id, "name": token.name, "token": plaintext, "created_at": token.created_at}
+
+
+@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blp.response(204)
+@errors(blp, 400, 401, 404)
+def delete_token(token_id: int) -> Any:
+    revoke_token(db.session, signed_in_user(), token_id)
+    return ""

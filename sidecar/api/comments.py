@@ -1,0 +1,67 @@
+"""Comment threads over JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from sidecar import deps
+from sidecar.api.common import errors, signed_in_user
+from sidecar.api.schemas import (
+    CommentInSchema,
+    CommentListSchema,
+    CommentSchema,
+    EditSchema,
+    PreviewOutSchema,
+    PreviewSchema,
+)
+from sidecar.extensions import limiter
+
+blp = Blueprint("api_comments", __name__, url_prefix="/api", description="Comments")
+
+
+@blp.route("/posts/<slug>/comments")
+@blp.response(200, CommentListSchema)
+@errors(blp, 404)
+def thread(slug: str) -> Any:
+    """Approved comments, the caller's own pending ones, and tombstones of deleted
+    comments that have replies, oldest first."""
+    viewer = current_user._get_current_object() if current_user.is_authenticated else None
+    items = deps.comments().thread(slug, viewer)
+    return {"items": items, "total": len(items)}
+
+
+@blp.route("/posts/<slug>/comments", methods=["POST"])
+@limiter.limit("6 per minute;60 per hour")
+@blp.arguments(CommentInSchema)
+@blp.response(201, CommentSchema)
+@errors(blp, 400, 401, 403, 404, 413, 422, 429)
+def create(data: dict[str, Any], slug: str) -> Any:
+    return deps.comments().create(signed_in_user(), slug, data["body"], data["parent_id"])
+
+
+@blp.route("/comments/<int:comment_id>", methods=["PATCH"])
+@blp.arguments(EditSchema)
+@blp.response(200, CommentSchema)
+@errors(blp, 400, 401, 403, 404, 413, 422)
+def edit(data: dict[str, Any], comment_id: int) -> Any:
+    return deps.comments().edit(signed_in_user(), comment_id, data["body"])
+
+
+@blp.route("/comments/<int:comment_id>", methods=["DELETE"])
+@blp.response(204)
+@errors(blp, 400, 401, 403, 404)
+def delete(comment_id: int) -> Any:
+    deps.comments().delete(signed_in_user(), comment_id)
+    return ""
+
+
+@blp.route("/comments/preview", methods=["POST"])
+@limiter.limit("30 per minute")
+@blp.arguments(PreviewSchema)
+@blp.response(200, PreviewOutSchema)
+@errors(blp, 400, 413, 422, 429)
+def preview(data: dict[str, Any]) -> Any:
+    return {"body_html": deps.comments().preview(data["body"])}

@@ -1,0 +1,165 @@
+"""Request and response shapes: unknown fields dropped, every limit explained."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+__all__ = [
+    "CommentInSchema",
+    "CommentSchema",
+    "CountsQuerySchema",
+    "CsrfSchema",
+    "EditSchema",
+    "HealthSchema",
+    "LoginSchema",
+    "PostListSchema",
+    "PostSchema",
+    "PostsQuerySchema",
+    "PreviewOutSchema",
+    "PreviewSchema",
+    "RegisterSchema",
+    "RegistrationSchema",
+    "TokenCreatedSchema",
+    "TokenInSchema",
+    "UserSchema",
+]
+
+USERNAME = validate.Regexp(
+    r"^[A-Za-z0-9_.-]{3,40}$", error="3 to 40 letters, digits, '.', '_' or '-'"
+)
+
+
+class _In(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class RegisterSchema(_In):
+    email = ma.fields.Email(required=True, validate=validate.Length(max=254))
+    username = ma.fields.String(required=True, validate=USERNAME)
+    password = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=256, error="8 to 256 characters"),
+    )
+
+
+class LoginSchema(_In):
+    login = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=254),
+        metadata={"description": "email or username"},
+    )
+    password = ma.fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=256)
+    )
+    remember = ma.fields.Boolean(load_default=False)
+
+
+class TokenInSchema(_In):
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+
+
+class CommentInSchema(_In):
+    body = ma.fields.String(required=True, metadata={"description": "Markdown, 1–8000 chars"})
+    parent_id = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1)
+    )
+
+
+class EditSchema(_In):
+    body = ma.fields.String(required=True)
+
+
+class PreviewSchema(_In):
+    body = ma.fields.String(required=True)
+
+
+class PostsQuerySchema(_In):
+    tag = ma.fields.String(load_default=None, validate=validate.Length(max=100))
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class CountsQuerySchema(_In):
+    slugs = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=4000),
+        metadata={"description": "comma-separated post slugs"},
+    )
+
+
+# -- responses ---------------------------------------------------------------------------
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    email = ma.fields.String()
+    role = ma.fields.String()
+    email_confirmed = ma.fields.Boolean(attribute="is_confirmed")
+    created_at = ma.fields.DateTime()
+
+
+class RegistrationSchema(ma.Schema):
+    email = ma.fields.String()
+    username = ma.fields.String()
+    confirmation = ma.fields.String(
+        dump_default="sent", metadata={"description": "a confirmation email is sent"}
+    )
+
+
+class TokenCreatedSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    token = ma.fields.String(metadata={"description": "shown once; store it now"})
+    created_at = ma.fields.DateTime()
+
+
+class AuthorSchema(ma.Schema):
+    username = ma.fields.String()
+
+
+class CommentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    post = ma.fields.String(attribute="post_slug")
+    parent_id = ma.fields.Integer(allow_none=True)
+    author = ma.fields.Nested(AuthorSchema)
+    body_html = ma.fields.String()
+    status = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    edited_at = ma.fields.DateTime(allow_none=True)
+
+
+class CommentListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CommentSchema))
+    total = ma.fields.Integer()
+
+
+class PreviewOutSchema(ma.Schema):
+    body_html = ma.fields.String()
+
+
+class PostSchema(ma.Schema):
+    slug = ma.fields.String()
+    title = ma.fields.String()
+    date = ma.fields.DateTime()
+    url = ma.fields.String()
+    tags = ma.fields.List(ma.fields.String())
+    summary = ma.fields.String()
+    comment_count = ma.fields.Integer()
+
+
+class PostListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PostSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+
+
+class CsrfSchema(ma.Schema):
+    csrf_token = ma.fields.String()
+
+
+class HealthSchema(ma.Schema):
+    status = ma.fields.String(metadata={"description": "ok or degraded"})
+    checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())

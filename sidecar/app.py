@@ -1,0 +1,249 @@
+"""``create_app``: the sidecar, configured from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from flask import Flask, Response, g, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from sidecar.config import settings_from_env
+from sidecar.errors import Invalid, Unauthorized, error_response, register_errorhandlers
+from sidecar.extensions import api, cors, csrf, db, limiter, login_manager, migrate, talisman
+from sidecar.logs import configure_logging
+from sidecar.services.catalog import PostCatalog
+from sidecar.services.mail import LogMailer, SmtpMailer
+
+__all__ = ["create_app"]
+
+PACKAGE = Path(__file__).resolve().parent
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_CHECK_DEFAULT": False,  # checked in a hook unless the request has a token
+    "WTF_CSRF_TIME_LIMIT": None,
+    "API_TITLE": "frostpress sidecar",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "ARGON2_PROFILE": "standard",  # "fast" makes hashing cheap, for tests only
+}
+
+
+def create_app(
+    config: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None
+) -> Flask:
+    environ = os.environ if environ is None else environ
+    root = Path(environ.get("FROSTPRESS_ROOT", os.getcwd())).resolve()
+    instance = Path(environ.get("SIDECAR_INSTANCE", root / "instance")).resolve()
+    app = Flask("sidecar", root_path=str(PACKAGE), instance_path=str(instance))
+    app.config.update(DEFAULTS)
+    app.config.update(settings_from_env(environ, instance))
+    if config:
+        app.config.update(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        instance.mkdir(parents=True, exist_ok=True)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from sidecar import models  # noqa: F401 - every table known to Alembic
+
+    config = app.config
+    production = config["SIDECAR_ENV"] == "production"
+    if config["TRUSTED_PROXIES"]:
+        hops = config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=hops,
+            x_proto=hops,  # type: ignore[method-assign]
+            x_host=hops,
+        )
+    db.init_app(app)
+    _sqlite_pragmas(app)
+    # Batch mode: SQLite can only ALTER tables by copying them.
+    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(_load_user)
+    csrf.init_app(app)
+    redis_url = config.get("REDIS_URL")
+    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    if redis_url:
+        # Redis unreachable: conservative in-process limits, never off, never a 500.
+        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK", "30 per minute")
+        config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        )
+    limiter.init_app(app)
+    cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": config["SITE_ORIGINS"]}},
+        supports_credentials=True,
+        expose_headers=["X-CSRFToken", "X-Request-ID"],
+    )
+    talisman.init_app(
+        app,
+        force_https=production,
+        strict_transport_security=production,
+        session_cookie_secure=production,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        content_security_policy={
+            "default-src": "'self'",
+            "img-src": "'self' data:",
+            "style-src": "'self'",
+            "script-src": "'self'",
+            "object-src": "'none'",
+            "base-uri": "'self'",
+            "frame-ancestors": "'none'",
+            "form-action": "'self'",
+        },
+    )
+    api.init_app(app)
+    app.extensions["sidecar.catalog"] = PostCatalog(
+        config["FROSTPRESS_ROOT"], config["CONTENT_DIR"]
+    )
+    app.extensions["sidecar.mailer"] = (
+        SmtpMailer(
+            config["MAIL_SERVER"],
+            config["MAIL_PORT"],
+            config["MAIL_SENDER"],
+            config["MAIL_USERNAME"],
+            config["MAIL_PASSWORD"],
+            config["MAIL_USE_TLS"],
+        )
+        if config["MAIL_SERVER"]
+        else LogMailer()
+    )
+    app.extensions["sidecar.hasher"] = _password_hasher(config["ARGON2_PROFILE"])
+
+
+def _password_hasher(profile: str) -> PasswordHasher:
+    if profile == "fast":
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()  # argon2id with the library's current recommendations
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """WAL and a busy timeout, so threaded servers don't trip over each other."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def set_pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+
+def _load_user(user_id: str) -> Any:
+    """Sessions hold ``id:session_version``; a bumped version ends the session."""
+    from sidecar.models import User
+
+    raw_id, _, version = user_id.partition(":")
+    if not raw_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.session_version != int(version) or not user.is_active:
+        return None
+    return user
+
+
+def register_blueprints(app: Flask) -> None:
+    from sidecar.api import BLUEPRINTS
+    from sidecar.auth import bp as auth_bp
+
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(auth_bp)
+
+
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def check_text() -> None:
+        """NUL bytes and invalid UTF-8 never reach the services or the database."""
+        if request.method not in _UNSAFE or not request.content_length:
+            return
+        raw = request.get_data(cache=True)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Invalid("The request body is not valid UTF-8.", code="invalid_encoding") from None
+        if "\x00" in text or "\\u0000" in text.lower() or "%00" in text:
+            raise Invalid("The request contains a NUL character.", code="nul_character")
+
+    @app.before_request
+    def authenticate_and_protect() -> None:
+        header = request.headers.get("Authorization", "")
+        if header:
+            from sidecar.services.tokens import authenticate_bearer
+
+            scheme, _, token = header.partition(" ")
+            user = (
+                authenticate_bearer(db.session, token.strip())
+                if scheme.lower() == "bearer"
+                else None
+            )
+            if user is None:
+                raise Unauthorized(
+                    "The API token is missing, wrong or revoked.", code="invalid_token"
+                )
+            g._login_user = user  # this request only: no session, no cookie
+            g.via_token = True
+            return
+        if request.method in _UNSAFE:
+            csrf.protect()
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> Response:
+        return error_response(
+            400,
+            "csrf_failed",
+            f"{error.description} Fetch one from /api/csrf and send it as X-CSRFToken.",
+        )
+
+    @app.after_request
+    def no_cookie_for_tokens(response: Response) -> Response:
+        if g.get("via_token"):
+            response.headers.pop("Set-Cookie", None)
+        return response
+
+    @app.context_processor
+    def inject_user() -> dict[str, Any]:
+        return {"current_user": current_user}
+
+
+def register_commands(app: Flask) -> None:
+    from sidecar.commands import create_admin
+
+    app.cli.add_command(create_admin)

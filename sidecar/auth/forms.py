@@ -1,0 +1,36 @@
+"""The account forms (Flask-WTF: each carries its CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+
+__all__ = ["LoginForm", "RegisterForm", "ResetForm", "ResetRequestForm"]
+
+
+class LoginForm(FlaskForm):
+    login = StringField("Email or username", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+    remember = BooleanField("Keep me signed in")
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    username = StringField(
+        "Username",
+        validators=[
+            DataRequired(),
+            Regexp(r"^[A-Za-z0-9_.-]{3,40}$", message="3 to 40 letters, digits, '.', '_' or '-'"),
+        ],
+    )
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=256)])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(min=8, max=256)])
+    confirm = PasswordField("Repeat it", validators=[EqualTo("password", message="must match")])

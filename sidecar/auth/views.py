@@ -1,0 +1,113 @@
+"""Sign in, sign up, confirm, reset: plain forms, each a thin adapter to Accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from sidecar import deps
+from sidecar.auth.forms import LoginForm, RegisterForm, ResetForm, ResetRequestForm
+from sidecar.errors import DomainError
+from sidecar.extensions import limiter
+from sidecar.security import safe_next_url
+
+__all__ = ["bp"]
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute;100 per hour", methods=["POST"])
+def login() -> str | Response:
+    form = LoginForm()
+    target = safe_next_url(request.args.get("next"))
+    if form.validate_on_submit():
+        try:
+            user = deps.accounts().authenticate(form.login.data, form.password.data)
+        except DomainError as exc:
+            form.password.errors = [exc.message]
+        else:
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            return redirect(target)
+    return render_template("auth/login.html", form=form, next=target), (
+        401 if form.errors and request.method == "POST" else 200
+    )
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    if current_user.is_authenticated:
+        deps.accounts().end_sessions(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    return redirect(safe_next_url(request.args.get("next")))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("5 per hour;20 per day", methods=["POST"])
+def register() -> str | Response:
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            deps.accounts().register(form.email.data, form.username.data, form.password.data)
+        except DomainError as exc:
+            for name, reason in exc.fields.items():
+                getattr(form, name).errors = [reason]
+            if not exc.fields:
+                flash(exc.message)
+        else:
+            return render_template(
+                "auth/message.html",
+                title="Check your email",
+                message="We sent a confirmation link to "
+                f"{form.email.data}. Follow it to start commenting.",
+            )
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/confirm/<token>")
+def confirm(token: str) -> str | tuple[str, int]:
+    try:
+        user = deps.accounts().confirm_email(token)
+    except DomainError as exc:
+        return render_template(
+            "auth/message.html", title="Link not valid", message=exc.message
+        ), exc.status
+    return render_template(
+        "auth/message.html",
+        title="Email confirmed",
+        message=f"Thank you, {user.username}: you can comment now.",
+    )
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def reset_request() -> str:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        deps.accounts().request_password_reset(form.email.data)
+        return render_template(
+            "auth/message.html",
+            title="Check your email",
+            message="If an account uses that address, a reset link is "
+            "on its way. It works once, within an hour.",
+        )
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            deps.accounts().reset_password(token, form.password.data)
+        except DomainError as exc:
+            return render_template(
+                "auth/message.html", title="Link not valid", message=exc.message
+            ), exc.status
+        flash("Your password is changed; sign in with it.")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)

@@ -1,0 +1,54 @@
+"""The services a request works with, assembled from the app's collaborators."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from flask import current_app, url_for
+
+from sidecar.extensions import db
+from sidecar.services.accounts import Accounts
+from sidecar.services.catalog import PostCatalog
+from sidecar.services.comments import CommentRules, Comments
+from sidecar.services.mail import Mailer
+
+__all__ = ["accounts", "catalog", "comments", "hasher", "mailer"]
+
+
+def catalog() -> PostCatalog:
+    found: PostCatalog = current_app.extensions["sidecar.catalog"]
+    return found
+
+
+def mailer() -> Mailer:
+    found: Mailer = current_app.extensions["sidecar.mailer"]
+    return found
+
+
+def hasher() -> PasswordHasher:
+    found: PasswordHasher = current_app.extensions["sidecar.hasher"]
+    return found
+
+
+_SLOT = "TOKEN-SLOT"  # url_for would quote "{token}"; this is swapped for it
+
+
+def accounts() -> Accounts:
+    links = {
+        "confirm": url_for("auth.confirm", token=_SLOT, _external=True),
+        "reset": url_for("auth.reset_password", token=_SLOT, _external=True),
+        "reset_request": url_for("auth.reset_request", _external=True),
+    }
+    links = {name: link.replace(_SLOT, "{token}") for name, link in links.items()}
+    return Accounts(db.session, hasher(), current_app.config["SECRET_KEY"], mailer(), links)
+
+
+def comments() -> Comments:
+    config = current_app.config
+    rules = CommentRules(
+        moderation=config["MODERATION"],
+        edit_window=timedelta(seconds=config["EDIT_WINDOW_SECONDS"]),
+        max_depth=config["MAX_COMMENT_DEPTH"],
+    )
+    return Comments(db.session, catalog(), rules)

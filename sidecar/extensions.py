@@ -1,0 +1,35 @@
+"""Extension objects, unbound: ``create_app`` binds them with ``init_app``.
+
+Models import ``db`` from here, never from the package root.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFProtect
+
+from sidecar.database import Base
+from sidecar.openapi import SidecarApi
+
+__all__ = ["api", "cors", "csrf", "db", "limiter", "login_manager", "migrate", "talisman"]
+
+
+def client_address() -> str:
+    """The client's address as seen after trusted proxies (ProxyFix sets it)."""
+    return request.remote_addr or "unknown"
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=client_address)
+cors = CORS()
+talisman = Talisman()
+api = SidecarApi()

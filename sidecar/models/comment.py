@@ -1,0 +1,43 @@
+"""Comments: the Markdown a commenter wrote, and its sanitised HTML beside it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sidecar.database import UTCDateTime
+from sidecar.extensions import db
+from sidecar.models.user import User
+
+__all__ = ["Comment", "Status"]
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SPAM = "spam"
+    DELETED = "deleted"
+
+
+class Comment(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_post_slug_status", "post_slug", "status"),)
+
+    post_slug: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    depth: Mapped[int] = mapped_column(default=0)  # 0 for a top-level comment
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=Status.PENDING.value)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.status == Status.DELETED.value

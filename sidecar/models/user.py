@@ -1,0 +1,62 @@
+"""Accounts: who may comment, moderate or administer."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sidecar.database import UTCDateTime
+from sidecar.extensions import db
+
+__all__ = ["Role", "User"]
+
+
+class Role(enum.StrEnum):
+    COMMENTER = "commenter"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class User(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    username: Mapped[str] = mapped_column(String(40))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.COMMENTER.value)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by logout, password change, ban and role change: sessions and
+    # remember-me cookies carry it, so a copied cookie stops working.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    # -- Flask-Login ----------------------------------------------------------------
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.banned_at is None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    # -- derived --------------------------------------------------------------------
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.MODERATOR.value, Role.ADMIN.value)
+
+
+# Usernames are unique whatever their case ("Ada" and "ada" are one name).
+Index("uq_users_username_lower", func.lower(User.username), unique=True)

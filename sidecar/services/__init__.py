@@ -1,0 +1,1 @@
+"""The rules and the transactions. One use case = one function, one commit."""

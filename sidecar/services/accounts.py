@@ -1,0 +1,227 @@
+"""Accounts: register, confirm, log in and out, reset passwords, roles and bans.
+
+Privacy rules: registration and password reset answer the same way whether or
+not an email is known (the mail tells the owner what happened), and a failed
+login takes as long for an unknown account as for a wrong password.
+Email tokens are signed and expire; a reset token names the session version,
+which the reset bumps, so it works once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sidecar.database import now_utc
+from sidecar.errors import Conflict, Forbidden, Invalid, Unauthorized
+from sidecar.models import Role, User
+from sidecar.services.mail import Mailer, Message
+from sidecar.services.unit import transaction
+
+__all__ = ["Accounts", "InvalidCredentials", "Registration"]
+
+CONFIRM_MAX_AGE = 3 * 24 * 3600
+RESET_MAX_AGE = 3600
+
+
+class InvalidCredentials(Unauthorized):
+    code = "invalid_credentials"
+
+
+class AccountBanned(Forbidden):
+    code = "banned"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a registration answers: never whether the email was already known."""
+
+    email: str
+    username: str
+
+
+class Accounts:
+    """The account use cases, with their collaborators given explicitly."""
+
+    def __init__(
+        self,
+        session: Session,
+        hasher: PasswordHasher,
+        secret: str,
+        mailer: Mailer,
+        links: dict[str, str],
+    ) -> None:
+        self.session = session
+        self.hasher = hasher
+        self.mailer = mailer
+        self.links = links  # "confirm" / "reset": URL templates with {token}
+        self._confirm = URLSafeTimedSerializer(secret, salt="frostpress.confirm-email")
+        self._reset = URLSafeTimedSerializer(secret, salt="frostpress.reset-password")
+        self._dummy_hash = hasher.hash("not a real password")
+
+    # -- lookups ----------------------------------------------------------------------
+    def by_login(self, login: str) -> User | None:
+        login = login.strip()
+        column = User.email if "@" in login else func.lower(User.username)
+        found: User | None = self.session.scalar(select(User).where(column == login.lower()))
+        return found
+
+    # -- use cases ----------------------------------------------------------------------
+    def register(self, email: str, username: str, password: str) -> Registration:
+        email = email.strip().lower()
+        username = username.strip()
+        taken = self.session.scalar(
+            select(User).where(func.lower(User.username) == username.lower())
+        )
+        if taken is not None:
+            raise Conflict(
+                "That username is taken; choose another.",
+                fields={"username": "already taken"},
+                code="username_taken",
+            )
+        existing = self.session.scalar(select(User).where(User.email == email))
+        if existing is not None:
+            self.mailer.send(
+                Message(
+                    email,
+                    "Someone tried to sign up with your address",
+                    "An account already exists for this address. If it was "
+                    "you, log in, or reset your password:\n" + self.links["reset_request"],
+                )
+            )
+            self.hasher.hash(password)  # answer in the same time as a real sign-up
+            return Registration(email, username)
+        with transaction(self.session):
+            user = User(email=email, username=username, password_hash=self.hasher.hash(password))
+            self.session.add(user)
+        self._send_confirmation(user)
+        return Registration(email, username)
+
+    def _send_confirmation(self, user: User) -> None:
+        token = self._confirm.dumps({"uid": user.id, "email": user.email})
+        self.mailer.send(
+            Message(
+                user.email,
+                "Confirm your email address",
+                "Confirm your address to start commenting:\n"
+                + self.links["confirm"].format(token=token),
+            )
+        )
+
+    def confirm_email(self, token: str) -> User:
+        try:
+            data = self._confirm.loads(token, max_age=CONFIRM_MAX_AGE)
+        except SignatureExpired:
+            raise Invalid(
+                "This confirmation link has expired; ask for a new one.", code="token_expired"
+            ) from None
+        except BadSignature:
+            raise Invalid("This confirmation link is not valid.", code="token_invalid") from None
+        user = self.session.get(User, data.get("uid"))
+        if user is None or user.email != data.get("email"):
+            raise Invalid("This confirmation link is not valid.", code="token_invalid")
+        if user.email_confirmed_at is None:
+            with transaction(self.session):
+                user.email_confirmed_at = now_utc()
+        return user
+
+    def authenticate(self, login: str, password: str) -> User:
+        user = self.by_login(login)
+        try:
+            self.hasher.verify(user.password_hash if user else self._dummy_hash, password)
+        except (VerificationError, InvalidHashError):
+            user = None
+        else:
+            if user is None:
+                raise AssertionError("the dummy hash must never verify")
+        if user is None:
+            raise InvalidCredentials("Wrong login or password.")
+        if user.banned_at is not None:
+            raise AccountBanned("This account is banned.")
+        with transaction(self.session):
+            user.last_login_at = now_utc()
+            if self.hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = self.hasher.hash(password)
+        return user
+
+    def end_sessions(self, user: User) -> None:
+        """Logout: every cookie issued so far stops working."""
+        with transaction(self.session):
+            user.session_version += 1
+
+    def change_password(self, user: User, current: str, new: str) -> None:
+        try:
+            self.hasher.verify(user.password_hash, current)
+        except (VerificationError, InvalidHashError):
+            raise InvalidCredentials("The current password is wrong.") from None
+        with transaction(self.session):
+            user.password_hash = self.hasher.hash(new)
+            user.session_version += 1
+
+    def request_password_reset(self, email: str) -> None:
+        user = self.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            return  # same answer either way
+        token = self._reset.dumps({"uid": user.id, "v": user.session_version})
+        self.mailer.send(
+            Message(
+                user.email,
+                "Reset your password",
+                "Choose a new password within an hour:\n" + self.links["reset"].format(token=token),
+            )
+        )
+
+    def reset_password(self, token: str, new: str) -> User:
+        try:
+            data = self._reset.loads(token, max_age=RESET_MAX_AGE)
+        except SignatureExpired:
+            raise Invalid(
+                "This reset link has expired; ask for a new one.", code="token_expired"
+            ) from None
+        except BadSignature:
+            raise Invalid("This reset link is not valid.", code="token_invalid") from None
+        user = self.session.get(User, data.get("uid"))
+        if user is None or user.session_version != data.get("v"):
+            raise Invalid("This reset link has already been used.", code="token_used")
+        with transaction(self.session):
+            user.password_hash = self.hasher.hash(new)
+            user.session_version += 1
+            if user.email_confirmed_at is None:
+                user.email_confirmed_at = now_utc()  # they proved they read the mail
+        return user
+
+    def create_admin(self, email: str, username: str, password: str) -> User:
+        email = email.strip().lower()
+        clash = self.session.scalar(
+            select(User).where(
+                (User.email == email) | (func.lower(User.username) == username.lower())
+            )
+        )
+        if clash is not None:
+            raise Conflict("An account with that email or username already exists.")
+        with transaction(self.session):
+            user = User(
+                email=email,
+                username=username.strip(),
+                role=Role.ADMIN.value,
+                password_hash=self.hasher.hash(password),
+                email_confirmed_at=now_utc(),
+            )
+            self.session.add(user)
+        return user
+
+    def set_role(self, user: User, role: Role) -> None:
+        with transaction(self.session):
+            user.role = role.value
+            user.session_version += 1
+
+    def ban(self, user: User, when: datetime | None = None) -> None:
+        with transaction(self.session):
+            user.banned_at = when or now_utc()
+            user.session_version += 1

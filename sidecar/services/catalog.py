@@ -1,0 +1,58 @@
+"""Which posts exist: the engine's content model, reloaded when content changes.
+
+The sidecar never trusts a slug it was sent: a post is commentable only if
+the engine would publish it now (no drafts, nothing dated in the future).
+New and edited posts are picked up without a restart: at most once a second
+the files are stat'ed again and only changed ones re-read.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from frostpress.config import SiteConfig, load_config
+from frostpress.content.index import SiteIndex
+from frostpress.content.loader import ContentLoader
+from frostpress.content.models import Post
+
+__all__ = ["PostCatalog"]
+
+log = logging.getLogger(__name__)
+
+
+class PostCatalog:
+    def __init__(
+        self, root: Path, content_dir: Path | None = None, *, interval: float = 1.0
+    ) -> None:
+        overrides = {"content_dir": content_dir} if content_dir else {}
+        self.config: SiteConfig = load_config(root, **overrides)
+        self.interval = interval
+        self._loader = ContentLoader(self.config)
+        self._lock = threading.Lock()
+        self._index: SiteIndex | None = None
+        self._checked = 0.0
+
+    def index(self) -> SiteIndex:
+        now = time.monotonic()
+        if self._index is not None and now - self._checked < self.interval:
+            return self._index
+        with self._lock:
+            if self._index is None or now - self._checked >= self.interval:
+                result = self._loader.load()
+                for error in result.errors:
+                    log.warning("post left out of the sidecar: %s", error)
+                self._index = SiteIndex.build(
+                    result.posts, result.pages, self.config, now=datetime.now(UTC)
+                )
+                self._checked = time.monotonic()
+        return self._index
+
+    def post(self, slug: str) -> Post | None:
+        return self.index().post(slug)
+
+    def url(self, post: Post) -> str:
+        return f"{self.config.base_url}posts/{post.slug}/"
