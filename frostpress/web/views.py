@@ -17,9 +17,17 @@ from frostpress.content.index import Paginated, SiteIndex, paginate
 from frostpress.content.models import Post
 from frostpress.web.filters import absolute
 
-__all__ = ["bp", "generate_urls"]
+__all__ = ["POST_RULE", "bp", "generate_urls", "post_path"]
 
 bp = Blueprint("blog", __name__)
+POST_RULE = "/posts/<slug:slug>/"
+
+
+def post_path(slug: str) -> str:
+    """The site path of a post, from the same rule as its route (the sidecar uses it)."""
+    return POST_RULE.replace("<slug:slug>", slug)
+
+
 UrlSpec = tuple[str, dict[str, Any], tuple[str, ...]]
 
 
@@ -49,7 +57,7 @@ def index(page: int) -> str:
     return render_template("index.html", page=_page_of(_index().posts, page))
 
 
-@bp.route("/posts/<slug:slug>/")
+@bp.route(POST_RULE)
 def post(slug: str) -> str:
     index = _index()
     found = index.post(slug)

@@ -13,11 +13,13 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urljoin
 
 from frostpress.config import SiteConfig, load_config
 from frostpress.content.index import SiteIndex
 from frostpress.content.loader import ContentLoader
 from frostpress.content.models import Post
+from frostpress.web.views import post_path
 
 __all__ = ["PostCatalog"]
 
@@ -55,4 +57,4 @@ class PostCatalog:
         return self.index().post(slug)
 
     def url(self, post: Post) -> str:
-        return f"{self.config.base_url}posts/{post.slug}/"
+        return urljoin(self.config.base_url, post_path(post.slug).lstrip("/"))

@@ -358,3 +358,14 @@ def test_every_get_endpoint_is_frozen(blog: Project) -> None:
         assert (blog.output / relpath.lstrip("/")).is_file(), spec.url
     assert (blog.output / "tags/python/page/2/index.html").is_file()
     assert (blog.output / "2019/05/old-hello/index.html").is_file()
+
+
+def test_post_path_matches_the_post_route(project: Project) -> None:
+    from flask import url_for
+
+    from frostpress.web.views import post_path
+
+    project.post(title="Hello", slug="hello")
+    app = project.app()
+    with app.test_request_context():
+        assert url_for("blog.post", slug="hello") == post_path("hello") == "/posts/hello/"
