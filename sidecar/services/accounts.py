@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
@@ -97,9 +98,17 @@ class Accounts:
             )
             self.hasher.hash(password)  # answer in the same time as a real sign-up
             return Registration(email, username)
-        with transaction(self.session):
-            user = User(email=email, username=username, password_hash=self.hasher.hash(password))
-            self.session.add(user)
+        try:
+            with transaction(self.session):
+                user = User(
+                    email=email, username=username, password_hash=self.hasher.hash(password)
+                )
+                self.session.add(user)
+        except IntegrityError:
+            # Another registration won a race for the same name or address.
+            raise Conflict(
+                "That username or email was just taken; try again.", code="registration_conflict"
+            ) from None
         self._send_confirmation(user)
         return Registration(email, username)
 
