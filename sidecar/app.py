@@ -14,9 +14,16 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from sidecar.config import settings_from_env
-from sidecar.errors import Invalid, Unauthorized, error_response, register_errorhandlers
+from sidecar.errors import (
+    Invalid,
+    Unauthorized,
+    error_response,
+    register_errorhandlers,
+    wants_json,
+)
 from sidecar.extensions import api, cors, csrf, db, limiter, login_manager, migrate, talisman
 from sidecar.logs import configure_logging
+from sidecar.ratelimits import fallback_limits
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.mail import LogMailer, SmtpMailer
 
@@ -37,6 +44,24 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a personal token from POST /api/auth/tokens",
+                },
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "browsers: the session cookie plus X-CSRFToken",
+                },
+            }
+        },
+        "security": [{"bearer": []}, {"session": []}, {}],
+    },
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
     "ARGON2_PROFILE": "standard",  # "fast" makes hashing cheap, for tests only
@@ -92,7 +117,7 @@ def register_extensions(app: Flask) -> None:
     if redis_url:
         # Redis unreachable: conservative in-process limits, never off, never a 500.
         config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK", "30 per minute")
+        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK", fallback_limits)
         config.setdefault(
             "RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
         )
@@ -179,27 +204,47 @@ def _load_user(user_id: str) -> Any:
 def register_blueprints(app: Flask) -> None:
     from sidecar.api import BLUEPRINTS
     from sidecar.auth import bp as auth_bp
+    from sidecar.pages import bp as pages_bp
 
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(pages_bp)
 
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def check_text() -> None:
         """NUL bytes and invalid UTF-8 never reach the services or the database."""
+        if request.routing_exception is not None:
+            return  # a 404 or 405 is the answer, whatever the body says
         if request.method not in _UNSAFE or not request.content_length:
             return
         raw = request.get_data(cache=True)
         try:
-            text = raw.decode("utf-8")
+            raw.decode("utf-8")
         except UnicodeDecodeError:
             raise Invalid("The request body is not valid UTF-8.", code="invalid_encoding") from None
-        if "\x00" in text or "\\u0000" in text.lower() or "%00" in text:
+        # Look at what the body *means*: a JSON "\u0000" or a form's %00 is a NUL,
+        # while text that merely mentions them is not.
+        if request.is_json:
+            values: Any = request.get_json(silent=True)
+        else:
+            values = list(request.form.values())
+        if b"\x00" in raw or _has_nul(values):
             raise Invalid("The request contains a NUL character.", code="nul_character")
 
     @app.before_request
@@ -221,21 +266,24 @@ def register_request_hooks(app: Flask) -> None:
             g._login_user = user  # this request only: no session, no cookie
             g.via_token = True
             return
-        if request.method in _UNSAFE:
+        if request.method in _UNSAFE and request.routing_exception is None:
             csrf.protect()
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> Response:
-        return error_response(
-            400,
-            "csrf_failed",
-            f"{error.description} Fetch one from /api/csrf and send it as X-CSRFToken.",
+        hint = (
+            "Fetch one from /api/csrf and send it as X-CSRFToken."
+            if wants_json()
+            else "The form has expired: reload the page and submit it again."
         )
+        return error_response(400, "csrf_failed", f"{error.description} {hint}")
 
     @app.after_request
     def no_cookie_for_tokens(response: Response) -> Response:
         if g.get("via_token"):
             response.headers.pop("Set-Cookie", None)
+        if request.path.startswith("/api/"):
+            response.vary.add("Origin")  # CORS answers differ by Origin: caches must know
         return response
 
     @app.context_processor

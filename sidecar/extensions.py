@@ -17,13 +17,26 @@ from flask_wtf.csrf import CSRFProtect
 from sidecar.database import Base
 from sidecar.openapi import SidecarApi
 
-__all__ = ["api", "cors", "csrf", "db", "limiter", "login_manager", "migrate", "talisman"]
+__all__ = [
+    "COMMENT_RATE",
+    "api",
+    "cors",
+    "csrf",
+    "db",
+    "limiter",
+    "login_manager",
+    "migrate",
+    "talisman",
+]
 
 
 def client_address() -> str:
     """The client's address as seen after trusted proxies (ProxyFix sets it)."""
     return request.remote_addr or "unknown"
 
+
+# One budget for new comments, whether they come through the API or the form.
+COMMENT_RATE = "6 per minute;60 per hour"
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

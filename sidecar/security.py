@@ -76,9 +76,11 @@ def safe_next_url(target: str | None, default: str = "/") -> str:
 def anonymise_ip(address: str | None, salt: str = "") -> str:
     """A network, not a person: /24 for IPv4, /48 for IPv6, then salted-hashed."""
     try:
-        ip = ipaddress.ip_address(address or "")
+        ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address or "")
     except ValueError:
         return "unknown"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:a.b.c.d from a dual-stack server is an IPv4 visitor
     prefix = 24 if ip.version == 4 else 48
     network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
     return hashlib.sha256(f"{salt}|{network}".encode()).hexdigest()[:16]

@@ -36,7 +36,7 @@ def login_key() -> str:
 @limiter.limit("5 per hour;20 per day")
 @blp.arguments(RegisterSchema)
 @blp.response(201, RegistrationSchema)
-@errors(blp, 400, 409, 422, 429)
+@errors(blp, 400, 409, 413, 422, 429)
 def register(data: dict[str, Any]) -> Any:
     """Create an account and send a confirmation email.
 
@@ -50,7 +50,7 @@ def register(data: dict[str, Any]) -> Any:
 @limiter.limit("5 per minute;30 per hour", key_func=login_key)
 @blp.arguments(LoginSchema)
 @blp.response(200, UserSchema)
-@errors(blp, 400, 401, 403, 422, 429)
+@errors(blp, 400, 401, 403, 413, 422, 429)
 def login(data: dict[str, Any]) -> Any:
     """Sign in by email or username. A new session starts; the response's
     ``X-CSRFToken`` header carries the token for it."""
@@ -84,7 +84,7 @@ def me() -> Any:
 @blp.route("/tokens", methods=["POST"])
 @blp.arguments(TokenInSchema)
 @blp.response(201, TokenCreatedSchema)
-@errors(blp, 400, 401, 422)
+@errors(blp, 400, 401, 413, 422)
 def new_token(data: dict[str, Any]) -> Any:
     """A personal API token for ``Authorization: Bearer``; shown only this once."""
     token, plaintext = create_token(db.session, signed_in_user(), data["name"])

@@ -17,7 +17,7 @@ from sidecar.api.schemas import (
     PreviewOutSchema,
     PreviewSchema,
 )
-from sidecar.extensions import limiter
+from sidecar.extensions import COMMENT_RATE, limiter
 
 blp = Blueprint("api_comments", __name__, url_prefix="/api", description="Comments")
 
@@ -34,7 +34,7 @@ def thread(slug: str) -> Any:
 
 
 @blp.route("/posts/<slug>/comments", methods=["POST"])
-@limiter.limit("6 per minute;60 per hour")
+@limiter.shared_limit(COMMENT_RATE, scope="comment-create")
 @blp.arguments(CommentInSchema)
 @blp.response(201, CommentSchema)
 @errors(blp, 400, 401, 403, 404, 413, 422, 429)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -123,11 +125,16 @@ class CommentSchema(ma.Schema):
     id = ma.fields.Integer()
     post = ma.fields.String(attribute="post_slug")
     parent_id = ma.fields.Integer(allow_none=True)
-    author = ma.fields.Nested(AuthorSchema)
+    author = ma.fields.Method("_author", metadata={"description": "null for a deleted comment"})
     body_html = ma.fields.String()
     status = ma.fields.String()
     created_at = ma.fields.DateTime()
     edited_at = ma.fields.DateTime(allow_none=True)
+
+    def _author(self, comment: Any) -> dict[str, str] | None:
+        if comment.status == "deleted":
+            return None  # a tombstone keeps its place, not its author
+        return {"username": comment.author.username}
 
 
 class CommentListSchema(ma.Schema):

@@ -17,6 +17,11 @@ __all__ = ["bp"]
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+def _form_status() -> int:
+    """A form shown again after a POST is shown because it was invalid."""
+    return 422 if request.method == "POST" else 200
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute;100 per hour", methods=["POST"])
 def login() -> str | Response:
@@ -47,12 +52,16 @@ def logout() -> Response:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("5 per hour;20 per day", methods=["POST"])
-def register() -> str | Response:
+def register() -> str | Response | tuple[str, int]:
     form = RegisterForm()
+    status = _form_status()
     if form.validate_on_submit():
         try:
-            deps.accounts().register(form.email.data, form.username.data, form.password.data)
+            registration = deps.accounts().register(
+                form.email.data, form.username.data, form.password.data
+            )
         except DomainError as exc:
+            status = exc.status
             for name, reason in exc.fields.items():
                 getattr(form, name).errors = [reason]
             if not exc.fields:
@@ -62,9 +71,9 @@ def register() -> str | Response:
                 "auth/message.html",
                 title="Check your email",
                 message="We sent a confirmation link to "
-                f"{form.email.data}. Follow it to start commenting.",
+                f"{registration.email}. Follow it to start commenting.",
             )
-    return render_template("auth/register.html", form=form)
+    return render_template("auth/register.html", form=form), status
 
 
 @bp.route("/confirm/<token>")
@@ -84,7 +93,7 @@ def confirm(token: str) -> str | tuple[str, int]:
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
-def reset_request() -> str:
+def reset_request() -> str | tuple[str, int]:
     form = ResetRequestForm()
     if form.validate_on_submit():
         deps.accounts().request_password_reset(form.email.data)
@@ -94,7 +103,7 @@ def reset_request() -> str:
             message="If an account uses that address, a reset link is "
             "on its way. It works once, within an hour.",
         )
-    return render_template("auth/reset_request.html", form=form)
+    return render_template("auth/reset_request.html", form=form), _form_status()
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -110,4 +119,4 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
             ), exc.status
         flash("Your password is changed; sign in with it.")
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form)
+    return render_template("auth/reset.html", form=form), _form_status()

@@ -58,5 +58,6 @@ class User(db.Model):  # type: ignore[name-defined,misc]
         return self.role in (Role.MODERATOR.value, Role.ADMIN.value)
 
 
-# Usernames are unique whatever their case ("Ada" and "ada" are one name).
+# Usernames and emails are unique whatever their case ("Ada" and "ada" are one).
 Index("uq_users_username_lower", func.lower(User.username), unique=True)
+Index("uq_users_email_lower", func.lower(User.email), unique=True)

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
-from sidecar.errors import Forbidden, Invalid, NotFound
+from sidecar.errors import DomainError, Forbidden, Invalid, NotFound
 from sidecar.models import Comment, Status, User
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.rendering import render_comment
@@ -85,26 +85,33 @@ class Comments:
 
     # -- reading ------------------------------------------------------------------------
     def thread(self, slug: str, viewer: User | None) -> list[Comment]:
-        """The whole thread in one query: approved comments, the viewer's own pending
-        ones, and tombstones of deleted comments that still have visible replies."""
+        """The whole thread in one query, oldest first: approved comments, the viewer's
+        own pending ones, and tombstones of deleted comments with something visible
+        below them (so replies keep their place)."""
         self._post_or_404(slug)
-        child = aliased(Comment)
-        visible = [Comment.status == Status.APPROVED.value]
+        visible = [Comment.status.in_([Status.APPROVED.value, Status.DELETED.value])]
         if viewer is not None:
             visible.append(
                 (Comment.status == Status.PENDING.value) & (Comment.author_id == viewer.id)
             )
-        has_replies = exists().where(
-            child.parent_id == Comment.id,
-            child.status.in_([Status.APPROVED.value, Status.DELETED.value]),
-        )
-        visible.append((Comment.status == Status.DELETED.value) & has_replies)
         query = (
             select(Comment)
             .where(Comment.post_slug == slug, or_(*visible))
             .order_by(Comment.created_at, Comment.id)
         )
-        return list(self.session.scalars(query).unique())
+        comments = list(self.session.scalars(query).unique())
+        # Replies come after their parents: walking backwards, a tombstone is kept
+        # exactly when something kept below it asked for its parent.
+        needed: set[int] = set()
+        kept: list[Comment] = []
+        for comment in reversed(comments):
+            if comment.is_deleted and comment.id not in needed:
+                continue
+            kept.append(comment)
+            if comment.parent_id is not None:
+                needed.add(comment.parent_id)
+        kept.reverse()
+        return kept
 
     def counts(self, slugs: Iterable[str]) -> dict[str, int]:
         wanted = list(dict.fromkeys(slugs))
@@ -176,17 +183,39 @@ class Comments:
             self.session.add(comment)
         return comment
 
-    def edit(self, user: User, comment_id: int, body: str) -> Comment:
+    def edit_refusal(self, user: User, comment: Comment) -> DomainError | None:
+        """Why ``user`` may not edit ``comment`` now, or None if they may."""
+        if comment.is_deleted:
+            return CommentNotFound("No such comment.")
+        if user.is_moderator:
+            return None
+        if comment.author_id != user.id:
+            return Forbidden("Only the author or a moderator can edit this comment.")
+        if not user.is_active:
+            return Forbidden("This account is banned.", code="banned")
+        if now_utc() - comment.created_at > self.rules.edit_window:
+            minutes = int(self.rules.edit_window.total_seconds() // 60)
+            return EditWindowClosed(f"Comments can be edited for {minutes} minutes after posting.")
+        return None
+
+    def delete_refusal(self, user: User, comment: Comment) -> DomainError | None:
+        if comment.is_deleted:
+            return CommentNotFound("No such comment.")
+        if user.is_moderator or comment.author_id == user.id:
+            return None
+        return Forbidden("Only the author or a moderator can delete this comment.")
+
+    def get(self, comment_id: int, slug: str | None = None) -> Comment:
+        """One live comment; with ``slug``, only if it is on that post."""
         comment = self._comment_or_404(comment_id)
-        if not user.is_moderator:
-            if comment.author_id != user.id:
-                raise Forbidden("Only the author or a moderator can edit this comment.")
-            self._check_author(user)
-            if now_utc() - comment.created_at > self.rules.edit_window:
-                minutes = int(self.rules.edit_window.total_seconds() // 60)
-                raise EditWindowClosed(
-                    f"Comments can be edited for {minutes} minutes after posting."
-                )
+        if slug is not None and comment.post_slug != slug:
+            raise CommentNotFound("No such comment on this post.")
+        return comment
+
+    def edit(self, user: User, comment_id: int, body: str, *, slug: str | None = None) -> Comment:
+        comment = self.get(comment_id, slug)
+        if (refusal := self.edit_refusal(user, comment)) is not None:
+            raise refusal
         body = validate_body(body)
         with transaction(self.session):
             comment.body_source = body
@@ -194,10 +223,10 @@ class Comments:
             comment.edited_at = now_utc()
         return comment
 
-    def delete(self, user: User, comment_id: int) -> Comment:
-        comment = self._comment_or_404(comment_id)
-        if not user.is_moderator and comment.author_id != user.id:
-            raise Forbidden("Only the author or a moderator can delete this comment.")
+    def delete(self, user: User, comment_id: int, *, slug: str | None = None) -> Comment:
+        comment = self.get(comment_id, slug)
+        if (refusal := self.delete_refusal(user, comment)) is not None:
+            raise refusal
         with transaction(self.session):
             comment.status = Status.DELETED.value
             comment.body_source = ""

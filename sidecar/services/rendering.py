@@ -7,6 +7,7 @@ removed, so ``<script>`` is text. The result is then sanitised with nh3.
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 
@@ -55,7 +56,21 @@ def _defuse_brackets(source: str) -> str:
     return "".join(out)
 
 
+def _plain(source: str) -> str:
+    """The text as escaped paragraphs: for input Markdown cannot nest that deep."""
+    paragraphs = (p.strip() for p in source.replace("\r\n", "\n").split("\n\n"))
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
+
+
 def render_comment(source: str) -> str:
     md = _markdown()
     md.reset()
-    return sanitise_comment_html(md.convert(_defuse_brackets(source)))
+    try:
+        rendered = md.convert(_defuse_brackets(source))
+    except RecursionError:
+        # Thousands of nested list markers on one line ("1. 1. 1. ..."): Python-
+        # Markdown recurses per level. Keep every character, as plain text, and
+        # drop this Markdown instance: its state is broken for the next comment.
+        _local.md = None
+        rendered = _plain(source)
+    return sanitise_comment_html(rendered)

@@ -12,7 +12,8 @@ from sidecar.errors import Conflict
 
 
 def test_a_registration_that_loses_a_race_is_a_conflict_not_a_crash(
-        app: Flask, make_user: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_user(username="ada")
     with app.test_request_context():
         accounts = deps.accounts()

@@ -1,0 +1,30 @@
+"""The limits used while Redis, the shared rate-limit store, is unreachable.
+
+Flask-Limiter then counts in each process's memory and applies these
+instead of the per-route limits (per address and endpoint). They are
+stricter than the normal limits for writes — a process cannot see what the
+others counted — and leave room for readers, so an outage never locks the
+comments out and never turns rate limiting off.
+"""
+
+from __future__ import annotations
+
+from flask import request
+
+__all__ = ["fallback_limits"]
+
+_SIGN_UP_AND_RESET = {
+    "api_auth.register",
+    "auth.register",
+    "auth.reset_request",
+    "auth.reset_password",
+}
+_READS = {"GET", "HEAD", "OPTIONS"}
+
+
+def fallback_limits() -> str:
+    if request.method in _READS:
+        return "120 per minute"
+    if request.endpoint in _SIGN_UP_AND_RESET:
+        return "2 per hour"  # normally 5 per hour
+    return "4 per minute;30 per hour"  # login normally 10/min, comments 6/min
