@@ -10,6 +10,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from flask import Flask, Response, g, request
 from flask_login import current_user
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -21,7 +22,7 @@ from sidecar.errors import (
     register_errorhandlers,
     wants_json,
 )
-from sidecar.extensions import api, cors, csrf, db, limiter, login_manager, migrate, talisman
+from sidecar.extensions import api, cors, csrf, db, limiter, login_manager, migrate
 from sidecar.logs import configure_logging
 from sidecar.ratelimits import fallback_limits
 from sidecar.services.catalog import PostCatalog
@@ -128,7 +129,8 @@ def register_extensions(app: Flask) -> None:
         supports_credentials=True,
         expose_headers=["X-CSRFToken", "X-Request-ID"],
     )
-    talisman.init_app(
+    # Talisman keeps its app and options on itself: one instance per app.
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=production,
         strict_transport_security=production,

@@ -11,7 +11,6 @@ from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 from sidecar.database import Base
@@ -26,7 +25,6 @@ __all__ = [
     "limiter",
     "login_manager",
     "migrate",
-    "talisman",
 ]
 
 
@@ -44,5 +42,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=client_address)
 cors = CORS()
-talisman = Talisman()
 api = SidecarApi()
