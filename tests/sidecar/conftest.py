@@ -43,7 +43,9 @@ from tests.servers import (
 
 _names = itertools.count(1)
 _databases = itertools.count(1)
-DATABASES = ["sqlite", "postgresql"]
+# Every sidecar test runs on each: SQLite (make dev), PostgreSQL, and PostgreSQL
+# with Redis behind the rate limits (production).
+DATABASES = ["sqlite", "postgresql", "postgresql_redis"]
 PG_TEMPLATE = "migrated_template"
 
 
@@ -171,6 +173,16 @@ def postgresql_database_url(
     return new_postgresql_database(template=migrated_postgresql)
 
 
+@pytest.fixture
+def postgresql_redis_database_url(postgresql_database_url: str) -> str:
+    return postgresql_database_url  # the app fixture adds REDIS_URL for this one
+
+
+def _with_redis(request: pytest.FixtureRequest) -> bool:
+    callspec = getattr(request.node, "callspec", None)
+    return callspec is not None and callspec.params.get("database_url") == "postgresql_redis"
+
+
 @pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest) -> str:
     """A migrated database of the test's own: every test using it runs on each kind."""
@@ -230,8 +242,16 @@ def sidecar_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(blog: Project, database_url: str, sidecar_config: dict[str, Any]) -> Iterator[Flask]:
-    app = make_app(blog, database_url, **sidecar_config)
+def app(
+    request: pytest.FixtureRequest,
+    blog: Project,
+    database_url: str,
+    sidecar_config: dict[str, Any],
+) -> Iterator[Flask]:
+    config = dict(sidecar_config)
+    if _with_redis(request):
+        config.setdefault("REDIS_URL", request.getfixturevalue("redis_url"))
+    app = make_app(blog, database_url, **config)
     yield app
     with app.app_context():
         db.engine.dispose()
