@@ -40,6 +40,7 @@ from tests.servers import (
     running_postgres,
     running_redis,
 )
+from tests.sidecar.browser import Browser
 
 _names = itertools.count(1)
 _databases = itertools.count(1)
@@ -344,3 +345,26 @@ def link_in(mail: LogMailer, path: str) -> str:
         if match:
             return match.group(1)
     raise AssertionError(f"no mail with a link to {path}")
+
+
+# -- the no-JavaScript pages, read like a browser would -----------------------------
+@pytest.fixture
+def browser(app: Flask) -> Browser:
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def new_browser(app: Flask) -> Any:
+    """Another reader, with cookies of their own."""
+    return lambda: Browser(app.test_client())
+
+
+@pytest.fixture
+def ada(make_user: Any) -> User:
+    return make_user(username="ada")
+
+
+@pytest.fixture
+def signed_in(browser: Browser, ada: User) -> Browser:
+    browser.login(ada)
+    return browser

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 
 from sidecar.models import User
+from tests.sidecar.browser import PASSWORD, Browser, html_of
 from tests.sidecar.conftest import link_in
-from tests.sidecar.test_pages import PASSWORD, Browser, html_of
 
 NEW_PASSWORD = "a much better passphrase"
 
