@@ -25,6 +25,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import event
 
 from sidecar import create_app
 from sidecar.extensions import db, limiter
@@ -336,6 +337,23 @@ def make_user(app: Flask) -> Any:
         return user
 
     return make
+
+
+def statements_during(app: Flask, action: Callable[[], Any]) -> list[str]:
+    """The SQL statements the database saw while ``action`` ran (to count queries)."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
 
 
 def link_in(mail: LogMailer, path: str) -> str:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
 
 from sidecar import deps
 from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import Comment, Role, User
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, statements_during
 
 THREAD = "/api/posts/hello/comments"
 COMMENT_KEYS = {"id", "parent_id", "author", "body_html", "status", "created_at", "edited_at"}
@@ -337,20 +335,6 @@ def test_preview_renders_without_storing(app: Flask, api: ApiClient, make_user: 
 
 
 # -- queries --------------------------------------------------------------------------------
-def statements_during(app: Flask, action: Callable[[], Any]) -> list[str]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
 
 
 def build_thread(app: Flask, authors: list[User], size: int, slug: str) -> None:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
 
 from sidecar import deps
 from sidecar.extensions import db
 from sidecar.models import Comment, User
 from tests.conftest import BASE_URL
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, statements_during
 
 POST_KEYS = {"slug", "title", "date", "url", "tags", "summary", "comment_count"}
 
@@ -161,22 +159,6 @@ def test_comment_on_a_post_appears_in_its_count(app: Flask, api: ApiClient, make
     assert api.get("/api/posts/second").get_json()["comment_count"] == 1
     with app.app_context():
         assert db.session.query(Comment).filter_by(post_slug="second").count() == 1
-
-
-def statements_during(app: Flask, action: Callable[[], Any]) -> list[str]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
 
 
 def test_counts_for_many_posts_take_one_query(app: Flask, make_user: Any) -> None:
