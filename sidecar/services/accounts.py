@@ -47,6 +47,18 @@ class Registration:
     username: str
 
 
+_DUMMY_HASHES: dict[tuple[int, int, int], str] = {}
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash to verify against when there is no account, so a failed login for an
+    unknown name takes as long as for a known one. Made once per set of parameters."""
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash("not a real password")
+    return _DUMMY_HASHES[key]
+
+
 class Accounts:
     """The account use cases, with their collaborators given explicitly."""
 
@@ -64,7 +76,6 @@ class Accounts:
         self.links = links  # "confirm" / "reset": URL templates with {token}
         self._confirm = URLSafeTimedSerializer(secret, salt="frostpress.confirm-email")
         self._reset = URLSafeTimedSerializer(secret, salt="frostpress.reset-password")
-        self._dummy_hash = hasher.hash("not a real password")
 
     # -- lookups ----------------------------------------------------------------------
     def by_login(self, login: str) -> User | None:
@@ -143,7 +154,7 @@ class Accounts:
     def authenticate(self, login: str, password: str) -> User:
         user = self.by_login(login)
         try:
-            self.hasher.verify(user.password_hash if user else self._dummy_hash, password)
+            self.hasher.verify(user.password_hash if user else _dummy_hash(self.hasher), password)
         except (VerificationError, InvalidHashError):
             user = None
         else:
