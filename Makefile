@@ -32,8 +32,9 @@ test: $(STAMP)  ## the whole suite
 golden: $(STAMP)  ## accept the current output of the golden fixture site (commit it alone)
 	FROSTPRESS_REGENERATE_GOLDEN=1 $(PY) -m pytest -q tests/integration/test_golden.py
 
-bench: $(STAMP)  ## print build figures for 1000 and 5000 generated posts
+bench: $(STAMP)  ## print build figures for 1000 and 5000 posts, and login timing
 	$(PY) bench/build_bench.py $(BENCH_ARGS)
+	$(PY) bench/login_bench.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check frostpress sidecar tests bench
