@@ -30,7 +30,7 @@ def thread(slug: str) -> Any:
     comments that have replies, oldest first."""
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     items = deps.comments().thread(slug, viewer)
-    return {"items": items, "total": len(items)}
+    return {"items": items, "page": 1, "per_page": max(1, len(items)), "total": len(items)}
 
 
 @blp.route("/posts/<slug>/comments", methods=["POST"])

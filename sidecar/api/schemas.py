@@ -138,7 +138,11 @@ class CommentSchema(ma.Schema):
 
 
 class CommentListSchema(ma.Schema):
+    """The whole thread: one page holding every comment (the contract's list shape)."""
+
     items = ma.fields.List(ma.fields.Nested(CommentSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
     total = ma.fields.Integer()
 
 

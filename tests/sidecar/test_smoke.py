@@ -37,3 +37,16 @@ def test_drafts_and_future_posts_cannot_be_commented(api: ApiClient, make_user) 
         response = api.post(f"/api/posts/{slug}/comments", json={"body": "hi"})
         assert response.status_code == 404
         assert response.get_json()["error"]["code"] == "post_not_found"
+
+
+def test_the_thread_is_a_list_in_the_contracts_shape(api: ApiClient, make_user) -> None:
+    api.login(make_user())
+    for body in ("one", "two"):
+        assert api.post("/api/posts/hello/comments", json={"body": body}).status_code == 201
+    thread = api.get("/api/posts/hello/comments").get_json()
+    assert {k: thread[k] for k in ("page", "per_page", "total")} == {
+        "page": 1,
+        "per_page": 2,
+        "total": 2,
+    }
+    assert [c["body_html"] for c in thread["items"]] == ["<p>one</p>", "<p>two</p>"]
