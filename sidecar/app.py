@@ -22,10 +22,12 @@ from sidecar.errors import (
     register_errorhandlers,
     wants_json,
 )
-from sidecar.extensions import api, cors, csrf, db, limiter, login_manager, migrate
+from sidecar.extensions import api, cors, csrf, db, limiter, login_manager, migrate, socketio
 from sidecar.logs import configure_logging
 from sidecar.ratelimits import fallback_limits
+from sidecar.realtime import LiveNamespace
 from sidecar.services.catalog import PostCatalog
+from sidecar.services.events import SocketIOPublisher
 from sidecar.services.mail import LogMailer, SmtpMailer
 
 __all__ = ["create_app"]
@@ -149,6 +151,19 @@ def register_extensions(app: Flask) -> None:
         },
     )
     api.init_app(app)
+    # The live channel: threading mode pinned (never auto-detected), origins from
+    # SITE_ORIGIN, and Redis as the message queue when several processes run.
+    queue = config.get("SOCKETIO_MESSAGE_QUEUE", redis_url)
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        cors_allowed_origins=config["SITE_ORIGINS"],
+        message_queue=queue,
+        logger=False,
+        engineio_logger=False,
+    )
+    socketio.on_namespace(LiveNamespace("/"))
+    app.extensions["sidecar.events"] = SocketIOPublisher(socketio)
     app.extensions["sidecar.catalog"] = PostCatalog(
         config["FROSTPRESS_ROOT"], config["CONTENT_DIR"]
     )

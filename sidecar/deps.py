@@ -51,4 +51,4 @@ def comments() -> Comments:
         edit_window=timedelta(seconds=config["EDIT_WINDOW_SECONDS"]),
         max_depth=config["MAX_COMMENT_DEPTH"],
     )
-    return Comments(db.session, catalog(), rules)
+    return Comments(db.session, catalog(), rules, current_app.extensions["sidecar.events"])

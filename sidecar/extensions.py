@@ -10,6 +10,7 @@ from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
+from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
@@ -43,3 +44,4 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=client_address)
 cors = CORS()
 api = SidecarApi()
+socketio = SocketIO()

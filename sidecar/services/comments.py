@@ -24,6 +24,8 @@ from sidecar.database import now_utc
 from sidecar.errors import DomainError, Forbidden, Invalid, NotFound
 from sidecar.models import Comment, Status, User
 from sidecar.services.catalog import PostCatalog
+from sidecar.services.events import ADMIN_ROOM, Publisher, RecordingPublisher, post_room
+from sidecar.services.payloads import comment_payload
 from sidecar.services.rendering import render_comment
 from sidecar.services.unit import transaction
 
@@ -68,10 +70,27 @@ def validate_body(body: str) -> str:
 
 
 class Comments:
-    def __init__(self, session: Session, catalog: PostCatalog, rules: CommentRules) -> None:
+    def __init__(
+        self,
+        session: Session,
+        catalog: PostCatalog,
+        rules: CommentRules,
+        events: Publisher | None = None,
+    ) -> None:
         self.session = session
         self.catalog = catalog
         self.rules = rules
+        self.events: Publisher = events if events is not None else RecordingPublisher()
+
+    def _announce(self, event: str, comment: Comment) -> None:
+        """After commit: readers of the post hear of approved comments; moderators of
+        the ones waiting for them. Nothing else is ever broadcast."""
+        payload = comment_payload(comment)
+        if comment.status == Status.PENDING.value:
+            if event == "comment:new":
+                self.events.publish(ADMIN_ROOM, "moderation:new", payload)
+        elif comment.status in (Status.APPROVED.value, Status.DELETED.value):
+            self.events.publish(post_room(comment.post_slug), event, payload)
 
     def _post_or_404(self, slug: str) -> None:
         if self.catalog.post(slug) is None:
@@ -181,6 +200,7 @@ class Comments:
                 status=self._status_for(author),
             )
             self.session.add(comment)
+        self._announce("comment:new", comment)
         return comment
 
     def edit_refusal(self, user: User, comment: Comment) -> DomainError | None:
@@ -221,16 +241,20 @@ class Comments:
             comment.body_source = body
             comment.body_html = render_comment(body)
             comment.edited_at = now_utc()
+        self._announce("comment:updated", comment)
         return comment
 
     def delete(self, user: User, comment_id: int, *, slug: str | None = None) -> Comment:
         comment = self.get(comment_id, slug)
         if (refusal := self.delete_refusal(user, comment)) is not None:
             raise refusal
+        was_public = comment.status == Status.APPROVED.value
         with transaction(self.session):
             comment.status = Status.DELETED.value
             comment.body_source = ""
             comment.body_html = ""
+        if was_public:
+            self._announce("comment:deleted", comment)
         return comment
 
     @staticmethod

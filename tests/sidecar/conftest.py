@@ -57,6 +57,9 @@ def make_app(project: Project, database_url: str, **config: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "ARGON2_PROFILE": "fast",
         "MODERATION": "none",
+        # Each app would open its own Redis listener for the Socket.IO queue; the
+        # tests that need the queue across processes ask for it.
+        "SOCKETIO_MESSAGE_QUEUE": None,
         **config,
     }
     return create_app(

@@ -1,0 +1,137 @@
+"""The live channel: rooms per post, presence, events after commit, Origin checks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from sidecar.extensions import socketio
+from sidecar.models import Role
+from sidecar.services.events import SocketIOPublisher
+from tests.sidecar.conftest import ApiClient
+
+ORIGIN = "https://blog.example"
+
+
+@pytest.fixture
+def sidecar_config() -> dict[str, Any]:
+    return {"SITE_ORIGINS": [ORIGIN], "MODERATION": "none"}
+
+
+def live(app: Flask, api: ApiClient | None = None, origin: str | None = ORIGIN) -> Any:
+    headers = {"Origin": origin} if origin else {}
+    flask_client = api.client if api is not None else None
+    return socketio.test_client(app, flask_test_client=flask_client, headers=headers)
+
+
+def received(client: Any, name: str) -> list[Any]:
+    return [event["args"][0] for event in client.get_received() if event["name"] == name]
+
+
+@pytest.mark.parametrize("origin", [None, "https://evil.example", "https://blog.example.evil"])
+def test_a_connection_from_another_origin_is_refused(app: Flask, origin: str | None) -> None:
+    assert not live(app, origin=origin).is_connected()
+
+
+def test_joining_a_post_answers_with_the_readers_on_it(app: Flask) -> None:
+    first, second = live(app), live(app)
+    assert first.emit("join", {"post": "hello"}, callback=True) == {"ok": True, "count": 1}
+    first.get_received()
+    assert second.emit("join", {"post": "hello"}, callback=True) == {"ok": True, "count": 2}
+    assert received(first, "presence") == [{"post": "hello", "count": 2}]
+    second.disconnect()
+    assert received(first, "presence") == [{"post": "hello", "count": 1}]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"post": "draft"},
+        {"post": "later"},
+        {"post": "nope"},
+        {"post": "../hello"},
+        {"slug": "hello"},
+        "hello",
+        None,
+    ],
+)
+def test_no_room_for_posts_that_are_not_published(app: Flask, data: Any) -> None:
+    client = live(app)
+    answer = client.emit("join", data, callback=True)
+    assert answer["ok"] is False and answer["error"]
+
+
+def test_readers_see_new_edited_and_deleted_comments_live(
+    app: Flask, api: ApiClient, make_user: Any
+) -> None:
+    reader, elsewhere = live(app), live(app)
+    reader.emit("join", {"post": "hello"}, callback=True)
+    elsewhere.emit("join", {"post": "second"}, callback=True)
+    reader.get_received(), elsewhere.get_received()
+    api.login(make_user())
+
+    posted = api.post("/api/posts/hello/comments", json={"body": "Live *hello*"})
+    assert received(reader, "comment:new") == [posted.get_json()]
+
+    comment_id = posted.get_json()["id"]
+    edited = api.patch(f"/api/comments/{comment_id}", json={"body": "Edited"})
+    assert received(reader, "comment:updated") == [edited.get_json()]
+
+    assert api.delete(f"/api/comments/{comment_id}").status_code == 204
+    (tombstone,) = received(reader, "comment:deleted")
+    assert tombstone["id"] == comment_id and tombstone["status"] == "deleted"
+    assert tombstone["author"] is None and tombstone["body_html"] == ""
+    assert elsewhere.get_received() == []  # another post's room heard nothing
+
+
+class TestHeldComments:
+    @pytest.fixture
+    def sidecar_config(self) -> dict[str, Any]:
+        return {"SITE_ORIGINS": [ORIGIN], "MODERATION": "all"}
+
+    def test_go_to_moderators_only(self, app: Flask, api: ApiClient, make_user: Any) -> None:
+        reader = live(app)
+        reader.emit("join", {"post": "hello"}, callback=True)
+        moderator_api = ApiClient(app.test_client())
+        moderator_api.login(make_user(role=Role.MODERATOR))
+        moderator = live(app, moderator_api)
+        commenter_api = ApiClient(app.test_client())
+        commenter_api.login(make_user())
+        commenter = live(app, commenter_api)
+        for client in (reader, moderator, commenter):
+            client.get_received()
+
+        api.login(make_user())
+        held = api.post("/api/posts/hello/comments", json={"body": "wait for me"})
+        assert held.get_json()["status"] == "pending"
+        assert received(moderator, "moderation:new") == [held.get_json()]
+        assert reader.get_received() == [] and commenter.get_received() == []
+
+
+def test_a_lost_live_update_never_fails_the_write(caplog: pytest.LogCaptureFixture) -> None:
+    class Broken:
+        def emit(self, *args: Any, **kwargs: Any) -> None:
+            raise ConnectionError("redis is down")
+
+    with caplog.at_level(logging.WARNING):
+        SocketIOPublisher(Broken()).publish("post:hello", "comment:new", {"id": 1})
+    assert "comment:new" in caplog.text and "dropped" in caplog.text
+
+
+def test_identity_comes_from_the_session_not_the_payload(app: Flask, make_user: Any) -> None:
+    # Claiming to be a moderator in the connect payload opens no admin room.
+    client = live(app)
+    client.disconnect()
+    client = socketio.test_client(
+        app, headers={"Origin": ORIGIN}, auth={"role": "admin", "user_id": 1}
+    )
+    assert client.is_connected()
+    client.get_received()
+    api = ApiClient(app.test_client())
+    api.login(make_user())
+    app.config["MODERATION"] = "all"
+    assert api.post("/api/posts/hello/comments", json={"body": "x"}).status_code == 201
+    assert received(client, "moderation:new") == []
