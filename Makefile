@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-dev: $(STAMP)  ## build content/ and serve it with live rebuild on http://$(HOST):$(PORT)/
-	$(VENV)/bin/frostpress dev --host $(HOST) --port $(PORT)
+dev: $(STAMP)  ## site + sidecar on http://$(HOST):$(PORT)/, rebuilt and reloaded as you save
+	$(PY) -m sidecar.dev --host $(HOST) --port $(PORT)
 
 build: $(STAMP)  ## freeze the site into build/
 	$(VENV)/bin/frostpress build

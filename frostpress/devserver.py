@@ -6,7 +6,7 @@ developing, HTML responses get a small script that listens on
 ``/__frostpress/events`` (Server-Sent Events) and reloads the tab after each
 successful rebuild, or shows the build's errors over the page. The frozen
 files themselves never contain it. The sidecar joins this server later
-through ``mounts`` (path prefix → WSGI app).
+as a :class:`Backend` answering its path prefixes on the same origin.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import mimetypes
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from werkzeug.wrappers import Request, Response
 from frostpress.config import SiteConfig, load_config
 from frostpress.errors import BuildFailed, FrostpressError
 
-__all__ = ["BuildEvents", "DevSite", "StaticSite", "run_dev", "serve_build"]
+__all__ = ["Backend", "BuildEvents", "DevSite", "StaticSite", "run_dev", "serve_build"]
 
 EVENTS_PATH = "/__frostpress/events"
 _RELOAD_SCRIPT = """<script>/* frostpress dev: live reload */
@@ -147,16 +148,34 @@ class StaticSite:
         return response(environ, start_response)
 
 
-def make_app(
-    config: SiteConfig, events: BuildEvents | None, mounts: Mapping[str, Any] | None = None
-) -> Any:
+def make_app(config: SiteConfig, events: BuildEvents | None, backend: Backend | None = None) -> Any:
+    """The frozen site, and beside it (same origin) a backend for some path prefixes."""
     site = StaticSite(config.output_dir, events)
     base = config.base_path.rstrip("/")
     app: Any = site
     if base:
         app = DispatcherMiddleware(_redirect_to(base + "/"), {base: site})
-    if mounts:
-        app = DispatcherMiddleware(app, dict(mounts))
+    if backend is not None:
+        app = _by_prefix(app, backend)
+    return app
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A WSGI app that answers the paths under ``prefixes`` as they are (the
+    sidecar's /api, /auth, /comments, /socket.io), as the CDN's proxy does."""
+
+    app: Any
+    prefixes: tuple[str, ...]
+
+
+def _by_prefix(site: Any, backend: Backend) -> Callable[..., Any]:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if any(path == p or path.startswith(p + "/") for p in backend.prefixes):
+            return backend.app(environ, start_response)
+        return site(environ, start_response)
+
     return app
 
 
@@ -218,9 +237,9 @@ def serve_build(
     port: int,
     live: bool,
     events: BuildEvents | None = None,
-    mounts: Mapping[str, Any] | None = None,
+    backend: Backend | None = None,
 ) -> None:
-    app = make_app(config, events if live else None, mounts)
+    app = make_app(config, events if live else None, backend)
     server = make_server(host, port, app, threaded=True)
     print(
         f"Serving {config.output_dir} on http://{host}:{server.port}{config.base_path}"
@@ -237,7 +256,7 @@ def serve_build(
         server.server_close()
 
 
-def run_dev(config: SiteConfig, *, host: str, port: int) -> None:
+def run_dev(config: SiteConfig, *, host: str, port: int, backend: Backend | None = None) -> None:
     from frostpress.watch import Watcher
 
     dev = DevSite(config)
@@ -245,6 +264,6 @@ def run_dev(config: SiteConfig, *, host: str, port: int) -> None:
     watcher = Watcher([config.content_dir, config.site_dir], dev.rebuild)
     watcher.start()
     try:
-        serve_build(config, host=host, port=port, live=True, events=dev.events)
+        serve_build(config, host=host, port=port, live=True, events=dev.events, backend=backend)
     finally:
         watcher.stop()

@@ -77,7 +77,13 @@ def create_app(
     environ = os.environ if environ is None else environ
     root = Path(environ.get("FROSTPRESS_ROOT", os.getcwd())).resolve()
     instance = Path(environ.get("SIDECAR_INSTANCE", root / "instance")).resolve()
-    app = Flask("sidecar", root_path=str(PACKAGE), instance_path=str(instance))
+    # The sidecar's own static files live under a path the CDN proxies to it.
+    app = Flask(
+        "sidecar",
+        root_path=str(PACKAGE),
+        instance_path=str(instance),
+        static_url_path="/comments/static",
+    )
     app.config.update(DEFAULTS)
     app.config.update(settings_from_env(environ, instance))
     if config:
