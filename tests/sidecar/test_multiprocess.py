@@ -1,0 +1,128 @@
+"""Two sidecar processes, one Redis: a comment posted to one reaches readers of the other."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import socketio as socketio_client
+
+from sidecar.extensions import db
+from sidecar.models import User
+from tests.conftest import REPO, Project
+from tests.e2e.conftest import free_port
+from tests.sidecar.conftest import make_app
+
+ORIGIN = "https://blog.example"
+PASSWORD = "correct horse battery"
+
+
+@contextmanager
+def sidecar_process(env: dict[str, str], log: Path) -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.sidecar.live_server", str(port)],
+            env=env,
+            cwd=REPO,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if requests.get(url + "/api/health", timeout=2).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("sidecar did not start:\n" + log.read_text())
+                time.sleep(0.1)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+@pytest.fixture
+def shared_env(blog: Project, sqlite_database_url: str, redis_url: str) -> dict[str, str]:
+    setup = make_app(blog, sqlite_database_url)
+    with setup.app_context():
+        from sidecar.database import now_utc
+
+        db.session.add(
+            User(
+                email="ada@example.test",
+                username="ada",
+                email_confirmed_at=now_utc(),
+                password_hash=setup.extensions["sidecar.hasher"].hash(PASSWORD),
+            )
+        )
+        db.session.commit()
+        db.engine.dispose()
+    return {
+        **os.environ,
+        "SIDECAR_ENV": "testing",
+        "SECRET_KEY": "k" * 40,
+        "DATABASE_URL": sqlite_database_url,
+        "REDIS_URL": redis_url,
+        "SITE_ORIGIN": ORIGIN,
+        "FROSTPRESS_ROOT": str(blog.root),
+        "MODERATION": "none",
+    }
+
+
+def test_a_comment_posted_to_one_process_reaches_readers_of_another(
+    shared_env: dict[str, str], tmp_path: Path
+) -> None:
+    with (
+        sidecar_process(shared_env, tmp_path / "a.log") as a,
+        sidecar_process(shared_env, tmp_path / "b.log") as b,
+    ):
+        arrived: list[Any] = []
+        got_it = threading.Event()
+        reader = socketio_client.Client(reconnection=False)
+
+        @reader.on("comment:new")
+        def on_comment(payload: Any) -> None:
+            arrived.append(payload)
+            got_it.set()
+
+        reader.connect(b, headers={"Origin": ORIGIN}, transports=["polling"], wait_timeout=10)
+        try:
+            assert reader.call("join", {"post": "hello"}, timeout=10) == {"ok": True, "count": 1}
+            writer = requests.Session()
+            token = writer.get(a + "/api/csrf", timeout=5).json()["csrf_token"]
+            login = writer.post(
+                a + "/api/auth/login",
+                json={"login": "ada", "password": PASSWORD},
+                headers={"X-CSRFToken": token},
+                timeout=10,
+            )
+            assert login.status_code == 200, login.text
+            posted = writer.post(
+                a + "/api/posts/hello/comments",
+                json={"body": "from A"},
+                headers={"X-CSRFToken": login.headers["X-CSRFToken"]},
+                timeout=10,
+            )
+            assert posted.status_code == 201, posted.text
+            assert got_it.wait(10), "the comment never reached process B"
+            assert arrived == [posted.json()]
+        finally:
+            reader.disconnect()
