@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Project
-from tests.e2e.conftest import free_port
+from tests.processes import running_http_process
 
 
 def fetch(url: str, origin: str | None = None) -> tuple[int, bytes]:
@@ -28,47 +26,21 @@ def fetch(url: str, origin: str | None = None) -> tuple[int, bytes]:
 
 @pytest.fixture
 def dev_origin(blog: Project, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    origin = f"http://127.0.0.1:{port}"
-    log = tmp_path / "dev.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "sidecar.dev",
-                "--root",
-                str(blog.root),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            cwd=blog.root,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while _reachable(origin + "/api/health") != 200:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("make dev did not start:\n" + log.read_text())
-                time.sleep(0.1)
-            yield origin
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-
-
-def _reachable(url: str) -> int:
-    try:
-        return fetch(url)[0]
-    except OSError:
-        return 0
+    argv = [
+        sys.executable,
+        "-m",
+        "sidecar.dev",
+        "--root",
+        str(blog.root),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+    ]
+    with running_http_process(
+        argv, tmp_path / "dev.log", ready="/api/health", cwd=blog.root
+    ) as origin:
+        yield origin
 
 
 def test_site_and_sidecar_share_one_origin(dev_origin: str, blog: Project) -> None:

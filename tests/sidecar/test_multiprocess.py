@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +17,7 @@ import socketio as socketio_client
 from sidecar.extensions import db
 from sidecar.models import User
 from tests.conftest import REPO, Project
-from tests.e2e.conftest import free_port
+from tests.processes import running_http_process
 from tests.sidecar.conftest import make_app
 
 ORIGIN = "https://blog.example"
@@ -28,35 +26,9 @@ PASSWORD = "correct horse battery"
 
 @contextmanager
 def sidecar_process(env: dict[str, str], log: Path) -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.sidecar.live_server", str(port)],
-            env=env,
-            cwd=REPO,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if requests.get(url + "/api/health", timeout=2).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("sidecar did not start:\n" + log.read_text())
-                time.sleep(0.1)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    argv = [sys.executable, "-m", "tests.sidecar.live_server", "{port}"]
+    with running_http_process(argv, log, ready="/api/health", env=env, cwd=REPO) as url:
+        yield url
 
 
 @pytest.fixture
