@@ -5,7 +5,6 @@
     ├── Forbidden               403 forbidden
     ├── NotFound                404 not_found
     ├── Conflict                409 conflict
-    ├── TooLarge                413 too_large
     └── Invalid                 422 invalid (with ``fields``)
 
 Services raise these (or subclasses with a more precise ``code``); views
@@ -28,7 +27,6 @@ __all__ = [
     "Forbidden",
     "Invalid",
     "NotFound",
-    "TooLarge",
     "Unauthorized",
     "error_response",
     "register_errorhandlers",
@@ -81,10 +79,6 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status, code = 409, "conflict"
-
-
-class TooLarge(DomainError):
-    status, code = 413, "too_large"
 
 
 class Invalid(DomainError):

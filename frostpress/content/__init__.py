@@ -1,7 +1,7 @@
 """The content model: files in ``content/`` → validated posts and pages → an index."""
 
 from frostpress.content.index import SiteIndex
-from frostpress.content.loader import ContentLoader, load_site
+from frostpress.content.loader import ContentLoader
 from frostpress.content.models import Page, Post, Term
 
-__all__ = ["ContentLoader", "Page", "Post", "SiteIndex", "Term", "load_site"]
+__all__ = ["ContentLoader", "Page", "Post", "SiteIndex", "Term"]

@@ -47,8 +47,9 @@ def _read_html(path: str, base_path: str) -> str:
         with open(path, "rb") as handle:
             html = json.loads(handle.read())["body"]["html"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise FrostpressError(f"{path}: the render cache changed during the build "
-                              f"({exc}); build again") from None
+        raise FrostpressError(
+            f"{path}: the render cache changed during the build ({exc}); build again"
+        ) from None
     return rebase_links(html, base_path)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -23,8 +23,14 @@ import yaml
 from frostpress.content.slugs import is_safe_slug, slugify
 from frostpress.errors import ContentError, FrontMatterError
 
-__all__ = ["FrontMatter", "line_of_key", "parse_date", "split_front_matter", "validate_post_fields",
-           "validate_page_fields"]
+__all__ = [
+    "FrontMatter",
+    "line_of_key",
+    "parse_date",
+    "split_front_matter",
+    "validate_page_fields",
+    "validate_post_fields",
+]
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -37,11 +43,11 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     stay text here and :func:`parse_date` reads them all the same way.
     """
 
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers
-                if tag != "tag:yaml.org,2002:timestamp"]
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {  # PyYAML's own protocol
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
+
 
 _FENCE = "---"
 _CLOSERS = ("---", "...")
@@ -66,14 +72,19 @@ class FrontMatter:
 def split_front_matter(path: Path, text: str) -> FrontMatter:
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != _FENCE:
-        raise FrontMatterError(path, 1, "missing front matter: start the file with a "
-                               "line '---', then 'title: ...' and 'date: ...', then '---'")
+        raise FrontMatterError(
+            path,
+            1,
+            "missing front matter: start the file with a "
+            "line '---', then 'title: ...' and 'date: ...', then '---'",
+        )
     for index in range(1, len(lines)):
         if lines[index].rstrip() in _CLOSERS:
             break
     else:
-        raise FrontMatterError(path, 1, "front matter is never closed: add a line '---' "
-                               "after the last field")
+        raise FrontMatterError(
+            path, 1, "front matter is never closed: add a line '---' after the last field"
+        )
     header = lines[1:index]
     try:
         data = yaml.load("\n".join(header), Loader=_Loader)  # noqa: S506 - safe loader
@@ -87,15 +98,19 @@ def split_front_matter(path: Path, text: str) -> FrontMatter:
             mark = exc.context_mark  # type: ignore[attr-defined]
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FrontMatterError(path, line, f"invalid YAML in front matter: {problem}; "
-                               "quote values that contain ':' or start with a symbol"
-                               ) from None
+        raise FrontMatterError(
+            path,
+            line,
+            f"invalid YAML in front matter: {problem}; "
+            "quote values that contain ':' or start with a symbol",
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise FrontMatterError(path, 2, "front matter must be 'key: value' lines, "
-                               f"not a {type(data).__name__}")
-    body = "\n".join(lines[index + 1:])
+        raise FrontMatterError(
+            path, 2, f"front matter must be 'key: value' lines, not a {type(data).__name__}"
+        )
+    body = "\n".join(lines[index + 1 :])
     return FrontMatter(data, tuple(header), body, index + 2)
 
 
@@ -147,8 +162,7 @@ class _Checker:
         value = self.fm.data.get(key)
         if value is None:
             if required:
-                self.fail(key, f"'{key}' is required: add a line '{key}: ...' "
-                          "to the front matter")
+                self.fail(key, f"'{key}' is required: add a line '{key}: ...' to the front matter")
             return None
         if not isinstance(value, str) or not value.strip():
             self.fail(key, f"'{key}' must be text, not {value!r}; put it in quotes")
@@ -159,13 +173,17 @@ class _Checker:
         value = self.fm.data.get(key)
         if value is None:
             if required:
-                self.fail(key, f"'{key}' is required: add '{key}: YYYY-MM-DD' "
-                          "or 'YYYY-MM-DD HH:MM:SS'")
+                self.fail(
+                    key, f"'{key}' is required: add '{key}: YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS'"
+                )
             return None
         parsed = parse_date(value, tz)
         if parsed is None:
-            self.fail(key, f"cannot read {value!r} as a date: write "
-                      "YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (optionally with +HH:MM)")
+            self.fail(
+                key,
+                f"cannot read {value!r} as a date: write "
+                "YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (optionally with +HH:MM)",
+            )
         return parsed
 
     def flag(self, key: str) -> bool:
@@ -187,8 +205,7 @@ class _Checker:
         items: list[str] = []
         for number, item in enumerate(value, start=1):
             if not isinstance(item, str) or not item.strip():
-                self.fail(key, f"'{key}' item {number} ({item!r}) is not text; "
-                          "put it in quotes")
+                self.fail(key, f"'{key}' item {number} ({item!r}) is not text; put it in quotes")
             else:
                 items.append(item.strip())
         return items
@@ -197,13 +214,29 @@ class _Checker:
         given = self.text(key)
         slug = slugify(given) if given else default
         if not is_safe_slug(slug):
-            self.fail(key, f"slug {slug!r} is not usable in a URL: use letters, digits "
-                      "and '-' (set 'slug: ...' in the front matter)")
+            self.fail(
+                key,
+                f"slug {slug!r} is not usable in a URL: use letters, digits "
+                "and '-' (set 'slug: ...' in the front matter)",
+            )
         return slug
 
 
-POST_FIELDS = frozenset({"title", "date", "updated", "slug", "tags", "category",
-                         "summary", "draft", "aliases", "cover", "cover_alt"})
+POST_FIELDS = frozenset(
+    {
+        "title",
+        "date",
+        "updated",
+        "slug",
+        "tags",
+        "category",
+        "summary",
+        "draft",
+        "aliases",
+        "cover",
+        "cover_alt",
+    }
+)
 PAGE_FIELDS = frozenset({"title", "date", "updated", "slug", "summary", "draft"})
 
 
@@ -219,18 +252,25 @@ def _aliases(check: _Checker) -> list[str]:
     aliases = []
     for alias in check.text_list("aliases"):
         segments = alias.strip("/").split("/")
-        if (not alias.startswith("/") or alias.startswith("//")
-                or not all(_ALIAS_SEGMENT.match(segment) for segment in segments)):
-            check.fail("aliases", f"alias {alias!r} must be a site path such as "
-                       "'/2019/05/old-title/' made of letters, digits and '._~-' "
-                       "(no '..', '%', '?' or '//')")
+        if (
+            not alias.startswith("/")
+            or alias.startswith("//")
+            or not all(_ALIAS_SEGMENT.match(segment) for segment in segments)
+        ):
+            check.fail(
+                "aliases",
+                f"alias {alias!r} must be a site path such as "
+                "'/2019/05/old-title/' made of letters, digits and '._~-' "
+                "(no '..', '%', '?' or '//')",
+            )
             continue
         aliases.append(alias if alias.endswith(("/", ".html")) else alias + "/")
     return aliases
 
 
-def validate_post_fields(path: Path, fm: FrontMatter, default_slug: str,
-                         tz: ZoneInfo) -> tuple[dict[str, Any], list[ContentError]]:
+def validate_post_fields(
+    path: Path, fm: FrontMatter, default_slug: str, tz: ZoneInfo
+) -> tuple[dict[str, Any], list[ContentError]]:
     check = _Checker(path, fm)
     tags = check.text_list("tags")
     for tag in tags:
@@ -256,8 +296,9 @@ def validate_post_fields(path: Path, fm: FrontMatter, default_slug: str,
     return fields, check.errors
 
 
-def validate_page_fields(path: Path, fm: FrontMatter, default_slug: str,
-                         tz: ZoneInfo) -> tuple[dict[str, Any], list[ContentError]]:
+def validate_page_fields(
+    path: Path, fm: FrontMatter, default_slug: str, tz: ZoneInfo
+) -> tuple[dict[str, Any], list[ContentError]]:
     check = _Checker(path, fm)
     fields = {
         "title": check.text("title", required=True),

@@ -11,7 +11,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import chain
 from math import ceil
 from operator import itemgetter
@@ -28,7 +28,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Paginated(Generic[T]):
     items: Sequence[T]
-    number: int   # 1-based
+    number: int  # 1-based
     pages: int
     total: int
 
@@ -44,8 +44,10 @@ class Paginated(Generic[T]):
 def paginate(items: Sequence[T], per_page: int) -> list[Paginated[T]]:
     """Every page of ``items``; an empty list still has one (empty) page."""
     pages = max(1, ceil(len(items) / per_page))
-    return [Paginated(items[i * per_page:(i + 1) * per_page], i + 1, pages, len(items))
-            for i in range(pages)]
+    return [
+        Paginated(items[i * per_page : (i + 1) * per_page], i + 1, pages, len(items))
+        for i in range(pages)
+    ]
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class ArchiveYear:
 @dataclass
 class SiteIndex:
     config: SiteConfig
-    posts: list[Post]                       # published, newest first
+    posts: list[Post]  # published, newest first
     pages: list[Page]
     tags: dict[str, Term] = field(default_factory=dict)
     categories: dict[str, Term] = field(default_factory=dict)
@@ -84,14 +86,24 @@ class SiteIndex:
     _related: dict[str, tuple[str, ...]] | None = None
 
     @classmethod
-    def build(cls, posts: Sequence[Post], pages: Sequence[Page], config: SiteConfig,
-              *, now: datetime | None = None) -> SiteIndex:
-        now = now or datetime.now(timezone.utc)
-        visible = sorted((p for p in posts if p.date <= now and (config.drafts or not p.draft)),
-                         key=lambda p: p.slug)
+    def build(
+        cls,
+        posts: Sequence[Post],
+        pages: Sequence[Page],
+        config: SiteConfig,
+        *,
+        now: datetime | None = None,
+    ) -> SiteIndex:
+        now = now or datetime.now(UTC)
+        visible = sorted(
+            (p for p in posts if p.date <= now and (config.drafts or not p.draft)),
+            key=lambda p: p.slug,
+        )
         published = sorted(visible, key=lambda p: p.date, reverse=True)  # stable: slug A→Z
-        visible_pages = sorted((p for p in pages if config.drafts or not p.draft),
-                               key=lambda p: (p.title.lower(), p.slug))
+        visible_pages = sorted(
+            (p for p in pages if config.drafts or not p.draft),
+            key=lambda p: (p.title.lower(), p.slug),
+        )
         index = cls(config, published, visible_pages)
         by_tag: dict[str, list[Post]] = defaultdict(list)
         by_category: dict[str, list[Post]] = defaultdict(list)
@@ -165,8 +177,7 @@ class SiteIndex:
         return [(term, len(self.by_tag[slug])) for slug, term in self.tags.items()]
 
     def category_counts(self) -> list[tuple[Term, int]]:
-        return [(term, len(self.by_category[slug]))
-                for slug, term in self.categories.items()]
+        return [(term, len(self.by_category[slug])) for slug, term in self.categories.items()]
 
     def archive(self) -> list[ArchiveYear]:
         months: dict[tuple[int, int], list[Post]] = defaultdict(list)
@@ -185,4 +196,4 @@ class SiteIndex:
     def updated(self) -> datetime | None:
         """When the newest change happened, from the content (never the clock)."""
         stamps = [p.modified for p in self.posts if p.modified] or [None]
-        return max(stamps, key=lambda d: d or datetime.min.replace(tzinfo=timezone.utc))
+        return max(stamps, key=lambda d: d or datetime.min.replace(tzinfo=UTC))

@@ -9,10 +9,8 @@ so the watcher re-reads only the file that changed.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,6 @@ from frostpress.content.frontmatter import (
     validate_page_fields,
     validate_post_fields,
 )
-from frostpress.content.index import SiteIndex
 from frostpress.content.markdown import (
     Rendered,
     rebase_links,
@@ -37,12 +34,26 @@ from frostpress.content.slugs import slug_from_filename, slugify
 from frostpress.errors import ContentError, DuplicateSlugError, FrontMatterError
 from frostpress.parallel import WorkerPool
 
-__all__ = ["ContentLoader", "LoadResult", "load_site", "RESERVED_PAGE_SLUGS"]
+__all__ = ["RESERVED_PAGE_SLUGS", "ContentLoader", "LoadResult"]
 
-RESERVED_PAGE_SLUGS = frozenset({
-    "posts", "tags", "categories", "archive", "page", "static", "media", "feeds",
-    "api", "auth", "comments", "admin", "socket-io", "search",
-})
+RESERVED_PAGE_SLUGS = frozenset(
+    {
+        "posts",
+        "tags",
+        "categories",
+        "archive",
+        "page",
+        "static",
+        "media",
+        "feeds",
+        "api",
+        "auth",
+        "comments",
+        "admin",
+        "socket-io",
+        "search",
+    }
+)
 PARALLEL_THRESHOLD = 48
 Progress = Callable[[str, int, int], None]
 
@@ -58,7 +69,7 @@ class LoadResult:
 
 @dataclass
 class _Parsed:
-    kind: str            # "post" or "page"
+    kind: str  # "post" or "page"
     path: Path
     stamp: tuple[int, int]
     digest: str
@@ -68,16 +79,17 @@ class _Parsed:
     errors: list[ContentError] = field(default_factory=list)
 
 
-def _render_job(body: str, summary: str | None, cache: RenderCache,
-                key: str) -> dict[str, Any]:
+def _render_job(body: str, summary: str | None, cache: RenderCache, key: str) -> dict[str, Any]:
     """Render one document and store it; runs in a worker process.
 
     The worker writes the cache entry itself, so only the small metadata
     travels back (the body HTML comes back only if the entry could not be
     written).
     """
-    output = {"body": render_markdown(body).as_dict(),
-              "summary": render_inline(summary) if summary else None}
+    output = {
+        "body": render_markdown(body).as_dict(),
+        "summary": render_inline(summary) if summary else None,
+    }
     if cache.put(key, output):
         output["body"]["html"] = None
     return output
@@ -103,8 +115,9 @@ class ContentLoader:
             for path in sorted(pages.glob("*.md")):
                 yield "page", path
 
-    def _parse(self, kind: str, path: Path, raw: bytes,
-               stamp: tuple[int, int]) -> _Parsed | ContentError:
+    def _parse(
+        self, kind: str, path: Path, raw: bytes, stamp: tuple[int, int]
+    ) -> _Parsed | ContentError:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -122,8 +135,9 @@ class ContentLoader:
         return _Parsed(kind, path, stamp, digest, content_key(raw), fm, fields, errors)
 
     # -- stage 2: Markdown → HTML (cached, parallel) ----------------------------------
-    def _render_all(self, parsed: list[_Parsed], progress: Progress | None,
-                    pool: WorkerPool | None) -> tuple[dict[str, dict[str, Any]], int]:
+    def _render_all(
+        self, parsed: list[_Parsed], progress: Progress | None, pool: WorkerPool | None
+    ) -> tuple[dict[str, dict[str, Any]], int]:
         """Cached or freshly rendered output per content key.
 
         Outputs safely on disk lose their body HTML here (``"html": None``):
@@ -141,8 +155,10 @@ class ContentLoader:
                     todo[item.key] = item
                     if len(todo) == PARALLEL_THRESHOLD and pool is not None:
                         pool.warm()  # workers start while the rest is looked up
-        jobs = [(item.fm.body, item.fields.get("summary"), self.cache, key)
-                for key, item in todo.items()]
+        jobs = [
+            (item.fm.body, item.fields.get("summary"), self.cache, key)
+            for key, item in todo.items()
+        ]
         total = len(jobs)
         outputs: Iterable[dict[str, Any]]
         if pool is not None and pool.parallel and total >= PARALLEL_THRESHOLD:
@@ -155,8 +171,9 @@ class ContentLoader:
         return results, total
 
     @staticmethod
-    def _count(outputs: Iterable[dict[str, Any]], total: int,
-               progress: Progress | None) -> Iterable[dict[str, Any]]:
+    def _count(
+        outputs: Iterable[dict[str, Any]], total: int, progress: Progress | None
+    ) -> Iterable[dict[str, Any]]:
         for done, output in enumerate(outputs, start=1):
             if progress is not None:
                 progress("render", done, total)
@@ -169,15 +186,23 @@ class ContentLoader:
         base = self.config.base_path
         f = item.fields
         common: dict[str, Any] = {
-            "source": item.path, "digest": item.digest, "slug": f["slug"],
+            "source": item.path,
+            "digest": item.digest,
+            "slug": f["slug"],
             "title": f["title"],
-            "body": (rebase_links(rendered.html, base) if rendered.html is not None
-                     else self.cache.stored(item.key, base)),
-            "toc_html": rendered.toc_html, "summary_html": rebase_links(summary, base),
-            "word_count": rendered.word_count, "date": f["date"],
-            "updated": f["updated"], "draft": f["draft"], "meta": f["meta"],
-            "links": tuple((url, item.fm.body_line - 1 + line)
-                           for url, line in rendered.links),
+            "body": (
+                rebase_links(rendered.html, base)
+                if rendered.html is not None
+                else self.cache.stored(item.key, base)
+            ),
+            "toc_html": rendered.toc_html,
+            "summary_html": rebase_links(summary, base),
+            "word_count": rendered.word_count,
+            "date": f["date"],
+            "updated": f["updated"],
+            "draft": f["draft"],
+            "meta": f["meta"],
+            "links": tuple((url, item.fm.body_line - 1 + line) for url, line in rendered.links),
         }
         if item.kind == "page":
             return Page(**common)
@@ -192,8 +217,7 @@ class ContentLoader:
             words_per_minute=self.config.words_per_minute,
         )
 
-    def load(self, progress: Progress | None = None,
-             pool: WorkerPool | None = None) -> LoadResult:
+    def load(self, progress: Progress | None = None, pool: WorkerPool | None = None) -> LoadResult:
         errors: list[ContentError] = []
         documents: dict[Path, tuple[tuple[int, int], Document]] = {}
         parsed: list[_Parsed] = []
@@ -230,10 +254,14 @@ class ContentLoader:
         errors += _duplicate_slugs(pages, "page", self.config.pages_dir)
         for page in pages:
             if page.slug in RESERVED_PAGE_SLUGS:
-                errors.append(FrontMatterError(
-                    page.source, line_of_key(page.source, "slug"),
-                    f"page slug {page.slug!r} is reserved for the site's own URLs: "
-                    "set another 'slug:'"))
+                errors.append(
+                    FrontMatterError(
+                        page.source,
+                        line_of_key(page.source, "slug"),
+                        f"page slug {page.slug!r} is reserved for the site's own URLs: "
+                        "set another 'slug:'",
+                    )
+                )
         return LoadResult(posts, pages, errors, rendered, failed)
 
 
@@ -249,26 +277,23 @@ def _media_path(cover: str | None) -> str | None:
     return "/" + (cover if cover.startswith("media/") else f"media/{cover}")
 
 
-def _duplicate_slugs(documents: list[Any], kind: str,
-                     folder: Path) -> list[ContentError]:
+def _duplicate_slugs(documents: list[Any], kind: str, folder: Path) -> list[ContentError]:
     seen: dict[str, Document] = {}
     errors: list[ContentError] = []
     for doc in sorted(documents, key=lambda d: str(d.source)):
         first = seen.setdefault(doc.slug, doc)
         if first is not doc:
-            other = first.source.relative_to(folder) if first.source.is_relative_to(
-                folder) else first.source
-            errors.append(DuplicateSlugError(
-                doc.source, line_of_key(doc.source, "slug"),
-                f"{kind} slug {doc.slug!r} is already used by {other}: rename the "
-                "file or set a different 'slug:'"))
+            other = (
+                first.source.relative_to(folder)
+                if first.source.is_relative_to(folder)
+                else first.source
+            )
+            errors.append(
+                DuplicateSlugError(
+                    doc.source,
+                    line_of_key(doc.source, "slug"),
+                    f"{kind} slug {doc.slug!r} is already used by {other}: rename the "
+                    "file or set a different 'slug:'",
+                )
+            )
     return errors
-
-
-def load_site(config: SiteConfig, *, now: datetime | None = None,
-              loader: ContentLoader | None = None,
-              progress: Progress | None = None) -> tuple[SiteIndex, LoadResult]:
-    loader = loader or ContentLoader(config)
-    result = loader.load(progress)
-    index = SiteIndex.build(result.posts, result.pages, config, now=now)
-    return index, result

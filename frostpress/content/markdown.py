@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
-from typing import Any
+from typing import Any, ClassVar
 
 import markdown
 from pygments.formatters.html import HtmlFormatter
@@ -23,6 +23,7 @@ from frostpress.content.typography import SmartTypography
 
 __all__ = ["Rendered", "rebase_links", "render_markdown", "renderer_fingerprint", "strip_tags"]
 
+
 class _HtmlFormatter(HtmlFormatter):  # type: ignore[type-arg]
     """Pygments' HTML formatter, building its style tables once per style.
 
@@ -30,7 +31,7 @@ class _HtmlFormatter(HtmlFormatter):  # type: ignore[type-arg]
     a millisecond each); the tables depend only on the style and prefix.
     """
 
-    _tables: dict[tuple[Any, str], tuple[dict[Any, str], dict[str, Any]]] = {}
+    _tables: ClassVar[dict[tuple[Any, str], tuple[dict[Any, str], dict[str, Any]]]] = {}
 
     def _create_stylesheet(self) -> None:
         key = (self.style, self.classprefix)
@@ -41,16 +42,33 @@ class _HtmlFormatter(HtmlFormatter):  # type: ignore[type-arg]
 
 
 EXTENSIONS: list[Any] = [
-    "abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes",
-    "md_in_html", "sane_lists", "tables", "toc", "codehilite", SmartTypography(),
+    "abbr",
+    "admonition",
+    "attr_list",
+    "def_list",
+    "fenced_code",
+    "footnotes",
+    "md_in_html",
+    "sane_lists",
+    "tables",
+    "toc",
+    "codehilite",
+    SmartTypography(),
 ]
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
-    "codehilite": {"css_class": "highlight", "guess_lang": False,
-                   "pygments_formatter": _HtmlFormatter},
+    "codehilite": {
+        "css_class": "highlight",
+        "guess_lang": False,
+        "pygments_formatter": _HtmlFormatter,
+    },
     "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
-    "toc": {"permalink": "#", "permalink_class": "headerlink",
-            "permalink_title": "Link to this section", "toc_depth": "2-4",
-            "slugify": lambda value, separator: slugify(value) or "section"},
+    "toc": {
+        "permalink": "#",
+        "permalink_class": "headerlink",
+        "permalink_title": "Link to this section",
+        "toc_depth": "2-4",
+        "slugify": lambda value, separator: slugify(value) or "section",
+    },
 }
 
 _TAG = re.compile(r"<[^>]+>")
@@ -69,20 +87,30 @@ class Rendered:
     links: tuple[tuple[str, int], ...]  # (root-relative URL, 1-based line in the body)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"html": self.html, "toc_html": self.toc_html,
-                "first_paragraph": self.first_paragraph,
-                "word_count": self.word_count, "links": [list(x) for x in self.links]}
+        return {
+            "html": self.html,
+            "toc_html": self.toc_html,
+            "first_paragraph": self.first_paragraph,
+            "word_count": self.word_count,
+            "links": [list(x) for x in self.links],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Rendered:
-        return cls(data["html"], data["toc_html"], data["first_paragraph"],
-                   data["word_count"], tuple((str(a), int(b)) for a, b in data["links"]))
+        return cls(
+            data["html"],
+            data["toc_html"],
+            data["first_paragraph"],
+            data["word_count"],
+            tuple((str(a), int(b)) for a, b in data["links"]),
+        )
 
 
 @cache
 def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
-                             output_format="html")
+    return markdown.Markdown(
+        extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+    )
 
 
 def _describe(value: Any) -> str:
@@ -95,10 +123,18 @@ def _describe(value: Any) -> str:
 def renderer_fingerprint() -> str:
     """Changes whenever the rendered output of the same source could change."""
     names = [e if isinstance(e, str) else type(e).__name__ for e in EXTENSIONS]
-    parts = [version("markdown"), version("pygments"), repr(names),
-             repr(sorted((k, sorted((o, _describe(v)) for o, v in opts.items()))
-                         for k, opts in EXTENSION_CONFIGS.items())),
-             "frostpress-render-3"]
+    parts = [
+        version("markdown"),
+        version("pygments"),
+        repr(names),
+        repr(
+            sorted(
+                (k, sorted((o, _describe(v)) for o, v in opts.items()))
+                for k, opts in EXTENSION_CONFIGS.items()
+            )
+        ),
+        "frostpress-render-3",
+    ]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
 
 
@@ -121,11 +157,14 @@ def render_markdown(body: str) -> Rendered:
         toc_html = ""
     first = _FIRST_P.search(body_html)
     text = _TAG.sub(" ", _PRE.sub(" ", body_html))
-    links = tuple(dict.fromkeys((url, _find_line(body, url))
-                                for url in _LINK.findall(body_html)))
-    return Rendered(html=body_html, toc_html=toc_html,
-                    first_paragraph=first.group(1).strip() if first else "",
-                    word_count=len(_WORD.findall(html.unescape(text))), links=links)
+    links = tuple(dict.fromkeys((url, _find_line(body, url)) for url in _LINK.findall(body_html)))
+    return Rendered(
+        html=body_html,
+        toc_html=toc_html,
+        first_paragraph=first.group(1).strip() if first else "",
+        word_count=len(_WORD.findall(html.unescape(text))),
+        links=links,
+    )
 
 
 _ROOT_LINK = re.compile(r'\b(href|src)="/(?!/)')

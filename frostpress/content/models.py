@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 from math import ceil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ class Term:
 @dataclass(frozen=True)
 class Document:
     source: Path
-    digest: str          # hash of the source bytes: changes whenever the file does
+    digest: str  # hash of the source bytes: changes whenever the file does
     slug: str
     title: str
     body: str | StoredHtml  # the HTML itself, or where the render cache keeps it
@@ -82,11 +82,18 @@ class Post(Document):
     def card(self) -> str:
         """A digest of what other pages show of this post (lists, neighbours, feeds
         aside): it stays the same when only the body's wording changes."""
-        shown = (self.slug, self.title, self.date.isoformat(),
-                 self.updated.isoformat() if self.updated else "", self.summary_html,
-                 ",".join(f"{t.slug}={t.name}" for t in self.tags),
-                 f"{self.category.slug}={self.category.name}" if self.category else "",
-                 str(self.reading_time), str(self.draft), self.cover or "")
+        shown = (
+            self.slug,
+            self.title,
+            self.date.isoformat(),
+            self.updated.isoformat() if self.updated else "",
+            self.summary_html,
+            ",".join(f"{t.slug}={t.name}" for t in self.tags),
+            f"{self.category.slug}={self.category.name}" if self.category else "",
+            str(self.reading_time),
+            str(self.draft),
+            self.cover or "",
+        )
         return hashlib.sha256("\x00".join(shown).encode()).hexdigest()[:20]
 
 

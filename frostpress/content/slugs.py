@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["SLUG_PATTERN", "is_safe_slug", "slugify", "slug_from_filename"]
+__all__ = ["SLUG_PATTERN", "is_safe_slug", "slug_from_filename", "slugify"]
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

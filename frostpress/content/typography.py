@@ -21,8 +21,27 @@ from markdown.treeprocessors import Treeprocessor
 __all__ = ["SmartTypography", "smarten"]
 
 _SKIP = frozenset({"code", "pre", "kbd", "samp", "script", "style", "math", "var", "tt"})
-_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt",
-                     "dd", "blockquote", "div", "figcaption", "caption", "summary"})
+_BLOCKS = frozenset(
+    {
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "td",
+        "th",
+        "dt",
+        "dd",
+        "blockquote",
+        "div",
+        "figcaption",
+        "caption",
+        "summary",
+    }
+)
 _OPENERS = frozenset(" \t\n\r([{<\u201c\u2018\u2014\u2013-/\u00a0")
 _QUOTE = re.compile(r"[\"']")
 _DECADE = re.compile(r"\d\ds\b")
@@ -50,9 +69,9 @@ def smarten(text: str, prev: str = " ") -> str:
         if match.group() == '"':
             curly = "\u201c" if opening else "\u201d"
         elif _is_word(before) and (_is_word(after) or not opening):
-            curly = "\u2019"                          # it's, dogs' (apostrophe)
+            curly = "\u2019"  # it's, dogs' (apostrophe)
         elif opening and _DECADE.match(text, start + 1):
-            curly = "\u2019"                          # the '90s
+            curly = "\u2019"  # the '90s
         else:
             curly = "\u2018" if opening else "\u2019"
         out.append(text[last:start])
@@ -89,7 +108,7 @@ class _Processor(Treeprocessor):
 
 
 class SmartTypography(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:
         # After inline parsing (20) and prettify (10), before the table of
         # contents (5) so headings and their toc entries agree.
         md.treeprocessors.register(_Processor(md), "frostpress-typography", 7)

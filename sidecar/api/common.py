@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 
 from flask_login import current_user
@@ -46,12 +45,3 @@ def signed_in_user() -> User:
         raise Unauthorized("Sign in first.")
     user: User = current_user._get_current_object()  # type: ignore[attr-defined]
     return user
-
-
-def login_required_json(view: F) -> F:
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        signed_in_user()
-        return view(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
