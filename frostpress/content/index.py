@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 from frostpress.config import SiteConfig
 from frostpress.content.models import Page, Post, Term
 
-__all__ = ["ArchiveMonth", "ArchiveYear", "Paginated", "SiteIndex", "paginate"]
+__all__ = ["ArchiveMonth", "ArchiveYear", "Paginated", "SiteIndex", "page_of", "paginate"]
 
 T = TypeVar("T")
 
@@ -41,13 +41,26 @@ class Paginated(Generic[T]):
         return self.number < self.pages
 
 
+def page_count(items: Sequence[object], per_page: int) -> int:
+    """How many pages ``items`` fill; an empty list still has one (empty) page."""
+    return max(1, ceil(len(items) / per_page))
+
+
+def _page(items: Sequence[T], number: int, pages: int, per_page: int) -> Paginated[T]:
+    start = (number - 1) * per_page
+    return Paginated(items[start : start + per_page], number, pages, len(items))
+
+
+def page_of(items: Sequence[T], number: int, per_page: int) -> Paginated[T] | None:
+    """Page ``number`` (1-based) of ``items``, or None past the last page."""
+    pages = page_count(items, per_page)
+    return _page(items, number, pages, per_page) if 1 <= number <= pages else None
+
+
 def paginate(items: Sequence[T], per_page: int) -> list[Paginated[T]]:
-    """Every page of ``items``; an empty list still has one (empty) page."""
-    pages = max(1, ceil(len(items) / per_page))
-    return [
-        Paginated(items[i * per_page : (i + 1) * per_page], i + 1, pages, len(items))
-        for i in range(pages)
-    ]
+    """Every page of ``items``."""
+    pages = page_count(items, per_page)
+    return [_page(items, n, pages, per_page) for n in range(1, pages + 1)]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, url_for
 
-from frostpress.content.index import Paginated, SiteIndex, paginate
+from frostpress.content.index import Paginated, SiteIndex, page_of, paginate
 from frostpress.content.models import Post
 from frostpress.web.filters import absolute
 
@@ -37,10 +37,10 @@ def _index() -> SiteIndex:
 
 
 def _page_of(posts: list[Post], number: int) -> Paginated[Post]:
-    pages = paginate(posts, _index().config.per_page)
-    if not 1 <= number <= len(pages):
+    page = page_of(posts, number, _index().config.per_page)
+    if page is None:
         abort(404)
-    return pages[number - 1]
+    return page
 
 
 def _page_urls(
