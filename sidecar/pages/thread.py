@@ -36,8 +36,8 @@ def build_tree(comments: Iterable[Comment], viewer: User | None, service: Commen
     """Children under their parents, each level oldest first (the service's order).
 
     A reply whose parent is not shown (held or removed by a moderator) is
-    shown at the top level rather than lost; a tombstone with nothing left
-    under it is not shown at all.
+    shown at the top level rather than lost. (Tombstones with nothing visible
+    below them never arrive: ``Comments.thread`` leaves them out.)
     """
     writer = _may_write(viewer)
     nodes: dict[int, Node] = {}
@@ -52,16 +52,7 @@ def build_tree(comments: Iterable[Comment], viewer: User | None, service: Commen
         nodes[comment.id] = node
         parent = nodes.get(comment.parent_id) if comment.parent_id is not None else None
         (parent.children if parent is not None else roots).append(node)
-    return _prune(roots)
-
-
-def _prune(nodes: list[Node]) -> list[Node]:
-    kept = []
-    for node in nodes:
-        node.children = _prune(node.children)
-        if node.children or not node.comment.is_deleted:
-            kept.append(node)
-    return kept
+    return roots
 
 
 def walk(tree: Iterable[Node]) -> Iterable[Node]:

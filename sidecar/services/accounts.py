@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -57,6 +58,23 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     if key not in _DUMMY_HASHES:
         _DUMMY_HASHES[key] = hasher.hash("not a real password")
     return _DUMMY_HASHES[key]
+
+
+def _read_link(
+    serializer: URLSafeTimedSerializer, token: str, max_age: int, kind: str
+) -> dict[str, Any]:
+    """The signed payload of an emailed link, or the reason it cannot be used."""
+    try:
+        data = serializer.loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise Invalid(
+            f"This {kind} link has expired; ask for a new one.", code="token_expired"
+        ) from None
+    except BadSignature:
+        raise Invalid(f"This {kind} link is not valid.", code="token_invalid") from None
+    if not isinstance(data, dict):
+        raise Invalid(f"This {kind} link is not valid.", code="token_invalid")
+    return data
 
 
 class Accounts:
@@ -135,14 +153,7 @@ class Accounts:
         )
 
     def confirm_email(self, token: str) -> User:
-        try:
-            data = self._confirm.loads(token, max_age=CONFIRM_MAX_AGE)
-        except SignatureExpired:
-            raise Invalid(
-                "This confirmation link has expired; ask for a new one.", code="token_expired"
-            ) from None
-        except BadSignature:
-            raise Invalid("This confirmation link is not valid.", code="token_invalid") from None
+        data = _read_link(self._confirm, token, CONFIRM_MAX_AGE, "confirmation")
         user = self.session.get(User, data.get("uid"))
         if user is None or user.email != data.get("email"):
             raise Invalid("This confirmation link is not valid.", code="token_invalid")
@@ -198,14 +209,7 @@ class Accounts:
         )
 
     def reset_password(self, token: str, new: str) -> User:
-        try:
-            data = self._reset.loads(token, max_age=RESET_MAX_AGE)
-        except SignatureExpired:
-            raise Invalid(
-                "This reset link has expired; ask for a new one.", code="token_expired"
-            ) from None
-        except BadSignature:
-            raise Invalid("This reset link is not valid.", code="token_invalid") from None
+        data = _read_link(self._reset, token, RESET_MAX_AGE, "reset")
         user = self.session.get(User, data.get("uid"))
         if user is None or user.session_version != data.get("v"):
             raise Invalid("This reset link has already been used.", code="token_used")
