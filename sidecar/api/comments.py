@@ -18,6 +18,7 @@ from sidecar.api.schemas import (
     PreviewSchema,
 )
 from sidecar.extensions import COMMENT_RATE, limiter
+from sidecar.services.payloads import comment_payload
 
 blp = Blueprint("api_comments", __name__, url_prefix="/api", description="Comments")
 
@@ -30,7 +31,12 @@ def thread(slug: str) -> Any:
     comments that have replies, oldest first."""
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     items = deps.comments().thread(slug, viewer)
-    return {"items": items, "page": 1, "per_page": max(1, len(items)), "total": len(items)}
+    return {
+        "items": [comment_payload(c) for c in items],
+        "page": 1,
+        "per_page": max(1, len(items)),
+        "total": len(items),
+    }
 
 
 @blp.route("/posts/<slug>/comments", methods=["POST"])
@@ -39,7 +45,9 @@ def thread(slug: str) -> Any:
 @blp.response(201, CommentSchema)
 @errors(blp, 400, 401, 403, 404, 413, 422, 429)
 def create(data: dict[str, Any], slug: str) -> Any:
-    return deps.comments().create(signed_in_user(), slug, data["body"], data["parent_id"])
+    return comment_payload(
+        deps.comments().create(signed_in_user(), slug, data["body"], data["parent_id"])
+    )
 
 
 @blp.route("/comments/<int:comment_id>", methods=["PATCH"])
@@ -47,7 +55,7 @@ def create(data: dict[str, Any], slug: str) -> Any:
 @blp.response(200, CommentSchema)
 @errors(blp, 400, 401, 403, 404, 413, 422)
 def edit(data: dict[str, Any], comment_id: int) -> Any:
-    return deps.comments().edit(signed_in_user(), comment_id, data["body"])
+    return comment_payload(deps.comments().edit(signed_in_user(), comment_id, data["body"]))
 
 
 @blp.route("/comments/<int:comment_id>", methods=["DELETE"])

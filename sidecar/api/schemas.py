@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 from marshmallow import validate
 
@@ -122,19 +120,19 @@ class AuthorSchema(ma.Schema):
 
 
 class CommentSchema(ma.Schema):
+    """Documents ``services.payloads.comment_payload``, which the views return
+    (the same dict the live channel sends)."""
+
     id = ma.fields.Integer()
-    post = ma.fields.String(attribute="post_slug")
+    post = ma.fields.String()
     parent_id = ma.fields.Integer(allow_none=True)
-    author = ma.fields.Method("_author", metadata={"description": "null for a deleted comment"})
+    author = ma.fields.Nested(
+        AuthorSchema, allow_none=True, metadata={"description": "null for a deleted comment"}
+    )
     body_html = ma.fields.String()
     status = ma.fields.String()
-    created_at = ma.fields.DateTime()
-    edited_at = ma.fields.DateTime(allow_none=True)
-
-    def _author(self, comment: Any) -> dict[str, str] | None:
-        if comment.status == "deleted":
-            return None  # a tombstone keeps its place, not its author
-        return {"username": comment.author.username}
+    created_at = ma.fields.String(metadata={"format": "date-time"})
+    edited_at = ma.fields.String(allow_none=True, metadata={"format": "date-time"})
 
 
 class CommentListSchema(ma.Schema):
