@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+NODE   := node_modules/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
@@ -15,24 +16,29 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The site's front-end packages (the Socket.IO client), exactly as locked.
+$(NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE)
+
 venv: $(STAMP)
 
-dev: $(STAMP)  ## site + sidecar on http://$(HOST):$(PORT)/, rebuilt and reloaded as you save
+dev: $(STAMP) $(NODE)  ## site + sidecar on http://$(HOST):$(PORT)/, rebuilt and reloaded as you save
 	$(PY) -m sidecar.dev --host $(HOST) --port $(PORT)
 
-build: $(STAMP)  ## freeze the site into build/
+build: $(STAMP) $(NODE)  ## freeze the site into build/
 	$(VENV)/bin/frostpress build
 
-check: $(STAMP)  ## validate content/ and site/ without writing build/
+check: $(STAMP) $(NODE)  ## validate content/ and site/ without writing build/
 	$(VENV)/bin/frostpress check
 
-test: $(STAMP)  ## the whole suite
+test: $(STAMP) $(NODE)  ## the whole suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-golden: $(STAMP)  ## accept the current output of the golden fixture site (commit it alone)
+golden: $(STAMP) $(NODE)  ## accept the current output of the golden fixture site (commit it alone)
 	FROSTPRESS_REGENERATE_GOLDEN=1 $(PY) -m pytest -q tests/integration/test_golden.py
 
-bench: $(STAMP)  ## print build figures for 1000 and 5000 posts, and login timing
+bench: $(STAMP) $(NODE)  ## print build figures for 1000 and 5000 posts, and login timing
 	$(PY) bench/build_bench.py $(BENCH_ARGS)
 	$(PY) bench/login_bench.py
 
@@ -48,4 +54,4 @@ clean:
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) node_modules

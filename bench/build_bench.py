@@ -166,6 +166,7 @@ def bench_size(n: int, runs: int, workdir: Path) -> list[tuple[str, float, int, 
     shutil.rmtree(root, ignore_errors=True)
     posts = synth.generate(root, n, seed=1234)
     shutil.copytree(REPO / "site", root / "site")
+    (root / "node_modules").symlink_to(REPO / "node_modules")
     rows: list[tuple[str, float, int, int]] = []
 
     def clean(_run: int) -> None:

@@ -27,6 +27,8 @@ ENV_OVERRIDES = {
 }
 
 _PYGMENTS_STYLE = re.compile(r"^[a-z0-9_-]+$")
+# Relative, '/'-separated; no segment starts with '.', so nothing climbs out of static/.
+_ASSET_NAME = re.compile(r"^[\w-][\w.-]*(/[\w-][\w.-]*)*\.[A-Za-z0-9]+$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class SiteConfig:
     output_dir: Path = field(default=Path("build"))
     cache_dir: Path = field(default=Path(".cache"))
     drafts: bool = False
+    # Files from outside site/static published as assets: logical name -> source.
+    vendor: Mapping[str, Path] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -134,6 +138,7 @@ def load_config(
         if key in build:
             values[key] = Path(_expect(build, key, str, path))
     values["extra"] = {k: v for k, v in site.items() if k not in values}
+    values["vendor"] = _vendor(data.get("assets", {}).get("vendor", {}), root, path)
     for variable, key in ENV_OVERRIDES.items():
         if environ.get(variable):
             values[key] = environ[variable]
@@ -145,6 +150,27 @@ def load_config(
     config = SiteConfig(**values)
     _validate(config, path)
     return config
+
+
+def _vendor(table: Any, root: Path, path: Path) -> dict[str, Path]:
+    """``[assets.vendor]``: ``"js/name.js" = "node_modules/pkg/dist/file.js"``."""
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: [assets.vendor] must be a table of name = path")
+    vendor: dict[str, Path] = {}
+    for name, source in table.items():
+        if not isinstance(source, str) or not _ASSET_NAME.match(name):
+            raise ConfigError(
+                f"{path}: [assets.vendor] {name!r} must be a relative name like "
+                "'js/lib.js' mapped to a path string"
+            )
+        file = (root / source).resolve()
+        if not file.is_file():
+            raise ConfigError(
+                f"{path}: [assets.vendor] {name!r}: {source} does not exist; "
+                "install the front-end packages with `npm ci` (make does it for you)"
+            )
+        vendor[name] = file
+    return vendor
 
 
 def _validate(config: SiteConfig, path: Path) -> None:

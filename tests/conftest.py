@@ -31,6 +31,7 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = root
         shutil.copytree(REPO / "site", root / "site")
+        (root / "node_modules").symlink_to(REPO / "node_modules")  # [assets.vendor]
         toml = root / "site" / "site.toml"
         text = toml.read_text().replace(
             'base_url = "https://frostpress-example.netlify.app/"', f'base_url = "{BASE_URL}"'

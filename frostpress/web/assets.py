@@ -3,7 +3,9 @@
 ``site/static/css/site.css`` is published as ``/static/css/site.3f2a9c1b.css``
 so a CDN may cache it forever; templates ask for ``asset('css/site.css')``.
 The Pygments stylesheets (light, and dark under ``prefers-color-scheme``) are
-generated here and fingerprinted like any other asset. Media files keep their
+generated here and fingerprinted like any other asset, and so are the files
+that ``[assets.vendor]`` in site.toml brings in from ``node_modules/`` (the
+Socket.IO client), so no third-party code is pasted into the repository. Media files keep their
 names: authors link to them as ``/media/<name>``.
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from flask import Blueprint, Response, abort, current_app, send_file
 
 from frostpress.config import SiteConfig
+from frostpress.errors import ConfigError
 
 __all__ = ["Asset", "AssetManifest", "bp", "pygments_css"]
 
@@ -67,6 +70,11 @@ class AssetManifest:
                 name = path.relative_to(static).as_posix()
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
                 assets[name] = Asset(name, _fingerprint(name, digest), digest, path, None)
+        for name, path in config.vendor.items():
+            if name in assets:
+                raise ConfigError(f"[assets.vendor] {name!r} is also a file in site/static/")
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            assets[name] = Asset(name, _fingerprint(name, digest), digest, path, None)
         data = pygments_css(config.pygments_light, config.pygments_dark).encode()
         digest = hashlib.sha256(data).hexdigest()
         assets[PYGMENTS_CSS] = Asset(
