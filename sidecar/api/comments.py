@@ -18,9 +18,14 @@ from sidecar.api.schemas import (
     PreviewSchema,
 )
 from sidecar.extensions import COMMENT_RATE, limiter
+from sidecar.models import Comment, User
 from sidecar.services.payloads import comment_payload
 
 blp = Blueprint("api_comments", __name__, url_prefix="/api", description="Comments")
+
+
+def _may_edit(viewer: User | None, comment: Comment) -> bool:
+    return viewer is not None and (viewer.is_moderator or comment.author_id == viewer.id)
 
 
 @blp.route("/posts/<slug>/comments")
@@ -30,12 +35,14 @@ def thread(slug: str) -> Any:
     """Approved comments, the caller's own pending ones, and tombstones of deleted
     comments that have replies, oldest first."""
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
-    items = deps.comments().thread(slug, viewer)
+    service = deps.comments()
+    items = service.thread(slug, viewer)
     return {
-        "items": [comment_payload(c) for c in items],
+        "items": [comment_payload(c, source=_may_edit(viewer, c)) for c in items],
         "page": 1,
         "per_page": max(1, len(items)),
         "total": len(items),
+        "edit_window_seconds": int(service.rules.edit_window.total_seconds()),
     }
 
 
@@ -45,9 +52,8 @@ def thread(slug: str) -> Any:
 @blp.response(201, CommentSchema)
 @errors(blp, 400, 401, 403, 404, 413, 422, 429)
 def create(data: dict[str, Any], slug: str) -> Any:
-    return comment_payload(
-        deps.comments().create(signed_in_user(), slug, data["body"], data["parent_id"])
-    )
+    comment = deps.comments().create(signed_in_user(), slug, data["body"], data["parent_id"])
+    return comment_payload(comment, source=True)
 
 
 @blp.route("/comments/<int:comment_id>", methods=["PATCH"])
@@ -55,7 +61,8 @@ def create(data: dict[str, Any], slug: str) -> Any:
 @blp.response(200, CommentSchema)
 @errors(blp, 400, 401, 403, 404, 413, 422)
 def edit(data: dict[str, Any], comment_id: int) -> Any:
-    return comment_payload(deps.comments().edit(signed_in_user(), comment_id, data["body"]))
+    comment = deps.comments().edit(signed_in_user(), comment_id, data["body"])
+    return comment_payload(comment, source=True)
 
 
 @blp.route("/comments/<int:comment_id>", methods=["DELETE"])

@@ -129,7 +129,10 @@ class CommentSchema(ma.Schema):
     author = ma.fields.Nested(
         AuthorSchema, allow_none=True, metadata={"description": "null for a deleted comment"}
     )
-    body_html = ma.fields.String()
+    body_html = ma.fields.String(metadata={"description": "sanitised HTML, safe to insert"})
+    body = ma.fields.String(
+        metadata={"description": "the Markdown source: only to the author and moderators"}
+    )
     status = ma.fields.String()
     created_at = ma.fields.String(metadata={"format": "date-time"})
     edited_at = ma.fields.String(allow_none=True, metadata={"format": "date-time"})
@@ -142,6 +145,9 @@ class CommentListSchema(ma.Schema):
     page = ma.fields.Integer()
     per_page = ma.fields.Integer()
     total = ma.fields.Integer()
+    edit_window_seconds = ma.fields.Integer(
+        metadata={"description": "how long after posting an author may still edit"}
+    )
 
 
 class PreviewOutSchema(ma.Schema):

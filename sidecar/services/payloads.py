@@ -14,9 +14,12 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def comment_payload(comment: Comment) -> dict[str, Any]:
+def comment_payload(comment: Comment, *, source: bool = False) -> dict[str, Any]:
+    """The public view; ``source=True`` adds the Markdown as written (``body``) for
+    someone who may edit it. Sanitising may drop parts of the source, so the
+    public and the live channel never see it."""
     deleted = comment.status == Status.DELETED.value
-    return {
+    payload = {
         "id": comment.id,
         "post": comment.post_slug,
         "parent_id": comment.parent_id,
@@ -27,3 +30,6 @@ def comment_payload(comment: Comment) -> dict[str, Any]:
         "created_at": _iso(comment.created_at),
         "edited_at": _iso(comment.edited_at),
     }
+    if source and not deleted:
+        payload["body"] = comment.body_source
+    return payload

@@ -201,11 +201,20 @@ def test_unknown_urls_are_404(web: FlaskClient, url: str) -> None:
 
 def test_front_page_and_pagination(web: FlaskClient) -> None:
     first, second = Head(html_of(web, "/")), Head(html_of(web, "/page/2/"))
-    titles = [text for a, text in first.anchors if a.get("href", "").startswith("/posts/")]
+    cards = [(a["href"], t) for a, t in first.anchors if a.get("href", "").startswith("/posts/")]
+    titles = [text for href, text in cards if "#" not in href]
     assert titles[:2] == ["Newest post", "Hello, world"]
     assert len(set(titles)) == 5
+    # Each card links to its post's comments (the widget fills in the count).
+    assert [href for href, text in cards if text == "Comments"] == [
+        href + "#comments" for href, text in cards if "#" not in href
+    ]
     assert ("/page/2/", "Older →") in [(a.get("href"), t) for a, t in first.anchors]
-    older = {t for a, t in second.anchors if a.get("href", "").startswith("/posts/")}
+    older = {
+        t
+        for a, t in second.anchors
+        if a.get("href", "").startswith("/posts/") and "#" not in a["href"]
+    }
     assert older == {"Older 1", "Older 2", "Older 3"}
     assert "/" in [a.get("href") for a, t in second.anchors if a.get("rel") == "prev"]
     assert "Secret plans" not in html_of(web, "/") + html_of(web, "/page/2/")

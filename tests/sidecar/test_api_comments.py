@@ -76,7 +76,9 @@ def test_a_comment_is_created_approved_and_shown_to_everyone(
     assert created["edited_at"] is None
     anonymous = thread(app.test_client())
     assert [c["id"] for c in anonymous] == [created["id"]]
-    assert set(anonymous[0]) >= COMMENT_KEYS and "body_source" not in anonymous[0]
+    assert set(anonymous[0]) == COMMENT_KEYS | {"post"}  # no Markdown source for readers
+    assert created["body"] == "Nice *post*"  # the author's editor opens on their words
+    assert thread(api)[0]["body"] == "Nice *post*"
     assert api.get("/api/counts?slugs=hello").get_json() == {"hello": 1}
 
 
@@ -243,6 +245,17 @@ def test_editing_after_the_window_is_403(
     assert response.status_code == 403
     assert error_of(response)["code"] == "edit_window_closed"
     assert thread(api)[0]["body_html"] == "<p>original</p>"
+
+
+@pytest.mark.parametrize(
+    ("sidecar_config", "seconds"),
+    [({}, 900), ({"EDIT_WINDOW_SECONDS": 120}, 120)],
+    ids=["default", "two minutes"],
+)
+def test_the_thread_tells_clients_how_long_edits_stay_open(app: Flask, seconds: int) -> None:
+    """The widget offers Edit only while the server would accept it."""
+    body = app.test_client().get(THREAD).get_json()
+    assert body["edit_window_seconds"] == seconds
 
 
 def test_another_user_cannot_edit(app: Flask, make_user: Any) -> None:

@@ -1,0 +1,462 @@
+/* frostpress comments: a post's live thread, and comment counts on list pages.
+ *
+ * Progressive: without this script, #comments links to the sidecar's
+ * /comments/<slug> page, which works with plain forms. With it, the thread is
+ * read from /api, kept live over Socket.IO (loaded only when the section comes
+ * near the viewport), and signing in, posting, replying, editing and deleting
+ * happen in place. Comment HTML arrives sanitised by the sidecar; everything
+ * else is set as text.
+ */
+(() => {
+  "use strict";
+  const script = document.currentScript;
+  const LIVE_URL = script.dataset.live || undefined; // undefined: this origin
+  const SOCKET_IO = script.dataset.socketio;
+  const when = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+
+  // -- HTTP: JSON in and out, the CSRF token fetched once and again when refused --
+  let csrf = null;
+
+  async function api(method, path, body, retried) {
+    const headers = { Accept: "application/json" };
+    if (method !== "GET") {
+      csrf = csrf || (await api("GET", "/api/csrf")).csrf_token;
+      headers["X-CSRFToken"] = csrf;
+    }
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let response, data = null;
+    try {
+      response = await fetch(path, {
+        method, headers, credentials: "same-origin",
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (response.status === 204) return null;
+      data = await response.json();
+    } catch (_) { /* offline, or not the sidecar answering */ }
+    if (response && response.ok && data) return data;
+    const error = (data && data.error) || {
+      code: "unavailable", message: "The comment service is not answering. Try again later.",
+    };
+    if (error.code === "csrf_failed" && !retried) {
+      csrf = null;
+      return api(method, path, body, true);
+    }
+    throw Object.assign(new Error(error.message), {
+      status: response ? response.status : 0, code: error.code, fields: error.fields || {},
+    });
+  }
+
+  // -- a tiny element builder: h("p.note", {hidden: true}, "text", child) --
+  function h(spec, props, ...children) {
+    const [tag, ...classes] = spec.split(".");
+    const node = document.createElement(tag);
+    if (classes.length) node.className = classes.join(" ");
+    for (const [key, value] of Object.entries(props || {})) {
+      if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (key in node && !key.startsWith("aria") && key !== "for") node[key] = value;
+      else node.setAttribute(key, value);
+    }
+    node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+    return node;
+  }
+
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  let uid = 0;
+
+  // -- list pages: "3 comments" on each card --
+  function showCounts() {
+    const links = [...document.querySelectorAll("a[data-comments-for]")];
+    if (!links.length) return;
+    const slugs = [...new Set(links.map((a) => a.dataset.commentsFor))];
+    api("GET", "/api/counts?slugs=" + encodeURIComponent(slugs.join(","))).then((counts) => {
+      for (const a of links) {
+        const n = counts[a.dataset.commentsFor];
+        if (typeof n === "number") a.textContent = plural(n, "comment", "comments");
+      }
+    }, () => {}); // no sidecar: the links still say "Comments"
+  }
+
+  // -- a post page: the thread --
+  class Thread {
+    constructor(section) {
+      this.section = section;
+      this.slug = section.dataset.post;
+      this.me = null;
+      this.windowMs = 0;
+      this.comments = new Map(); // id -> {data, li}
+      this.status = h("p.comments-presence", { role: "status" });
+      this.announcer = h("p.visually-hidden", { "aria-live": "polite" });
+      this.account = h("div.comments-account");
+      this.list = h("ol.comment-list");
+      this.composer = null;
+    }
+
+    async start() {
+      const fallback = this.section.querySelector(".comments-fallback");
+      const loading = h("p.comments-note", {}, "Loading comments…");
+      (fallback || this.section.lastChild).replaceWith(loading);
+      try {
+        await Promise.all([this.loadMe(), this.load()]);
+      } catch (error) {
+        loading.replaceWith(h("p.comments-note.comments-unavailable", { role: "status" },
+          "Comments are unavailable right now. The post is all here; try again later."));
+        return;
+      }
+      this.composer = this.form({ label: "Your comment", submit: "Post comment",
+        onsubmit: (body) => this.create(body, null) });
+      loading.replaceWith(this.status, this.announcer, this.account, this.composer, this.list);
+      this.renderAccount();
+      this.connect();
+      const linked = location.hash && document.getElementById(location.hash.slice(1));
+      if (linked) { linked.scrollIntoView(); linked.focus(); }
+    }
+
+    async loadMe() {
+      try {
+        this.me = await api("GET", "/api/auth/me");
+      } catch (error) {
+        if (error.status !== 401) throw error;
+        this.me = null;
+      }
+    }
+
+    async load() {
+      const thread = await api("GET", `/api/posts/${this.slug}/comments`);
+      this.windowMs = thread.edit_window_seconds * 1000;
+      const seen = new Set(thread.items.map((c) => c.id));
+      for (const [id, entry] of this.comments) {
+        if (!seen.has(id)) this.remove(id, entry);
+      }
+      thread.items.forEach((c) => this.upsert(c));
+      this.renderEmpty();
+    }
+
+    renderEmpty() {
+      const empty = !this.list.children.length;
+      this.list.hidden = empty;
+      if (this.composer) this.composer.querySelector("textarea").placeholder =
+        empty ? "Be the first to comment" : "";
+    }
+
+    // -- who is signed in --
+    renderAccount() {
+      const box = this.account;
+      box.replaceChildren();
+      if (this.me) {
+        box.append(h("p", {}, "Signed in as ", h("strong", {}, this.me.username), " · ",
+          h("button.link", { type: "button", onclick: () => this.signOut() }, "Sign out")));
+        if (!this.me.email_confirmed) {
+          box.append(h("p.comments-note", {},
+            "Confirm your email address (see the link we sent) before commenting."));
+        }
+      } else {
+        box.append(h("p", {}, "Sign in to comment: ",
+          h("button.link", { type: "button", onclick: () => this.authForm("login") }, "Sign in"),
+          " or ",
+          h("button.link", { type: "button", onclick: () => this.authForm("register") },
+            "create an account"), "."));
+      }
+      this.composer.hidden = !this.me;
+      for (const { data, li } of this.comments.values()) {
+        this.renderActions(li.querySelector(":scope > .comment"), data);
+      }
+    }
+
+    authForm(kind) {
+      const login = kind === "login";
+      const fields = login
+        ? [["login", "Email or username", "text", "username"],
+           ["password", "Password", "password", "current-password"]]
+        : [["email", "Email", "email", "email"], ["username", "Username", "text", "username"],
+           ["password", "Password (8 characters or more)", "password", "new-password"]];
+      const error = h("p.comment-error", { role: "alert" });
+      const form = h("form.comments-auth", { novalidate: true, onsubmit: async (event) => {
+        event.preventDefault();
+        const data = Object.fromEntries(new FormData(form));
+        const button = form.querySelector("[type=submit]");
+        button.disabled = true;
+        try {
+          if (login) {
+            this.me = await api("POST", "/api/auth/login", data);
+            csrf = null; // a new session has a new token
+            this.renderAccount();
+            await this.load(); // now with my pending comments and sources
+            this.say(`Signed in as ${this.me.username}.`);
+            this.composer.querySelector("textarea").focus();
+          } else {
+            await api("POST", "/api/auth/register", data);
+            this.account.replaceChildren(h("p.comments-note", { role: "status", tabindex: -1 },
+              `Welcome, ${data.username}! We have emailed a link to ${data.email}: `,
+              "open it to confirm your address, then sign in."));
+            this.authForm("login");
+          }
+        } catch (e) {
+          error.textContent = [e.message, ...Object.entries(e.fields)
+            .map(([k, v]) => `${k}: ${v}`)].join(" ");
+          button.disabled = false;
+          form.querySelector("input").focus();
+        }
+      } },
+      h("h3", {}, login ? "Sign in" : "Create an account"),
+      ...fields.map(([name, label, type, auto]) => {
+        const id = `c-${name}-${++uid}`;
+        return h("p", {}, h("label", { for: id }, label),
+          h("input", { id, name, type, autocomplete: auto, required: true }));
+      }),
+      error,
+      h("p.comment-buttons", {}, h("button", { type: "submit" }, login ? "Sign in" : "Register"),
+        h("button", { type: "button", onclick: () => this.renderAccount() }, "Cancel")));
+      this.account.querySelector("form")?.remove();
+      this.account.append(form);
+      form.querySelector("input").focus();
+    }
+
+    async signOut() {
+      await api("POST", "/api/auth/logout").catch(() => {});
+      this.me = null;
+      csrf = null;
+      this.renderAccount();
+      await this.load().catch(() => {});
+      this.say("Signed out.");
+      this.account.querySelector("button").focus();
+    }
+
+    // -- a Markdown form with preview, for new comments, replies and edits --
+    form({ label, submit, value = "", onsubmit, oncancel }) {
+      const id = `c-body-${++uid}`;
+      const textarea = h("textarea", { id, name: "body", rows: 4, maxLength: 8000,
+        required: true, value });
+      const preview = h("div.comment-preview", { hidden: true, "aria-live": "polite" });
+      const error = h("p.comment-error", { role: "alert" });
+      const form = h("form.comment-form", { novalidate: true, onsubmit: async (event) => {
+        event.preventDefault();
+        const button = form.querySelector("[type=submit]");
+        button.disabled = true;
+        error.textContent = "";
+        try {
+          await onsubmit(textarea.value);
+          textarea.value = "";
+          preview.hidden = true;
+        } catch (e) {
+          error.textContent = e.fields.body ? `${e.message} (${e.fields.body})` : e.message;
+          textarea.focus();
+        } finally {
+          button.disabled = false;
+        }
+      } },
+      h("label", { for: id }, label),
+      textarea,
+      h("p.comment-hint", {}, "Markdown: *emphasis*, `code`, > quotes, lists and links."),
+      preview,
+      error,
+      h("p.comment-buttons", {},
+        h("button", { type: "submit" }, submit),
+        h("button", { type: "button", onclick: async () => {
+          try {
+            const { body_html } = await api("POST", "/api/comments/preview",
+              { body: textarea.value });
+            preview.innerHTML = body_html || "<p><em>Nothing to preview.</em></p>";
+            preview.hidden = false;
+            error.textContent = "";
+          } catch (e) {
+            error.textContent = e.message;
+          }
+        } }, "Preview"),
+        oncancel ? h("button", { type: "button", onclick: oncancel }, "Cancel") : null));
+      return form;
+    }
+
+    // -- writing --
+    async create(body, parentId) {
+      const comment = await api("POST", `/api/posts/${this.slug}/comments`,
+        { body, parent_id: parentId });
+      const el = this.upsert(comment);
+      this.renderEmpty();
+      this.say(comment.status === "pending"
+        ? "Your comment is waiting for a moderator; only you can see it until then."
+        : "Your comment is posted.");
+      el.focus();
+      return comment;
+    }
+
+    async edit(el) {
+      const id = Number(el.dataset.id);
+      let { data } = this.comments.get(id);
+      if (data.body === undefined) {
+        await this.load();
+        data = this.comments.get(id).data;
+      }
+      const body = el.querySelector(".comment-body");
+      const form = this.form({ label: "Edit your comment", submit: "Save", value: data.body || "",
+        onsubmit: async (text) => {
+          const saved = await api("PATCH", `/api/comments/${id}`, { body: text });
+          form.remove();
+          body.hidden = false;
+          this.upsert(saved).focus();
+          this.say("Your edit is saved.");
+        },
+        oncancel: () => { form.remove(); body.hidden = false; el.focus(); } });
+      body.hidden = true;
+      body.after(form);
+      form.querySelector("textarea").focus();
+    }
+
+    async destroy(el) {
+      if (!window.confirm("Delete this comment? Replies to it stay.")) return;
+      const id = Number(el.dataset.id);
+      try {
+        await api("DELETE", `/api/comments/${id}`);
+      } catch (e) {
+        this.say(e.message);
+        return;
+      }
+      const entry = this.comments.get(id);
+      this.tombstone(id, entry);
+      this.say("Your comment is deleted.");
+      this.section.querySelector("h2").setAttribute("tabindex", -1);
+      (this.comments.has(id) ? entry.li.querySelector(".comment") : this.section.querySelector("h2"))
+        .focus();
+    }
+
+    reply(el) {
+      const li = el.parentElement;
+      if (li.querySelector(":scope > .comment-form")) return;
+      const author = el.querySelector(".comment-author").textContent;
+      const form = this.form({ label: `Reply to ${author}`, submit: "Post reply",
+        onsubmit: async (text) => { await this.create(text, Number(el.dataset.id)); form.remove(); },
+        oncancel: () => { form.remove(); el.querySelector(".comment-reply").focus(); } });
+      el.after(form);
+      form.querySelector("textarea").focus();
+    }
+
+    // -- showing --
+    upsert(data) {
+      const known = this.comments.get(data.id);
+      if (known) {
+        if (known.data.body !== undefined && data.body === undefined) data.body = known.data.body;
+        known.data = data;
+        const fresh = this.article(data);
+        known.li.querySelector(":scope > .comment").replaceWith(fresh);
+        return fresh;
+      }
+      const li = h("li", {}, this.article(data), h("ol.comment-replies"));
+      const parent = this.comments.get(data.parent_id);
+      (parent ? parent.li.querySelector(":scope > .comment-replies") : this.list).append(li);
+      this.comments.set(data.id, { data, li });
+      return li.firstChild;
+    }
+
+    article(c) {
+      const deleted = c.status === "deleted";
+      const body = h("div.comment-body");
+      if (deleted) body.append(h("p.comments-note", {}, "This comment was deleted."));
+      else body.innerHTML = c.body_html; // sanitised by the sidecar (nh3)
+      const el = h("article.comment", { id: `comment-${c.id}`, tabindex: -1,
+        "aria-labelledby": `comment-${c.id}-by` },
+      h("header.comment-meta", { id: `comment-${c.id}-by` },
+        h("strong.comment-author", {}, deleted ? "Deleted" : c.author.username), " ",
+        h("a", { href: `#comment-${c.id}` },
+          h("time", { datetime: c.created_at }, when.format(new Date(c.created_at)))),
+        c.edited_at && !deleted ? " (edited)" : null,
+        c.status === "pending" ? h("span.badge", {}, "Awaiting moderation") : null),
+      body,
+      h("p.comment-actions"));
+      el.dataset.id = c.id;
+      this.renderActions(el, c);
+      return el;
+    }
+
+    renderActions(el, c) {
+      const bar = el.querySelector(".comment-actions");
+      bar.replaceChildren();
+      const mine = this.me && c.author && c.author.username === this.me.username;
+      const mod = this.me && ["moderator", "admin"].includes(this.me.role);
+      const open = Date.now() - new Date(c.created_at).getTime() < this.windowMs;
+      const button = (cls, text, action) =>
+        h(`button.link.${cls}`, { type: "button", onclick: () => action(el) }, text);
+      if (c.status === "deleted") return;
+      if (this.me && c.status === "approved") bar.append(button("comment-reply", "Reply", (e) => this.reply(e)));
+      if ((mine && open) || mod) bar.append(button("comment-edit", "Edit", (e) => this.edit(e)));
+      if (mine || mod) bar.append(button("comment-delete", "Delete", (e) => this.destroy(e)));
+    }
+
+    tombstone(id, entry) {
+      if (!entry) return;
+      if (entry.li.querySelector(":scope > .comment-replies").children.length) {
+        this.upsert({ ...entry.data, status: "deleted", author: null, body_html: "" });
+      } else {
+        this.remove(id, entry);
+      }
+    }
+
+    remove(id, entry) {
+      entry.li.remove();
+      this.comments.delete(id);
+      this.renderEmpty();
+    }
+
+    say(text) {
+      this.announcer.textContent = "";
+      setTimeout(() => { this.announcer.textContent = text; }, 50);
+    }
+
+    // -- live: Socket.IO, loaded on demand; re-joins and catches up after a drop --
+    connect() {
+      const ready = window.io ? Promise.resolve() : new Promise((resolve, reject) => {
+        document.head.append(h("script", { src: SOCKET_IO, onload: resolve, onerror: reject }));
+      });
+      ready.then(() => {
+        const socket = window.io(LIVE_URL, { transports: ["websocket", "polling"] });
+        let joined = false;
+        socket.on("connect", () => {
+          socket.emit("join", { post: this.slug }, (ack) => {
+            if (ack && ack.ok) this.presence(ack.count);
+          });
+          if (joined) this.load().catch(() => {}); // what was missed while away
+          joined = true;
+          this.section.dataset.live = "on";
+        });
+        socket.on("disconnect", () => { this.section.dataset.live = "off"; });
+        socket.on("presence", (p) => { if (p.post === this.slug) this.presence(p.count); });
+        socket.on("comment:new", (c) => {
+          if (c.post !== this.slug) return;
+          const isNew = !this.comments.has(c.id);
+          this.upsert(c);
+          this.renderEmpty();
+          if (isNew && !(this.me && c.author.username === this.me.username)) {
+            this.say(`New comment from ${c.author.username}.`);
+          }
+        });
+        socket.on("comment:updated", (c) => {
+          if (c.post === this.slug && this.comments.has(c.id)) this.upsert(c);
+        });
+        socket.on("comment:deleted", (c) => {
+          if (c.post === this.slug) this.tombstone(c.id, this.comments.get(c.id));
+        });
+        this.socket = socket;
+      }, () => { this.status.textContent = "Live updates are off; reload to see new comments."; });
+    }
+
+    presence(count) {
+      this.status.textContent = count > 1 ? `${plural(count, "reader", "readers")} here now` : "";
+    }
+  }
+
+  function init() {
+    showCounts();
+    const section = document.querySelector("section#comments[data-post]");
+    if (!section) return;
+    const thread = new Thread(section);
+    const go = () => { window.frostpressComments = thread; thread.start(); };
+    if (!("IntersectionObserver" in window) || location.hash.startsWith("#comment")) return go();
+    const watcher = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) { watcher.disconnect(); go(); }
+    }, { rootMargin: "600px 0px" });
+    watcher.observe(section);
+  }
+
+  init();
+})();
