@@ -20,6 +20,7 @@ from sidecar.openapi import SidecarApi
 __all__ = [
     "COMMENT_RATE",
     "api",
+    "commenter_key",
     "cors",
     "csrf",
     "db",
@@ -32,6 +33,16 @@ __all__ = [
 def client_address() -> str:
     """The client's address as seen after trusted proxies (ProxyFix sets it)."""
     return request.remote_addr or "unknown"
+
+
+def commenter_key() -> str:
+    """New comments are budgeted per author, so readers sharing an address (an
+    office, a campus) do not use up each other's; the address when signed out."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return client_address()
 
 
 # One budget for new comments, whether they come through the API or the form.

@@ -17,7 +17,7 @@ from sidecar.api.schemas import (
     PreviewOutSchema,
     PreviewSchema,
 )
-from sidecar.extensions import COMMENT_RATE, limiter
+from sidecar.extensions import COMMENT_RATE, commenter_key, limiter
 from sidecar.models import Comment, User
 from sidecar.services.payloads import comment_payload
 
@@ -47,7 +47,7 @@ def thread(slug: str) -> Any:
 
 
 @blp.route("/posts/<slug>/comments", methods=["POST"])
-@limiter.shared_limit(COMMENT_RATE, scope="comment-create")
+@limiter.shared_limit(COMMENT_RATE, scope="comment-create", key_func=commenter_key)
 @blp.arguments(CommentInSchema)
 @blp.response(201, CommentSchema)
 @errors(blp, 400, 401, 403, 404, 413, 422, 429)

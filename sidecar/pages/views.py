@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from sidecar import deps
 from sidecar.errors import DomainError, NotFound
-from sidecar.extensions import COMMENT_RATE, limiter
+from sidecar.extensions import COMMENT_RATE, commenter_key, limiter
 from sidecar.models import Comment, User
 from sidecar.pages.forms import CommentForm, DeleteForm, EditForm
 from sidecar.pages.thread import build_tree, walk
@@ -87,7 +87,7 @@ def thread(slug: str) -> Page:
 
 
 @bp.post("/<slug>")
-@limiter.shared_limit(COMMENT_RATE, scope="comment-create")
+@limiter.shared_limit(COMMENT_RATE, scope="comment-create", key_func=commenter_key)
 @login_required
 def create(slug: str) -> Page | Response:
     form = CommentForm()

@@ -210,6 +210,10 @@ def test_the_seventh_comment_in_a_minute_is_a_json_429(api: ApiClient, make_user
     assert int(response.headers["Retry-After"]) > 0
     assert len(api.get(THREAD).get_json()["items"]) == 6
 
+    neighbour = ApiClient(api.client.application.test_client())  # same address, own budget
+    neighbour.login(make_user())
+    assert neighbour.post(THREAD, json={"body": "my first today"}).status_code == 201
+
 
 # -- request ids ----------------------------------------------------------------------------
 def test_the_request_id_is_echoed_when_safe_or_replaced(api: ApiClient) -> None:

@@ -88,7 +88,7 @@
       this.windowMs = 0;
       this.comments = new Map(); // id -> {data, li}
       this.status = h("p.comments-presence", { role: "status" });
-      this.announcer = h("p.visually-hidden", { "aria-live": "polite" });
+      this.announcer = h("p.visually-hidden.comments-announcer", { "aria-live": "polite" });
       this.account = h("div.comments-account");
       this.list = h("ol.comment-list");
       this.composer = null;
@@ -337,9 +337,13 @@
       const known = this.comments.get(data.id);
       if (known) {
         if (known.data.body !== undefined && data.body === undefined) data.body = known.data.body;
+        const old = known.li.querySelector(":scope > .comment");
+        const same = ["status", "body_html", "edited_at"].every((k) => known.data[k] === data[k]);
         known.data = data;
+        if (same) return old; // my own comment, echoed back by the live channel
         const fresh = this.article(data);
-        known.li.querySelector(":scope > .comment").replaceWith(fresh);
+        old.replaceWith(fresh);
+        if (document.activeElement === old) fresh.focus();
         return fresh;
       }
       const li = h("li", {}, this.article(data), h("ol.comment-replies"));

@@ -1,0 +1,339 @@
+"""Comments in a real browser, against ``make dev``'s server (site + sidecar, one origin).
+
+Readers register and confirm by the link that development mail prints to the
+log, sign in, comment, and a second browser context sees it without reloading.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import Project
+from tests.e2e.conftest import ARTIFACTS
+from tests.processes import running_http_process
+
+PASSWORD = "correct horse battery"
+POST = "/posts/hello/"
+TIMEOUT = 10_000  # ms: a live event crosses the server in well under this
+
+
+class DevServer:
+    def __init__(self, url: str, log: Path) -> None:
+        self.url, self.log = url, log
+        self._users = 0
+
+    def confirm_link(self, email: str) -> str:
+        """The confirmation link mailed to ``email`` (development mail goes to the log)."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            for line in self.log.read_text().splitlines():
+                if f"mail to {email}" in line:
+                    token = re.search(r"/auth/confirm/([A-Za-z0-9._-]+)", line)
+                    assert token, line
+                    return f"{self.url}/auth/confirm/{token.group(1)}"
+            time.sleep(0.1)
+        raise AssertionError(f"no mail to {email} in the log:\n{self.log.read_text()[-3000:]}")
+
+    def new_name(self, prefix: str) -> str:
+        self._users += 1
+        return f"{prefix}{self._users}"
+
+
+@contextmanager
+def dev_server(root: Path, log: Path, moderation: str) -> Iterator[DevServer]:
+    argv = [sys.executable, "-m", "sidecar.dev", "--root", str(root), "--port", "{port}"]
+    env = {**os.environ, "MODERATION": moderation, "FROSTPRESS_ROOT": str(root)}
+    with running_http_process(argv, log, ready="/api/health", env=env, cwd=root) as url:
+        yield DevServer(url, log)
+
+
+def make_blog(root: Path) -> Project:
+    blog = Project(root)
+    blog.post(title="Hello there", slug="hello", body="A post worth talking about.\n")
+    blog.post(title="Second post", slug="second", date="2026-02-01 09:00:00")
+    return blog
+
+
+@pytest.fixture(scope="module")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
+    root = tmp_path_factory.mktemp("comments")
+    blog = make_blog(root / "blog")
+    with dev_server(blog.root, root / "dev.log", moderation="none") as server:
+        yield server
+
+
+@pytest.fixture
+def reader(browser: Any) -> Iterator[Any]:
+    """A fresh browser context per call: another reader, with their own cookies."""
+    contexts: list[Any] = []
+
+    def open_post(dev: DevServer, path: str = POST, **options: Any) -> Page:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.js_errors = errors  # type: ignore[attr-defined]
+        page.goto(dev.url + path)
+        return page
+
+    yield open_post
+    for context in contexts:
+        context.close()
+
+
+def comments(page: Page) -> Any:
+    section = page.locator("#comments")
+    section.scroll_into_view_if_needed()
+    return section
+
+
+def live(page: Page) -> Any:
+    section = comments(page)
+    expect(section).to_have_attribute("data-live", "on", timeout=TIMEOUT)
+    return section
+
+
+def register_in_widget(page: Page, dev: DevServer) -> str:
+    """Register with the inline form, confirm by the mailed link, sign in inline."""
+    name = dev.new_name("reader")
+    section = comments(page)
+    section.get_by_role("button", name="create an account").click()
+    section.get_by_label("Email").fill(f"{name}@example.org")
+    section.get_by_label("Username").fill(name)
+    section.get_by_label("Password (8 characters or more)").fill(PASSWORD)
+    section.get_by_role("button", name="Register").click()
+    expect(section.get_by_text("We have emailed a link")).to_be_visible()
+    confirm = page.context.new_page()
+    confirm.goto(dev.confirm_link(f"{name}@example.org"))
+    expect(confirm.get_by_text("Email confirmed")).to_be_visible()
+    confirm.close()
+    sign_in_in_widget(page, name)
+    return name
+
+
+def sign_in_in_widget(page: Page, name: str) -> None:
+    section = comments(page)
+    if not section.get_by_label("Email or username").count():
+        section.get_by_role("button", name="Sign in").click()
+    section.get_by_label("Email or username").fill(name)
+    section.get_by_label("Password", exact=True).fill(PASSWORD)
+    section.locator("form.comments-auth").get_by_role("button", name="Sign in").click()
+    expect(section.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def confirmed_user(page: Page, dev: DevServer) -> str:
+    """A confirmed account made through the JSON API (the widget's register form is
+    tested once, in the live test)."""
+    name = dev.new_name("member")
+    request = page.context.request
+    token = request.get(dev.url + "/api/csrf").json()["csrf_token"]
+    response = request.post(
+        dev.url + "/api/auth/register",
+        data={"email": f"{name}@example.org", "username": name, "password": PASSWORD},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status == 201, response.text()
+    confirm = page.context.new_page()
+    confirm.goto(dev.confirm_link(f"{name}@example.org"))
+    confirm.close()
+    return name
+
+
+def comment_article(section: Any, text: str) -> Any:
+    return section.locator("article.comment", has_text=text)
+
+
+def test_a_comment_appears_live_for_another_reader_then_is_edited_and_deleted(
+    dev: DevServer, reader: Any
+) -> None:
+    alice = reader(dev)
+    name = register_in_widget(alice, dev)
+    bob = reader(dev)
+    theirs = live(bob)
+    expect(theirs.get_by_text("Sign in to comment")).to_be_visible()
+    mine = live(alice)
+    expect(mine).to_contain_text("2 readers here now", timeout=TIMEOUT)
+
+    mine.get_by_label("Your comment").fill("Hello *live* world")
+    mine.get_by_role("button", name="Preview").click()
+    expect(mine.locator(".comment-preview em")).to_have_text("live")
+    mine.get_by_role("button", name="Post comment").click()
+    expect(comment_article(mine, "Hello live world")).to_be_focused()  # focus follows it
+    comment_id = comment_article(mine, "Hello live world").get_attribute("id")
+    posted, seen = mine.locator(f"#{comment_id}"), theirs.locator(f"#{comment_id}")
+    expect(seen).to_be_visible(timeout=TIMEOUT)  # no reload
+    expect(seen.locator(".comment-author")).to_have_text(name)
+    expect(
+        bob.locator(".comments-announcer[aria-live=polite]", has_text="New comment from")
+    ).to_have_count(1)
+    assert not seen.locator("button").count()  # nothing to edit in someone else's comment
+
+    posted.get_by_role("button", name="Reply").click()
+    mine.get_by_label(f"Reply to {name}").fill("And a reply, threaded.")
+    mine.get_by_role("button", name="Post reply").click()
+    reply = theirs.locator(".comment-replies article.comment", has_text="And a reply")
+    expect(reply).to_be_visible(timeout=TIMEOUT)
+
+    posted.get_by_role("button", name="Edit").click()
+    editor = mine.get_by_label("Edit your comment")
+    expect(editor).to_have_value("Hello *live* world")  # the Markdown, not the HTML
+    editor.fill("Hello **edited** world")
+    mine.get_by_role("button", name="Save").click()
+    expect(seen.locator("strong", has_text="edited")).to_be_visible(timeout=TIMEOUT)
+    expect(seen).to_contain_text("(edited)")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    bob.screenshot(path=str(ARTIFACTS / "post-with-live-thread.png"), full_page=True)
+    bob.emulate_media(color_scheme="dark")
+    bob.screenshot(path=str(ARTIFACTS / "post-with-live-thread-dark.png"), full_page=True)
+
+    alice.once("dialog", lambda dialog: dialog.accept())
+    comment_article(mine, "And a reply").get_by_role("button", name="Delete").click()
+    expect(theirs.get_by_text("And a reply")).to_have_count(0, timeout=TIMEOUT)
+    alice.once("dialog", lambda dialog: dialog.accept())
+    posted.get_by_role("button", name="Delete").click()
+    expect(theirs.locator("article.comment")).to_have_count(0, timeout=TIMEOUT)
+
+    bob.reload()  # and the server agrees
+    expect(comments(bob).locator("article.comment")).to_have_count(0)
+    assert alice.js_errors == [] and bob.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_after_a_dropped_connection_the_widget_rejoins_and_catches_up(
+    dev: DevServer, reader: Any
+) -> None:
+    writer = reader(dev, "/posts/second/")
+    sign_in_in_widget(writer, confirmed_user(writer, dev))
+    mine = live(writer)
+    page = reader(dev, "/posts/second/")
+    theirs = live(page)
+    # Drop the connection as a network blip would, and keep it down for a while.
+    page.evaluate(
+        """() => {
+            const manager = window.frostpressComments.socket.io;
+            manager.reconnectionDelay(3000);
+            manager.reconnectionDelayMax(3000);
+            manager.engine.close();
+        }"""
+    )
+    expect(theirs).to_have_attribute("data-live", "off")
+    mine.get_by_label("Your comment").fill("Said while you were away.")
+    mine.get_by_role("button", name="Post comment").click()
+    expect(comment_article(mine, "Said while you were away.")).to_be_visible()
+    assert comment_article(theirs, "Said while you were away.").count() == 0  # missed, for now
+
+    expect(theirs).to_have_attribute("data-live", "on", timeout=TIMEOUT)  # back by itself
+    expect(comment_article(theirs, "Said while you were away.")).to_be_visible(timeout=TIMEOUT)
+    mine.get_by_label("Your comment").fill("And live again.")
+    mine.get_by_role("button", name="Post comment").click()  # the room was re-joined
+    expect(comment_article(theirs, "And live again.")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_keyboard_alone_signs_in_and_comments(dev: DevServer, reader: Any) -> None:
+    page = reader(dev)
+    name = confirmed_user(page, dev)
+    section = live(page)
+    section.get_by_role("button", name="Sign in").focus()
+    page.keyboard.press("Enter")
+    expect(section.get_by_label("Email or username")).to_be_focused()
+    page.keyboard.type(name)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    composer = section.get_by_label("Your comment")
+    expect(composer).to_be_focused()  # ready to write after signing in
+    page.keyboard.type("Typed without a mouse.")
+    page.keyboard.press("Tab")  # past the hint and the preview, to "Post comment"
+    expect(section.get_by_role("button", name="Post comment")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(comment_article(section, "Typed without a mouse.")).to_be_focused()
+    expect(section.locator(".comments-announcer[aria-live=polite]")).to_have_text(
+        "Your comment is posted.", timeout=TIMEOUT
+    )
+
+
+def test_without_javascript_the_section_links_to_the_full_comments_page(
+    dev: DevServer, reader: Any
+) -> None:
+    helper = reader(dev)
+    name = confirmed_user(helper, dev)
+    page = reader(dev, java_script_enabled=False)
+    section = page.locator("#comments")
+    link = section.get_by_role("link", name="Read the comments and join the conversation")
+    link.click()
+    expect(page).to_have_url(f"{dev.url}/comments/hello")
+    page.locator("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email or username").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/comments/hello"))
+    page.get_by_label("Your comment").fill("Posted with plain forms.")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator("article", has_text="Posted with plain forms.")).to_be_visible()
+
+    scripted = reader(dev)  # and a reader with JavaScript sees it in the widget
+    expect(comment_article(comments(scripted), "Posted with plain forms.")).to_be_visible(
+        timeout=TIMEOUT
+    )
+
+
+def test_list_pages_show_comment_counts(dev: DevServer, reader: Any) -> None:
+    page = reader(dev)
+    name = confirmed_user(page, dev)
+    page.goto(dev.url + "/posts/second/")
+    sign_in_in_widget(page, name)
+    section = comments(page)
+    section.get_by_label("Your comment").fill("One for the count.")
+    section.get_by_role("button", name="Post comment").click()
+    expect(comment_article(section, "One for the count.")).to_be_visible()
+    page.goto(dev.url + "/")
+    counts = page.request.get(dev.url + "/api/counts?slugs=hello,second").json()
+    assert counts["second"] >= 1
+    for slug, count in counts.items():
+        label = "1 comment" if count == 1 else f"{count} comments"
+        expect(page.locator(f"a[data-comments-for={slug}]")).to_have_text(label)
+
+
+def test_a_held_comment_is_shown_to_its_author_only(
+    tmp_path: Path, browser: Any, reader: Any
+) -> None:
+    blog = make_blog(tmp_path / "blog")
+    with dev_server(blog.root, tmp_path / "dev.log", moderation="all") as held:
+        author = reader(held)
+        name = confirmed_user(author, held)
+        sign_in_in_widget(author, name)
+        other = reader(held)
+        live(other)
+        mine = live(author)
+        mine.get_by_label("Your comment").fill("Waiting for a moderator.")
+        mine.get_by_role("button", name="Post comment").click()
+        pending = comment_article(mine, "Waiting for a moderator.")
+        expect(pending.get_by_text("Awaiting moderation")).to_be_visible()
+        author.reload()  # still there for its author, from the server
+        expect(comment_article(comments(author), "Waiting for a moderator.")).to_be_visible()
+        other.wait_for_timeout(500)
+        expect(comments(other).locator("article.comment")).to_have_count(0)
+
+
+def test_with_the_sidecar_down_the_post_reads_and_says_comments_are_unavailable(
+    tmp_path: Path, reader: Any
+) -> None:
+    blog = make_blog(tmp_path / "blog")
+    argv = [sys.executable, "-m", "frostpress", "dev", "--root", str(blog.root), "--port", "{port}"]
+    with running_http_process(argv, tmp_path / "site.log") as url:  # the site alone
+        page = reader(DevServer(url, tmp_path / "site.log"))
+        expect(page.locator("h1")).to_have_text("Hello there")
+        expect(page.get_by_text("A post worth talking about.")).to_be_visible()
+        expect(comments(page)).to_contain_text("Comments are unavailable right now")
+        assert page.js_errors == []  # type: ignore[attr-defined]
