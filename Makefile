@@ -38,9 +38,10 @@ test: $(STAMP) $(NODE)  ## the whole suite
 golden: $(STAMP) $(NODE)  ## accept the current output of the golden fixture site (commit it alone)
 	FROSTPRESS_REGENERATE_GOLDEN=1 $(PY) -m pytest -q tests/integration/test_golden.py
 
-bench: $(STAMP) $(NODE)  ## print build figures for 1000 and 5000 posts, and login timing
+bench: $(STAMP) $(NODE)  ## build figures (1000, 5000 posts), login timing, live-comment latency and widget size
 	$(PY) bench/build_bench.py $(BENCH_ARGS)
 	$(PY) bench/login_bench.py
+	$(PY) bench/live_bench.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check frostpress sidecar tests bench
