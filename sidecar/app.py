@@ -26,6 +26,7 @@ from sidecar.extensions import api, cors, csrf, db, limiter, login_manager, migr
 from sidecar.logs import configure_logging
 from sidecar.ratelimits import fallback_limits
 from sidecar.realtime import LiveNamespace
+from sidecar.realtime.presence import LocalPresence, SharedPresence
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.events import SocketIOPublisher
 from sidecar.services.mail import LogMailer, SmtpMailer
@@ -168,7 +169,10 @@ def register_extensions(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
-    socketio.on_namespace(LiveNamespace("/"))
+    # Reader counts span every process that shares the queue's Redis.
+    shared = bool(queue) and str(queue).startswith(("redis://", "rediss://", "unix://"))
+    presence = SharedPresence(queue) if shared else LocalPresence()
+    socketio.on_namespace(LiveNamespace("/", presence))
     app.extensions["sidecar.events"] = SocketIOPublisher(socketio)
     app.extensions["sidecar.catalog"] = PostCatalog(
         config["FROSTPRESS_ROOT"], config["CONTENT_DIR"]

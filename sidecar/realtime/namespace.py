@@ -11,8 +11,6 @@ are never trusted for identity.
 from __future__ import annotations
 
 import re
-import threading
-from collections import Counter
 from typing import Any
 
 from flask import current_app, request
@@ -20,44 +18,12 @@ from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room, leave_room
 
 from sidecar import deps
+from sidecar.realtime.presence import LocalPresence
 from sidecar.services.events import ADMIN_ROOM, post_room
 
 __all__ = ["LiveNamespace"]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
-
-
-class Presence:
-    """How many connections are in each post's room (in this process)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
-        self._rooms: dict[str, set[str]] = {}
-
-    def join(self, sid: str, slug: str) -> int | None:
-        with self._lock:
-            rooms = self._rooms.setdefault(sid, set())
-            if slug not in rooms:
-                rooms.add(slug)
-                self._counts[slug] += 1
-            return self._counts[slug]
-
-    def leave(self, sid: str, slug: str) -> int | None:
-        with self._lock:
-            rooms = self._rooms.get(sid, set())
-            if slug not in rooms:
-                return None
-            rooms.discard(slug)
-            self._counts[slug] -= 1
-            return self._counts[slug]
-
-    def drop(self, sid: str) -> dict[str, int]:
-        with self._lock:
-            left = self._rooms.pop(sid, set())
-            for slug in left:
-                self._counts[slug] -= 1
-            return {slug: self._counts[slug] for slug in left}
 
 
 def _slug(data: Any) -> str | None:
@@ -66,9 +32,9 @@ def _slug(data: Any) -> str | None:
 
 
 class LiveNamespace(Namespace):  # type: ignore[misc]
-    def __init__(self, namespace: str = "/") -> None:
+    def __init__(self, namespace: str = "/", presence: LocalPresence | None = None) -> None:
         super().__init__(namespace)
-        self.presence = Presence()
+        self.presence = presence if presence is not None else LocalPresence()
 
     def _announce_presence(self, slug: str, count: int) -> None:
         emit(
@@ -90,7 +56,6 @@ class LiveNamespace(Namespace):  # type: ignore[misc]
             return {"ok": False, "error": "no such post"}
         join_room(post_room(slug))
         count = self.presence.join(request.sid, slug)  # type: ignore[attr-defined]
-        assert count is not None
         self._announce_presence(slug, count)
         return {"ok": True, "count": count}
 

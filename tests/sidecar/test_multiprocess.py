@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,3 +100,34 @@ def test_a_comment_posted_to_one_process_reaches_readers_of_another(
             assert arrived == [public]  # the readers' view: no Markdown source
         finally:
             reader.disconnect()
+
+
+def settles(counts: list[int], expected: int) -> bool:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if counts and counts[-1] == expected:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_readers_are_counted_across_processes(shared_env: dict[str, str], tmp_path: Path) -> None:
+    with (
+        sidecar_process(shared_env, tmp_path / "a.log") as a,
+        sidecar_process(shared_env, tmp_path / "b.log") as b,
+    ):
+        counts: list[int] = []  # what a reader on A is told
+        on_a = socketio_client.Client(reconnection=False)
+        on_b = socketio_client.Client(reconnection=False)
+        on_a.on("presence", lambda payload: counts.append(payload["count"]))
+        on_a.connect(a, headers={"Origin": ORIGIN}, transports=["polling"], wait_timeout=10)
+        on_b.connect(b, headers={"Origin": ORIGIN}, transports=["polling"], wait_timeout=10)
+        try:
+            assert on_a.call("join", {"post": "hello"}, timeout=10) == {"ok": True, "count": 1}
+            assert on_b.call("join", {"post": "hello"}, timeout=10) == {"ok": True, "count": 2}
+            assert settles(counts, 2), counts  # B's reader is announced on A
+            on_b.disconnect()
+            assert settles(counts, 1), counts  # and so is their leaving
+        finally:
+            on_a.disconnect()
+            on_b.disconnect()
