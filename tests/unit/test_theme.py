@@ -56,3 +56,14 @@ def test_text_colours_meet_wcag_aa(scheme: str, text: str, background: str) -> N
 def test_contrast_formula_matches_known_values() -> None:
     assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
     assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_comment_errors_are_readable_in_both_schemes() -> None:
+    """The widget's one colour of its own: error text, in light and in dark."""
+    widget = (REPO / "site" / "static" / "css" / "comments.css").read_text()
+    light = re.search(r"\.comment-error \{ color: (#[0-9a-f]{6})", widget)
+    dark = re.search(r"dark\) \{ \.comment-error \{ color: (#[0-9a-f]{6})", widget)
+    assert light and dark
+    schemes = _schemes()
+    assert contrast(light.group(1), schemes["light"]["bg"]) >= 4.5
+    assert contrast(dark.group(1), schemes["dark"]["bg"]) >= 4.5
