@@ -229,6 +229,7 @@ def _load_user(user_id: str) -> Any:
 
 
 def register_blueprints(app: Flask) -> None:
+    from sidecar.admin import bp as admin_bp
     from sidecar.api import BLUEPRINTS
     from sidecar.auth import bp as auth_bp
     from sidecar.pages import bp as pages_bp
@@ -237,6 +238,7 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(admin_bp)
 
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -9,11 +9,23 @@ from flask import current_app, url_for
 
 from sidecar.extensions import db
 from sidecar.services.accounts import Accounts
+from sidecar.services.audit import AuditLog
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.comments import CommentRules, Comments
 from sidecar.services.mail import Mailer
+from sidecar.services.moderation import Moderation
+from sidecar.services.people import People
 
-__all__ = ["accounts", "catalog", "comments", "hasher", "mailer"]
+__all__ = [
+    "accounts",
+    "audit_log",
+    "catalog",
+    "comments",
+    "hasher",
+    "mailer",
+    "moderation",
+    "people",
+]
 
 
 def catalog() -> PostCatalog:
@@ -52,3 +64,15 @@ def comments() -> Comments:
         max_depth=config["MAX_COMMENT_DEPTH"],
     )
     return Comments(db.session, catalog(), rules, current_app.extensions["sidecar.events"])
+
+
+def moderation() -> Moderation:
+    return Moderation(db.session, current_app.extensions["sidecar.events"])
+
+
+def people() -> People:
+    return People(db.session)
+
+
+def audit_log() -> AuditLog:
+    return AuditLog(db.session)

@@ -12,7 +12,7 @@ from sidecar.database import UTCDateTime
 from sidecar.extensions import db
 from sidecar.models.user import User
 
-__all__ = ["Comment", "Status"]
+__all__ = ["REMOVED", "Comment", "Status"]
 
 
 class Status(enum.StrEnum):
@@ -21,6 +21,10 @@ class Status(enum.StrEnum):
     REJECTED = "rejected"
     SPAM = "spam"
     DELETED = "deleted"
+
+
+# Removed from public view; rejected and spam keep their text for moderators.
+REMOVED = (Status.DELETED.value, Status.REJECTED.value, Status.SPAM.value)
 
 
 class Comment(db.Model):  # type: ignore[name-defined,misc]
@@ -41,3 +45,9 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     @property
     def is_deleted(self) -> bool:
         return self.status == Status.DELETED.value
+
+    @property
+    def is_removed(self) -> bool:
+        """Gone from the public thread (deleted, rejected or spam): shown, if at all,
+        as a tombstone that keeps its replies' place."""
+        return self.status in REMOVED

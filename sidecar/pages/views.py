@@ -58,7 +58,7 @@ def _thread_page(slug: str, form: CommentForm, status: int = 200) -> Page:
         post=post,
         post_url=deps.catalog().url(post),
         tree=tree,
-        count=sum(1 for comment in comments if not comment.is_deleted),
+        count=sum(1 for comment in comments if not comment.is_removed),
         viewer=viewer,
         form=form,
         blank=CommentForm(formdata=None),

@@ -10,7 +10,6 @@ which the reset bumps, so it works once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -239,13 +238,3 @@ class Accounts:
             )
             self.session.add(user)
         return user
-
-    def set_role(self, user: User, role: Role) -> None:
-        with transaction(self.session):
-            user.role = role.value
-            user.session_version += 1
-
-    def ban(self, user: User, when: datetime | None = None) -> None:
-        with transaction(self.session):
-            user.banned_at = when or now_utc()
-            user.session_version += 1

@@ -23,13 +23,14 @@ from sqlalchemy.orm import Session
 from sidecar.database import now_utc
 from sidecar.errors import DomainError, Forbidden, Invalid, NotFound
 from sidecar.models import Comment, Status, User
+from sidecar.models.comment import REMOVED
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.events import ADMIN_ROOM, Publisher, RecordingPublisher, post_room
 from sidecar.services.payloads import comment_payload
 from sidecar.services.rendering import render_comment
 from sidecar.services.unit import transaction
 
-__all__ = ["CommentRules", "Comments", "validate_body"]
+__all__ = ["CommentRules", "Comments", "announce", "validate_body"]
 
 MAX_BODY = 8000
 
@@ -44,6 +45,18 @@ class CommentNotFound(NotFound):
 
 class EditWindowClosed(Forbidden):
     code = "edit_window_closed"
+
+
+def announce(events: Publisher, event: str, comment: Comment) -> None:
+    """After commit: readers of the post hear of approved comments (and of removed
+    ones, as tombstones); moderators of the ones waiting for them. Nothing else is
+    ever broadcast."""
+    payload = comment_payload(comment)
+    if comment.status == Status.PENDING.value:
+        if event == "comment:new":
+            events.publish(ADMIN_ROOM, "moderation:new", payload)
+    elif comment.status == Status.APPROVED.value or comment.is_removed:
+        events.publish(post_room(comment.post_slug), event, payload)
 
 
 @dataclass(frozen=True)
@@ -83,14 +96,7 @@ class Comments:
         self.events: Publisher = events if events is not None else RecordingPublisher()
 
     def _announce(self, event: str, comment: Comment) -> None:
-        """After commit: readers of the post hear of approved comments; moderators of
-        the ones waiting for them. Nothing else is ever broadcast."""
-        payload = comment_payload(comment)
-        if comment.status == Status.PENDING.value:
-            if event == "comment:new":
-                self.events.publish(ADMIN_ROOM, "moderation:new", payload)
-        elif comment.status in (Status.APPROVED.value, Status.DELETED.value):
-            self.events.publish(post_room(comment.post_slug), event, payload)
+        announce(self.events, event, comment)
 
     def _post_or_404(self, slug: str) -> None:
         if self.catalog.post(slug) is None:
@@ -108,7 +114,7 @@ class Comments:
         own pending ones, and tombstones of deleted comments with something visible
         below them (so replies keep their place)."""
         self._post_or_404(slug)
-        visible = [Comment.status.in_([Status.APPROVED.value, Status.DELETED.value])]
+        visible = [Comment.status.in_([Status.APPROVED.value, *REMOVED])]
         if viewer is not None:
             visible.append(
                 (Comment.status == Status.PENDING.value) & (Comment.author_id == viewer.id)
@@ -124,7 +130,7 @@ class Comments:
         needed: set[int] = set()
         kept: list[Comment] = []
         for comment in reversed(comments):
-            if comment.is_deleted and comment.id not in needed:
+            if comment.is_removed and comment.id not in needed:
                 continue
             kept.append(comment)
             if comment.parent_id is not None:

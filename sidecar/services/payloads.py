@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sidecar.models import Comment, Status
+from sidecar.models import Comment
 
 __all__ = ["comment_payload"]
 
@@ -18,18 +18,19 @@ def comment_payload(comment: Comment, *, source: bool = False) -> dict[str, Any]
     """The public view; ``source=True`` adds the Markdown as written (``body``) for
     someone who may edit it. Sanitising may drop parts of the source, so the
     public and the live channel never see it."""
-    deleted = comment.status == Status.DELETED.value
+    removed = comment.is_removed  # deleted, rejected or spam
     payload = {
         "id": comment.id,
         "post": comment.post_slug,
         "parent_id": comment.parent_id,
-        # A tombstone keeps its place, not its author.
-        "author": None if deleted else {"username": comment.author.username},
-        "body_html": comment.body_html,
+        # A tombstone keeps its place, not its author or its words (a rejected or
+        # spam comment keeps them in the database, for moderators only).
+        "author": None if removed else {"username": comment.author.username},
+        "body_html": "" if removed else comment.body_html,
         "status": comment.status,
         "created_at": _iso(comment.created_at),
         "edited_at": _iso(comment.edited_at),
     }
-    if source and not deleted:
+    if source and not removed:
         payload["body"] = comment.body_source
     return payload

@@ -354,7 +354,7 @@
     }
 
     article(c) {
-      const deleted = c.status === "deleted";
+      const deleted = !c.author; // removed: deleted, rejected or spam
       const body = h("div.comment-body");
       if (deleted) body.append(h("p.comments-note", {}, "This comment was deleted."));
       else body.innerHTML = c.body_html; // sanitised by the sidecar (nh3)
@@ -381,7 +381,7 @@
       const open = Date.now() - new Date(c.created_at).getTime() < this.windowMs;
       const button = (cls, text, action) =>
         h(`button.link.${cls}`, { type: "button", onclick: () => action(el) }, text);
-      if (c.status === "deleted") return;
+      if (!c.author) return;
       if (this.me && c.status === "approved") bar.append(button("comment-reply", "Reply", (e) => this.reply(e)));
       if ((mine && open) || mod) bar.append(button("comment-edit", "Edit", (e) => this.edit(e)));
       if (mine || mod) bar.append(button("comment-delete", "Delete", (e) => this.destroy(e)));

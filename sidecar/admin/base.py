@@ -1,0 +1,52 @@
+"""The admin blueprint and its gate: signed out → the login page; a commenter → 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from sidecar.errors import DomainError, Forbidden
+from sidecar.models import User
+
+__all__ = ["bp", "page_number", "submitted", "user"]
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def only_moderators() -> Response | None:
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if not current_user.is_moderator:
+        raise Forbidden("The dashboard is for moderators and admins.")
+    return None
+
+
+@bp.after_request
+def never_cached(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def user() -> User:
+    found: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    return found
+
+
+def page_number(args: Any) -> int:
+    raw = args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def submitted(form: FlaskForm) -> bool:
+    """Validate a posted form; an expired CSRF token is a clear 400."""
+    valid: bool = form.validate_on_submit()
+    if form.csrf_token.errors:
+        raise DomainError(
+            "The form has expired; reload the page and try again.", code="csrf_failed"
+        )
+    return valid

@@ -1,0 +1,143 @@
+"""Moderation: the queue, and what moderators do to comments.
+
+- The queue lists comments by status (pending by default), newest first,
+  filtered by post, author and text.
+- Approve publishes a comment (readers hear ``comment:new``); reject and spam
+  take it out of public view, keeping its text for a later change of mind
+  (readers hear ``comment:deleted`` if it was public); delete leaves a
+  tombstone, as an author's own delete does.
+- Every action, one comment or many at once, is written to the audit log in the
+  same transaction; announcements go out after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sidecar.errors import Forbidden, Invalid
+from sidecar.models import Action, AuditEntry, Comment, Status, User
+from sidecar.services.comments import announce
+from sidecar.services.events import Publisher
+from sidecar.services.unit import transaction
+
+__all__ = ["COMMENT_ACTIONS", "Moderation", "QueueFilter", "QueuePage"]
+
+# What each action does to a comment, and from which statuses it may.
+_TARGET = {
+    Action.APPROVE: Status.APPROVED,
+    Action.REJECT: Status.REJECTED,
+    Action.SPAM: Status.SPAM,
+    Action.DELETE: Status.DELETED,
+}
+COMMENT_ACTIONS = tuple(_TARGET)
+_STATUSES = tuple(s.value for s in Status)
+MAX_BULK = 200
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = Status.PENDING.value  # or "all"
+    post: str = ""
+    author: str = ""
+    text: str = ""
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[Comment]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+class Moderation:
+    def __init__(self, session: Session, events: Publisher) -> None:
+        self.session = session
+        self.events = events
+
+    def queue(self, wanted: QueueFilter) -> QueuePage:
+        if wanted.status != "all" and wanted.status not in _STATUSES:
+            raise Invalid("Unknown status.", fields={"status": f"one of {', '.join(_STATUSES)}"})
+        query = select(Comment)
+        if wanted.status != "all":
+            query = query.where(Comment.status == wanted.status)
+        if wanted.post:
+            query = query.where(Comment.post_slug == wanted.post.strip())
+        if wanted.author:
+            query = query.join(Comment.author).where(
+                func.lower(User.username) == wanted.author.strip().lower()
+            )
+        if wanted.text:
+            query = query.where(
+                func.lower(Comment.body_source).like(_like(wanted.text.strip()), escape="\\")
+            )
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        items = self.session.scalars(
+            query.order_by(Comment.created_at.desc(), Comment.id.desc())
+            .limit(wanted.per_page)
+            .offset((wanted.page - 1) * wanted.per_page)
+        ).unique()
+        return QueuePage(list(items), int(total), wanted.page, wanted.per_page)
+
+    def pending_count(self) -> int:
+        count = self.session.scalar(
+            select(func.count()).where(Comment.status == Status.PENDING.value)
+        )
+        return int(count or 0)
+
+    def apply(self, actor: User, action: Action, ids: Sequence[int]) -> list[Comment]:
+        """Do ``action`` to every comment in ``ids`` (one transaction); returns the
+        comments it changed. Comments already in that state are left alone."""
+        if not actor.is_moderator:
+            raise Forbidden("Only moderators can moderate comments.")
+        if action not in _TARGET:
+            raise Invalid(f"{action!r} is not a comment action.")
+        wanted = sorted(set(ids))
+        if not wanted or len(wanted) > MAX_BULK:
+            raise Invalid(
+                f"Choose between 1 and {MAX_BULK} comments.",
+                fields={"ids": f"1 to {MAX_BULK} comment ids"},
+            )
+        target = _TARGET[action].value
+        changed: list[tuple[Comment, bool]] = []  # (comment, was it public before)
+        with transaction(self.session):
+            for comment in self.session.scalars(select(Comment).where(Comment.id.in_(wanted))):
+                if comment.status == target or comment.is_deleted:
+                    continue  # nothing to do; a tombstone stays a tombstone
+                was_public = comment.status == Status.APPROVED.value
+                before = comment.status
+                comment.status = target
+                if action is Action.DELETE:
+                    comment.body_source = ""
+                    comment.body_html = ""
+                self.session.add(
+                    AuditEntry(
+                        actor_id=actor.id,
+                        action=action.value,
+                        target_type="comment",
+                        target_id=comment.id,
+                        detail=f"{before} → {target} on {comment.post_slug}",
+                    )
+                )
+                changed.append((comment, was_public))
+        for comment, was_public in changed:
+            if action is Action.APPROVE:
+                announce(self.events, "comment:new", comment)
+            elif was_public:
+                announce(self.events, "comment:deleted", comment)
+        return [comment for comment, _ in changed]

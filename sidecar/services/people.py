@@ -1,0 +1,144 @@
+"""Managing accounts: finding people, roles, bans. Every change is audited.
+
+- Moderators and admins may look people up and ban or unban commenters; only
+  admins grant or take away roles, and only admins ban moderators or admins.
+- Nobody changes their own role or bans themselves (no one locks the last
+  admin out by accident).
+- A role change or a ban bumps the session version, so the person's open
+  sessions and copied cookies stop working. A ban also takes their pending
+  comments out of the queue (rejected) and stops them signing in or commenting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from sidecar.database import now_utc
+from sidecar.errors import Forbidden, NotFound
+from sidecar.models import Action, AuditEntry, Comment, Role, Status, User
+from sidecar.services.unit import transaction
+
+__all__ = ["People", "PeoplePage"]
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    items: list[tuple[User, int]]  # (user, number of comments)
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class People:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, user_id: int) -> User:
+        user = self.session.get(User, user_id)
+        if user is None:
+            raise NotFound("No such user.", code="user_not_found")
+        return user
+
+    def search(
+        self, text: str = "", role: str = "", page: int = 1, per_page: int = 50
+    ) -> PeoplePage:
+        query = select(User)
+        if text.strip():
+            needle = f"%{text.strip().lower()}%"
+            query = query.where(
+                or_(func.lower(User.username).like(needle), func.lower(User.email).like(needle))
+            )
+        if role in {r.value for r in Role}:
+            query = query.where(User.role == role)
+        elif role == "banned":
+            query = query.where(User.banned_at.is_not(None))
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        users = list(
+            self.session.scalars(
+                query.order_by(User.created_at.desc(), User.id.desc())
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+            )
+        )
+        counts = dict(
+            self.session.execute(
+                select(Comment.author_id, func.count())
+                .where(Comment.author_id.in_([u.id for u in users]))
+                .group_by(Comment.author_id)
+            ).all()
+        )
+        return PeoplePage(
+            [(u, int(counts.get(u.id, 0))) for u in users], int(total), page, per_page
+        )
+
+    def _audit(self, actor: User, action: Action, user: User, detail: str) -> None:
+        self.session.add(
+            AuditEntry(
+                actor_id=actor.id,
+                action=action.value,
+                target_type="user",
+                target_id=user.id,
+                detail=detail,
+            )
+        )
+
+    def set_role(self, actor: User, user_id: int, role: Role) -> User:
+        if actor.role != Role.ADMIN.value:
+            raise Forbidden("Only admins can change roles.")
+        user = self.get(user_id)
+        if user.id == actor.id:
+            raise Forbidden("You cannot change your own role.")
+        if user.role == role.value:
+            return user
+        with transaction(self.session):
+            before = user.role
+            user.role = role.value
+            user.session_version += 1
+            self._audit(actor, Action.ROLE, user, f"{before} → {role.value}")
+        return user
+
+    def _may_ban(self, actor: User, user: User) -> None:
+        if not actor.is_moderator:
+            raise Forbidden("Only moderators can ban.")
+        if user.id == actor.id:
+            raise Forbidden("You cannot ban yourself.")
+        if user.is_moderator and actor.role != Role.ADMIN.value:
+            raise Forbidden("Only admins can ban moderators and admins.")
+
+    def ban(self, actor: User, user_id: int) -> int:
+        """Ban; returns how many pending comments left the queue with it."""
+        user = self.get(user_id)
+        self._may_ban(actor, user)
+        if user.banned_at is not None:
+            return 0
+        with transaction(self.session):
+            user.banned_at = now_utc()
+            user.session_version += 1
+            pending = list(
+                self.session.scalars(
+                    select(Comment).where(
+                        Comment.author_id == user.id, Comment.status == Status.PENDING.value
+                    )
+                )
+            )
+            for comment in pending:
+                comment.status = Status.REJECTED.value
+            self._audit(actor, Action.BAN, user, f"{len(pending)} pending comments rejected")
+        return len(pending)
+
+    def unban(self, actor: User, user_id: int) -> User:
+        user = self.get(user_id)
+        self._may_ban(actor, user)
+        if user.banned_at is None:
+            return user
+        with transaction(self.session):
+            user.banned_at = None
+            self._audit(actor, Action.UNBAN, user, "")
+        return user
