@@ -26,6 +26,7 @@ from sidecar.extensions import api, cors, csrf, db, limiter, login_manager, migr
 from sidecar.logs import configure_logging
 from sidecar.ratelimits import fallback_limits
 from sidecar.realtime import LiveNamespace
+from sidecar.realtime.origins import origin_allowed
 from sidecar.realtime.presence import LocalPresence, SharedPresence
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.events import SocketIOPublisher
@@ -164,7 +165,9 @@ def register_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         async_mode="threading",
-        cors_allowed_origins=config["SITE_ORIGINS"],
+        cors_allowed_origins=lambda origin, environ: origin_allowed(
+            origin, environ, config["SITE_ORIGINS"], config["TRUSTED_PROXIES"]
+        ),
         message_queue=queue,
         logger=False,
         engineio_logger=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -30,6 +30,17 @@ def only_moderators() -> Response | None:
 def never_cached(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/socket.io.js")
+def socket_io() -> Response:
+    """The Socket.IO client the site itself ships (site.toml's [assets.vendor])."""
+    from sidecar import deps
+
+    path = deps.catalog().config.vendor.get("js/socket.io.js")
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="text/javascript")
 
 
 def user() -> User:

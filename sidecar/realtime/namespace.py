@@ -1,8 +1,9 @@
 """Socket.IO handlers: a thin adapter, like the views.
 
 The channel carries public events only, so it needs no session; but the
-Origin of every connection must be one of ``SITE_ORIGIN`` (browsers send it;
-the CDN cannot proxy websockets, so this check is the only gate). A reader
+Origin of every connection must be one of ``SITE_ORIGIN`` or the sidecar's
+own (its dashboard); browsers send it, and the CDN cannot proxy websockets,
+so this check is the only gate. A reader
 joins ``post:<slug>`` for a post the engine publishes; a moderator's session
 cookie, checked on connect, also puts them in the ``admin`` room. Payloads
 are never trusted for identity.
@@ -18,6 +19,7 @@ from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room, leave_room
 
 from sidecar import deps
+from sidecar.realtime.origins import origin_allowed
 from sidecar.realtime.presence import LocalPresence
 from sidecar.services.events import ADMIN_ROOM, post_room
 
@@ -42,8 +44,13 @@ class LiveNamespace(Namespace):  # type: ignore[misc]
         )
 
     def on_connect(self, auth: Any = None) -> None:
-        origin = (request.headers.get("Origin") or "").rstrip("/")
-        if origin not in current_app.config["SITE_ORIGINS"]:
+        config = current_app.config
+        if not origin_allowed(
+            request.headers.get("Origin"),
+            request.environ,
+            config["SITE_ORIGINS"],
+            config["TRUSTED_PROXIES"],
+        ):
             raise ConnectionRefusedError("origin not allowed")
         if current_user.is_authenticated and current_user.is_moderator:
             join_room(ADMIN_ROOM)

@@ -12,10 +12,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.processes import running_http_process
+
+if TYPE_CHECKING:
+    from tests.e2e.site import DevServer
 
 CHROMIUM = os.environ.get("FROSTPRESS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -73,3 +77,23 @@ def running_dev_server(root: Path, log: Path) -> Iterator[str]:
     ]
     with running_http_process(argv, log) as url:
         yield url
+
+
+@pytest.fixture
+def reader(browser: Any) -> Iterator[Any]:
+    """A fresh browser context per call: another reader, with their own cookies."""
+    contexts: list[Any] = []
+
+    def open_post(dev: DevServer, path: str = "/posts/hello/", **options: Any) -> Any:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.js_errors = errors  # type: ignore[attr-defined]
+        page.goto(dev.url + path)
+        return page
+
+    yield open_post
+    for context in contexts:
+        context.close()

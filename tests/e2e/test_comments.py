@@ -6,62 +6,30 @@ log, sign in, comment, and a second browser context sees it without reloading.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.conftest import Project
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.site import (
+    PASSWORD,
+    TIMEOUT,
+    DevServer,
+    comment_article,
+    comments,
+    confirmed_user,
+    dev_server,
+    live,
+    make_blog,
+    register_in_widget,
+    sign_in_in_widget,
+)
 from tests.processes import running_http_process
-
-PASSWORD = "correct horse battery"
-POST = "/posts/hello/"
-TIMEOUT = 10_000  # ms: a live event crosses the server in well under this
-
-
-class DevServer:
-    def __init__(self, url: str, log: Path) -> None:
-        self.url, self.log = url, log
-        self._users = 0
-
-    def confirm_link(self, email: str) -> str:
-        """The confirmation link mailed to ``email`` (development mail goes to the log)."""
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            for line in self.log.read_text().splitlines():
-                if f"mail to {email}" in line:
-                    token = re.search(r"/auth/confirm/([A-Za-z0-9._-]+)", line)
-                    assert token, line
-                    return f"{self.url}/auth/confirm/{token.group(1)}"
-            time.sleep(0.1)
-        raise AssertionError(f"no mail to {email} in the log:\n{self.log.read_text()[-3000:]}")
-
-    def new_name(self, prefix: str) -> str:
-        self._users += 1
-        return f"{prefix}{self._users}"
-
-
-@contextmanager
-def dev_server(root: Path, log: Path, moderation: str) -> Iterator[DevServer]:
-    argv = [sys.executable, "-m", "sidecar.dev", "--root", str(root), "--port", "{port}"]
-    env = {**os.environ, "MODERATION": moderation, "FROSTPRESS_ROOT": str(root)}
-    with running_http_process(argv, log, ready="/api/health", env=env, cwd=root) as url:
-        yield DevServer(url, log)
-
-
-def make_blog(root: Path) -> Project:
-    blog = Project(root)
-    blog.post(title="Hello there", slug="hello", body="A post worth talking about.\n")
-    blog.post(title="Second post", slug="second", date="2026-02-01 09:00:00")
-    return blog
 
 
 @pytest.fixture(scope="module")
@@ -70,88 +38,6 @@ def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     blog = make_blog(root / "blog")
     with dev_server(blog.root, root / "dev.log", moderation="none") as server:
         yield server
-
-
-@pytest.fixture
-def reader(browser: Any) -> Iterator[Any]:
-    """A fresh browser context per call: another reader, with their own cookies."""
-    contexts: list[Any] = []
-
-    def open_post(dev: DevServer, path: str = POST, **options: Any) -> Page:
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.js_errors = errors  # type: ignore[attr-defined]
-        page.goto(dev.url + path)
-        return page
-
-    yield open_post
-    for context in contexts:
-        context.close()
-
-
-def comments(page: Page) -> Any:
-    section = page.locator("#comments")
-    section.scroll_into_view_if_needed()
-    return section
-
-
-def live(page: Page) -> Any:
-    section = comments(page)
-    expect(section).to_have_attribute("data-live", "on", timeout=TIMEOUT)
-    return section
-
-
-def register_in_widget(page: Page, dev: DevServer) -> str:
-    """Register with the inline form, confirm by the mailed link, sign in inline."""
-    name = dev.new_name("reader")
-    section = comments(page)
-    section.get_by_role("button", name="create an account").click()
-    section.get_by_label("Email").fill(f"{name}@example.org")
-    section.get_by_label("Username").fill(name)
-    section.get_by_label("Password (8 characters or more)").fill(PASSWORD)
-    section.get_by_role("button", name="Register").click()
-    expect(section.get_by_text("We have emailed a link")).to_be_visible()
-    confirm = page.context.new_page()
-    confirm.goto(dev.confirm_link(f"{name}@example.org"))
-    expect(confirm.get_by_text("Email confirmed")).to_be_visible()
-    confirm.close()
-    sign_in_in_widget(page, name)
-    return name
-
-
-def sign_in_in_widget(page: Page, name: str) -> None:
-    section = comments(page)
-    if not section.get_by_label("Email or username").count():
-        section.get_by_role("button", name="Sign in").click()
-    section.get_by_label("Email or username").fill(name)
-    section.get_by_label("Password", exact=True).fill(PASSWORD)
-    section.locator("form.comments-auth").get_by_role("button", name="Sign in").click()
-    expect(section.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def confirmed_user(page: Page, dev: DevServer) -> str:
-    """A confirmed account made through the JSON API (the widget's register form is
-    tested once, in the live test)."""
-    name = dev.new_name("member")
-    request = page.context.request
-    token = request.get(dev.url + "/api/csrf").json()["csrf_token"]
-    response = request.post(
-        dev.url + "/api/auth/register",
-        data={"email": f"{name}@example.org", "username": name, "password": PASSWORD},
-        headers={"X-CSRFToken": token},
-    )
-    assert response.status == 201, response.text()
-    confirm = page.context.new_page()
-    confirm.goto(dev.confirm_link(f"{name}@example.org"))
-    confirm.close()
-    return name
-
-
-def comment_article(section: Any, text: str) -> Any:
-    return section.locator("article.comment", has_text=text)
 
 
 def test_a_comment_appears_live_for_another_reader_then_is_edited_and_deleted(

@@ -63,5 +63,6 @@ def test_moderators_and_admins_see_every_page(
     for method, path in admin_routes(app, make_user()):
         if method == "GET":
             response = browser.get(path)
+            response.close()  # /admin/socket.io.js streams a file
             assert response.status_code == 200, (path, response.status_code)
             assert response.headers["Cache-Control"] == "no-store"

@@ -42,6 +42,12 @@ def test_a_connection_from_another_origin_is_refused(app: Flask, origin: str | N
     assert not live(app, origin=origin).is_connected()
 
 
+def test_the_sidecars_own_pages_may_connect(app: Flask) -> None:
+    """The dashboard is served by the sidecar itself: same origin, not a site origin."""
+    client = live(app, origin="http://localhost")  # the test client's own host
+    assert client.is_connected()
+
+
 def test_joining_a_post_answers_with_the_readers_on_it(app: Flask) -> None:
     first, second = live(app), live(app)
     assert first.emit("join", {"post": "hello"}, callback=True) == {"ok": True, "count": 1}

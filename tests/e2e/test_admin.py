@@ -1,0 +1,113 @@
+"""The dashboard in a real browser: a held comment arrives in the queue live, an
+admin approves it, and a reader of the post sees it appear without reloading."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.site import (
+    PASSWORD,
+    TIMEOUT,
+    DevServer,
+    comment_article,
+    confirmed_user,
+    dev_server,
+    live,
+    make_blog,
+    sign_in_in_widget,
+)
+
+
+@pytest.fixture(scope="module")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
+    root = tmp_path_factory.mktemp("admin")
+    blog = make_blog(root / "blog")
+    with dev_server(blog.root, root / "dev.log", moderation="first") as server:
+        # As the README says: make dev prints this command for the first admin.
+        created = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "sidecar",
+                "create-admin",
+                "--email",
+                "admin@example.org",
+                "--username",
+                "admin",
+                "--password",
+                PASSWORD,
+            ],
+            env={**os.environ, "FROSTPRESS_ROOT": str(blog.root)},
+            cwd=blog.root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert created.returncode == 0, created.stdout + created.stderr
+        yield server
+
+
+def sign_in_as_admin(page: Any, dev: DevServer) -> None:
+    page.goto(dev.url + "/admin/queue")  # signed out: sent to the login page
+    expect(page).to_have_url(f"{dev.url}/auth/login?next=/admin/queue")
+    page.get_by_label("Email or username").fill("admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Moderation queue")).to_be_visible()
+    expect(page.locator("body")).to_have_attribute("data-live", "on", timeout=TIMEOUT)
+
+
+def test_an_admin_approves_a_held_comment_and_readers_see_it_appear(
+    dev: DevServer, reader: Any
+) -> None:
+    admin = reader(dev, "/")
+    sign_in_as_admin(admin, dev)
+
+    author = reader(dev)
+    name = confirmed_user(author, dev)
+    sign_in_in_widget(author, name)
+    watcher = reader(dev)
+    theirs = live(watcher)
+    mine = live(author)
+    mine.get_by_label("Your comment").fill("My very first comment, please let it through.")
+    mine.get_by_role("button", name="Post comment").click()
+    expect(mine.get_by_text("Awaiting moderation")).to_be_visible()
+
+    row = admin.locator("#queue-rows tr", has_text="My very first comment")
+    expect(row).to_be_visible(timeout=TIMEOUT)  # the queue filled without a reload
+    expect(admin.locator("#queue-live")).to_contain_text(f"New comment from {name}")
+    expect(comment_article(theirs, "My very first comment")).to_have_count(0)
+
+    row.get_by_role("button", name="Approve").click()
+    expect(admin.locator(".flash")).to_contain_text("Approve: 1 comment.")
+    seen = comment_article(theirs, "My very first comment")
+    expect(seen).to_be_visible(timeout=TIMEOUT)  # live, for a reader who never reloaded
+    expect(comment_article(mine, "My very first comment").get_by_text("Awaiting")).to_have_count(
+        0, timeout=TIMEOUT
+    )  # and its author sees it is public now
+    admin.goto(dev.url + "/admin/audit")
+    expect(admin.locator("table.audit")).to_contain_text("pending → approved on hello")
+    assert admin.js_errors == [] and watcher.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_a_screenshot_of_the_dashboard(dev: DevServer, reader: Any) -> None:
+    admin = reader(dev, "/")
+    sign_in_as_admin(admin, dev)
+    for page in ("/admin/", "/admin/queue?status=all", "/admin/users", "/admin/audit"):
+        admin.goto(dev.url + page)
+        expect(admin.locator("h1")).to_be_visible()
+    admin.goto(dev.url + "/admin/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    admin.screenshot(path=str(ARTIFACTS / "admin-dashboard.png"), full_page=True)
+    admin.emulate_media(color_scheme="dark")
+    admin.screenshot(path=str(ARTIFACTS / "admin-dashboard-dark.png"), full_page=True)
