@@ -245,6 +245,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# The page-view beacon reads no cookie and writes nothing that is anyone's, so
+# there is no session to ride on; it is rate-limited instead.
+_NO_CSRF = {"api_views.record"}
 
 
 def _has_nul(value: Any) -> bool:
@@ -298,7 +301,11 @@ def register_request_hooks(app: Flask) -> None:
             g._login_user = user  # this request only: no session, no cookie
             g.via_token = True
             return
-        if request.method in _UNSAFE and request.routing_exception is None:
+        if (
+            request.method in _UNSAFE
+            and request.routing_exception is None
+            and request.endpoint not in _NO_CSRF
+        ):
             csrf.protect()
 
     @app.errorhandler(CSRFError)

@@ -9,6 +9,7 @@ from flask import current_app, url_for
 
 from sidecar.extensions import db
 from sidecar.services.accounts import Accounts
+from sidecar.services.analytics import Analytics
 from sidecar.services.audit import AuditLog
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.comments import CommentRules, Comments
@@ -18,6 +19,7 @@ from sidecar.services.people import People
 
 __all__ = [
     "accounts",
+    "analytics",
     "audit_log",
     "catalog",
     "comments",
@@ -68,6 +70,10 @@ def comments() -> Comments:
 
 def moderation() -> Moderation:
     return Moderation(db.session, current_app.extensions["sidecar.events"])
+
+
+def analytics() -> Analytics:
+    return Analytics(db.session, catalog())
 
 
 def people() -> People:

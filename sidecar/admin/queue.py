@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from frostpress.web.views import post_path
 from sidecar import deps
+from sidecar.admin import charts
 from sidecar.admin.base import bp, page_number, submitted, user
 from sidecar.admin.forms import ModerateForm
 from sidecar.errors import DomainError
@@ -19,8 +21,60 @@ _FILTERS = ("status", "post", "author", "q")
 
 @bp.get("/")
 def overview() -> str:
-    moderation = deps.moderation()
-    return render_template("admin/overview.html", pending=moderation.pending_count())
+    analytics = deps.analytics()
+    catalog = deps.catalog()
+    posts = catalog.index().posts
+    counts = deps.comments().counts(p.slug for p in posts)
+    titles = {post_path(p.slug): p.title for p in posts}
+    views = analytics.views_per_day(30)
+    comments = analytics.comments_per_day(30)
+    signups = analytics.signups_per_day(30)
+    top = [(titles.get(path, path), n) for path, n in analytics.top_paths(30, 10)]
+    referrers = analytics.top_referrers(30, 10)
+    return render_template(
+        "admin/overview.html",
+        pending=deps.moderation().pending_count(),
+        totals={
+            "views": sum(n for _, n in views),
+            "comments": sum(n for _, n in comments),
+            "signups": sum(n for _, n in signups),
+        },
+        charts=[
+            (
+                "Views per day, last 30 days",
+                "views",
+                views,
+                charts.bars_by_day(views, "Views per day, last 30 days", "views", ident="c-views"),
+            ),
+            (
+                "Comments per day",
+                "comments",
+                comments,
+                charts.bars_by_day(comments, "Comments per day", "comments", ident="c-comments"),
+            ),
+            (
+                "Sign-ups per day",
+                "sign-ups",
+                signups,
+                charts.bars_by_day(signups, "Sign-ups per day", "sign-ups", ident="c-signups"),
+            ),
+        ],
+        rankings=[
+            (
+                "Top pages",
+                "views",
+                top,
+                charts.ranked_bars(top, "Top pages, last 30 days", "views", ident="c-top"),
+            ),
+            (
+                "Top referrers",
+                "views",
+                referrers,
+                charts.ranked_bars(referrers, "Top referrers", "views", ident="c-refs"),
+            ),
+        ],
+        posts=sorted(((p, counts.get(p.slug, 0)) for p in posts), key=lambda pc: -pc[1]),
+    )
 
 
 def _queue_filter() -> QueueFilter:

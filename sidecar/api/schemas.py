@@ -23,6 +23,7 @@ __all__ = [
     "TokenCreatedSchema",
     "TokenInSchema",
     "UserSchema",
+    "ViewSchema",
 ]
 
 USERNAME = validate.Regexp(
@@ -70,6 +71,19 @@ class CommentInSchema(_In):
 
 class EditSchema(_In):
     body = ma.fields.String(required=True)
+
+
+class ViewSchema(_In):
+    path = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=300),
+        metadata={"description": "location.pathname of the page viewed"},
+    )
+    referrer = ma.fields.String(
+        load_default="",
+        validate=validate.Length(max=2000),
+        metadata={"description": "document.referrer; only its host is kept"},
+    )
 
 
 class PreviewSchema(_In):

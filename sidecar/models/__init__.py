@@ -5,5 +5,19 @@ from sidecar.models.audit import Action, AuditEntry
 from sidecar.models.comment import Comment, Status
 from sidecar.models.token import ApiToken
 from sidecar.models.user import Role, User
+from sidecar.models.views import ReferrerCount, ViewCount, ViewSalt, ViewSeen
 
-__all__ = ["Action", "ApiToken", "AuditEntry", "Base", "Comment", "Role", "Status", "User"]
+__all__ = [
+    "Action",
+    "ApiToken",
+    "AuditEntry",
+    "Base",
+    "Comment",
+    "ReferrerCount",
+    "Role",
+    "Status",
+    "User",
+    "ViewCount",
+    "ViewSalt",
+    "ViewSeen",
+]

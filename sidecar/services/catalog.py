@@ -19,6 +19,7 @@ from frostpress.config import SiteConfig, load_config
 from frostpress.content.index import SiteIndex
 from frostpress.content.loader import ContentLoader
 from frostpress.content.models import Post
+from frostpress.web.paths import page_paths
 from frostpress.web.views import post_path
 
 __all__ = ["PostCatalog"]
@@ -37,6 +38,7 @@ class PostCatalog:
         self._lock = threading.Lock()
         self._index: SiteIndex | None = None
         self._checked = 0.0
+        self._paths: tuple[SiteIndex, frozenset[str]] | None = None
 
     def index(self) -> SiteIndex:
         now = time.monotonic()
@@ -52,6 +54,14 @@ class PostCatalog:
                 )
                 self._checked = time.monotonic()
         return self._index
+
+    def page_paths(self) -> frozenset[str]:
+        """The site's page paths, worked out again only when the posts change."""
+        index = self.index()
+        with self._lock:
+            if self._paths is None or self._paths[0] is not index:
+                self._paths = (index, page_paths(index))
+            return self._paths[1]
 
     def post(self, slug: str) -> Post | None:
         return self.index().post(slug)

@@ -25,6 +25,11 @@ from tests.e2e.site import (
     sign_in_in_widget,
 )
 
+PERSON = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Safari/537.36"
+)
+
 
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
@@ -98,6 +103,20 @@ def test_an_admin_approves_a_held_comment_and_readers_see_it_appear(
     admin.goto(dev.url + "/admin/audit")
     expect(admin.locator("table.audit")).to_contain_text("pending → approved on hello")
     assert admin.js_errors == [] and watcher.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_page_views_reach_the_dashboard_charts(dev: DevServer, reader: Any) -> None:
+    # Headless Chromium says "HeadlessChrome", which the counter rightly takes for a bot.
+    visitor = reader(dev, "/", user_agent=PERSON)
+    for path in ("/posts/hello/", "/posts/second/", "/posts/hello/"):
+        visitor.goto(dev.url + path)
+    visitor.goto(dev.url + "/archive/")  # leaving the last page sends its beacon too
+    admin = reader(dev, "/")
+    sign_in_as_admin(admin, dev)
+    admin.goto(dev.url + "/admin/")
+    expect(admin.locator("#c-top-desc")).to_contain_text("Hello there: ")
+    expect(admin.locator("#c-top-desc")).to_contain_text("Second post: 1")
+    assert admin.locator("svg.chart").count() == 5
 
 
 def test_a_screenshot_of_the_dashboard(dev: DevServer, reader: Any) -> None:

@@ -27,7 +27,16 @@ from sidecar.models import User
 from tests.conftest import Project
 from tests.sidecar.conftest import DATABASES, make_app, migrate_to
 
-TABLES = {"users", "comments", "api_tokens", "audit_log"}
+TABLES = {
+    "users",
+    "comments",
+    "api_tokens",
+    "audit_log",
+    "view_counts",
+    "referrer_counts",
+    "view_salts",
+    "view_seen",
+}
 HEAD = ScriptDirectory(str(Path(sidecar.__file__).parent / "migrations")).get_current_head()
 # Indexes on expressions such as lower(username): SQLite's reflection cannot see
 # them, so autogenerate cannot compare them; test_expression_indexes_exist does.

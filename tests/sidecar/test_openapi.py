@@ -38,6 +38,7 @@ CONTRACT_ERRORS = {
     ("/api/comments/{comment_id}", "patch"): {401, 403, 404, 422},
     ("/api/comments/{comment_id}", "delete"): {401, 403, 404},
     ("/api/comments/preview", "post"): {422, 429},
+    ("/api/views", "post"): {422, 429},
 }
 NOT_AN_ERROR_ENVELOPE = {("/api/health", "get", "503")}  # the health body, by contract
 

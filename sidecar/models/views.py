@@ -1,0 +1,52 @@
+"""Page views, counted per path per day; nothing that identifies a reader.
+
+``view_counts`` and ``referrer_counts`` are the only lasting data. To count a
+reader once per page per day, a digest of (today's salt, address, user agent,
+path) is kept in ``view_seen`` for the day; the salt is random, lives in
+``view_salts`` for its day only, and both are deleted once the day is over, so
+yesterday's digests cannot be recomputed by anyone, the operator included.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sidecar.extensions import db
+
+__all__ = ["ReferrerCount", "ViewCount", "ViewSalt", "ViewSeen"]
+
+
+class ViewCount(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "view_counts"
+    __table_args__ = (UniqueConstraint("day", "path"),)
+
+    day: Mapped[date] = mapped_column(Date, index=True)
+    path: Mapped[str] = mapped_column(String(300))
+    views: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReferrerCount(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "referrer_counts"
+    __table_args__ = (UniqueConstraint("day", "host"),)
+
+    day: Mapped[date] = mapped_column(Date, index=True)
+    host: Mapped[str] = mapped_column(String(253))
+    views: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ViewSalt(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "view_salts"
+
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    salt: Mapped[str] = mapped_column(String(64))
+
+
+class ViewSeen(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "view_seen"
+    __table_args__ = (UniqueConstraint("day", "digest"),)
+
+    day: Mapped[date] = mapped_column(Date)
+    digest: Mapped[str] = mapped_column(String(64))
