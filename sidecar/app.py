@@ -236,12 +236,14 @@ def register_blueprints(app: Flask) -> None:
     from sidecar.api import BLUEPRINTS
     from sidecar.auth import bp as auth_bp
     from sidecar.pages import bp as pages_bp
+    from sidecar.pages.search import bp as search_bp
 
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(search_bp)
 
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

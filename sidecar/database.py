@@ -8,7 +8,16 @@ from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "UTCDateTime", "now_utc"]
+__all__ = ["SEARCH_TABLES", "Base", "UTCDateTime", "autogenerate_includes", "now_utc"]
+
+# Made by hand in the migrations, differently per database (see services.search).
+SEARCH_TABLES = "search_"
+
+
+def autogenerate_includes(name: str | None, type_: str, parent_names: object) -> bool:
+    """What Alembic's autogenerate compares: everything but the search index."""
+    return not (type_ == "table" and (name or "").startswith(SEARCH_TABLES))
+
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

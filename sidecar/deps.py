@@ -16,6 +16,7 @@ from sidecar.services.comments import CommentRules, Comments
 from sidecar.services.mail import Mailer
 from sidecar.services.moderation import Moderation
 from sidecar.services.people import People
+from sidecar.services.search import Search
 
 __all__ = [
     "accounts",
@@ -27,6 +28,7 @@ __all__ = [
     "mailer",
     "moderation",
     "people",
+    "search",
 ]
 
 
@@ -74,6 +76,10 @@ def moderation() -> Moderation:
 
 def analytics() -> Analytics:
     return Analytics(db.session, catalog())
+
+
+def search() -> Search:
+    return Search(db.session, catalog())
 
 
 def people() -> People:

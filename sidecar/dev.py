@@ -21,7 +21,7 @@ from frostpress.devserver import Backend, run_dev
 
 __all__ = ["SIDECAR_PREFIXES", "main", "make_dev_sidecar"]
 
-SIDECAR_PREFIXES = ("/api", "/auth", "/comments", "/admin", "/socket.io")
+SIDECAR_PREFIXES = ("/api", "/auth", "/comments", "/admin", "/search/results", "/socket.io")
 
 
 def make_dev_sidecar(root: Path, origin: str, environ: dict[str, str] | None = None) -> Any:

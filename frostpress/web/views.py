@@ -109,6 +109,13 @@ def archive() -> str:
     return render_template("archive.html", years=_index().archive())
 
 
+@bp.route("/search/")
+def search() -> str:
+    """A form that asks the sidecar (/search/results, proxied); with JavaScript,
+    results as you type from /api/search."""
+    return render_template("search.html")
+
+
 @bp.route("/404.html")
 def not_found() -> str:
     return render_template("404.html")
@@ -150,6 +157,7 @@ def generate_urls(index: SiteIndex) -> Iterator[UrlSpec]:
             "blog.category", {"category": slug}, index.by_category[slug], per_page
         )
     yield "blog.archive", {}, tuple(p.card for p in index.posts)
+    yield "blog.search", {}, ()
     yield "blog.not_found", {}, ()
     for page in index.pages:
         yield "blog.page", {"slug": page.slug}, (page.digest,)

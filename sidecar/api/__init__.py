@@ -1,7 +1,7 @@
 """The JSON API under /api: one module per resource, schemas, the OpenAPI document."""
 
-from sidecar.api import analytics, auth, comments, health, posts
+from sidecar.api import analytics, auth, comments, health, posts, search
 
-BLUEPRINTS = (health.blp, auth.blp, posts.blp, comments.blp, analytics.blp)
+BLUEPRINTS = (health.blp, auth.blp, posts.blp, comments.blp, analytics.blp, search.blp)
 
 __all__ = ["BLUEPRINTS"]

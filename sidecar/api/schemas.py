@@ -20,6 +20,8 @@ __all__ = [
     "PreviewSchema",
     "RegisterSchema",
     "RegistrationSchema",
+    "SearchQuerySchema",
+    "SearchResultsSchema",
     "TokenCreatedSchema",
     "TokenInSchema",
     "UserSchema",
@@ -84,6 +86,13 @@ class ViewSchema(_In):
         validate=validate.Length(max=2000),
         metadata={"description": "document.referrer; only its host is kept"},
     )
+
+
+class SearchQuerySchema(_In):
+    q = ma.fields.String(
+        load_default="", validate=validate.Length(max=200), metadata={"description": "words"}
+    )
+    limit = ma.fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
 
 
 class PreviewSchema(_In):
@@ -162,6 +171,26 @@ class CommentListSchema(ma.Schema):
     edit_window_seconds = ma.fields.Integer(
         metadata={"description": "how long after posting an author may still edit"}
     )
+
+
+class SearchHitSchema(ma.Schema):
+    slug = ma.fields.String()
+    title = ma.fields.String()
+    url = ma.fields.String()
+    path = ma.fields.String(metadata={"description": "the post's path on the site"})
+    date = ma.fields.DateTime()
+    tags = ma.fields.List(ma.fields.String())
+    snippet_html = ma.fields.String(
+        metadata={"description": "escaped text with the matches in <mark>; safe to insert"}
+    )
+    title_match = ma.fields.Boolean()
+
+
+class SearchResultsSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(SearchHitSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
 
 
 class PreviewOutSchema(ma.Schema):
