@@ -54,6 +54,9 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
     origins = [
         o.strip().rstrip("/") for o in environ.get("SITE_ORIGIN", "").split(",") if o.strip()
     ]
+    hook = environ.get("BUILD_HOOK_URL", "").strip()
+    if hook and not hook.startswith(("https://", "http://")):
+        raise ConfigurationError("BUILD_HOOK_URL must be an http(s) URL (a Netlify build hook)")
     moderation = environ.get("MODERATION", "first").strip().lower()
     if moderation not in MODERATION_POLICIES:
         raise ConfigurationError(
@@ -70,6 +73,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
         if environ.get("CONTENT_DIR")
         else None,
         "MODERATION": moderation,
+        "BUILD_HOOK_URL": hook or None,
         "EDIT_WINDOW_SECONDS": int(environ.get("EDIT_WINDOW_MINUTES", "15")) * 60,
         "MAX_COMMENT_DEPTH": int(environ.get("MAX_COMMENT_DEPTH", "5")),
         "MAIL_SERVER": environ.get("MAIL_SERVER") or None,

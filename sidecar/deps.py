@@ -16,6 +16,7 @@ from sidecar.services.comments import CommentRules, Comments
 from sidecar.services.mail import Mailer
 from sidecar.services.moderation import Moderation
 from sidecar.services.people import People
+from sidecar.services.rebuild import Rebuilder
 from sidecar.services.search import Search
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "mailer",
     "moderation",
     "people",
+    "rebuilder",
     "search",
 ]
 
@@ -80,6 +82,11 @@ def analytics() -> Analytics:
 
 def search() -> Search:
     return Search(db.session, catalog())
+
+
+def rebuilder() -> Rebuilder:
+    config = current_app.config
+    return Rebuilder(db.session, catalog().config.root, config.get("BUILD_HOOK_URL"))
 
 
 def people() -> People:

@@ -131,7 +131,9 @@ def audit() -> str:
     found = deps.audit_log().entries(
         action=args.get("action", "") if args.get("action") in set(Action) else "",
         actor=args.get("actor", "")[:40],
-        target_type=args.get("target", "") if args.get("target") in ("comment", "user") else "",
+        target_type=args.get("target", "")
+        if args.get("target") in ("comment", "user", "site")
+        else "",
         page=page_number(args),
     )
     return render_template(

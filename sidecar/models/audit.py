@@ -21,6 +21,7 @@ class Action(enum.StrEnum):
     ROLE = "role"
     BAN = "ban"
     UNBAN = "unban"
+    REBUILD = "rebuild"
 
 
 class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
@@ -31,7 +32,7 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
 
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(16), index=True)
-    target_type: Mapped[str] = mapped_column(String(16))  # "comment" or "user"
+    target_type: Mapped[str] = mapped_column(String(16))  # "comment", "user" or "site"
     target_id: Mapped[int] = mapped_column()
     detail: Mapped[str] = mapped_column(Text, default="")  # e.g. "commenter → moderator"
 
