@@ -52,7 +52,7 @@ class Hook(http.server.BaseHTTPRequestHandler):
     calls: ClassVar[list[str]] = []  # what the fake hook was asked, per test
     status = 200
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         Hook.calls.append(self.path)
         self.send_response(Hook.status)
         self.end_headers()
