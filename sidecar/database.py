@@ -8,10 +8,24 @@ from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["SEARCH_TABLES", "Base", "UTCDateTime", "autogenerate_includes", "now_utc"]
+__all__ = [
+    "SEARCH_TABLES",
+    "Base",
+    "UTCDateTime",
+    "autogenerate_includes",
+    "contains",
+    "now_utc",
+]
 
 # Made by hand in the migrations, differently per database (see services.search).
 SEARCH_TABLES = "search_"
+
+
+def contains(text: str) -> str:
+    """A LIKE pattern (escape character ``\\``) for ``text`` anywhere, lower-cased:
+    a user's ``%`` and ``_`` are literal characters, not wildcards."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
 
 
 def autogenerate_includes(name: str | None, type_: str, parent_names: object) -> bool:

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sidecar.models import AuditEntry, User
+from sidecar.services.paging import Page, paginate
 
-__all__ = ["AuditLog", "AuditPage"]
-
-
-@dataclass(frozen=True)
-class AuditPage:
-    items: list[AuditEntry]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+__all__ = ["AuditLog"]
 
 
 class AuditLog:
@@ -36,7 +23,7 @@ class AuditLog:
         target_id: int | None = None,
         page: int = 1,
         per_page: int = 50,
-    ) -> AuditPage:
+    ) -> Page[AuditEntry]:
         """Newest first, filtered by action, actor's username and target."""
         query = select(AuditEntry)
         if action:
@@ -49,10 +36,5 @@ class AuditLog:
             query = query.where(AuditEntry.target_type == target_type)
         if target_id is not None:
             query = query.where(AuditEntry.target_id == target_id)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        items = self.session.scalars(
-            query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        ).unique()
-        return AuditPage(list(items), int(total), page, per_page)
+        newest_first = query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        return paginate(self.session, newest_first, page, per_page)

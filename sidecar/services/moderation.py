@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sidecar.database import contains
 from sidecar.errors import Forbidden, Invalid
 from sidecar.models import Action, AuditEntry, Comment, Status, User
 from sidecar.services.comments import announce
 from sidecar.services.events import Publisher
+from sidecar.services.paging import Page, paginate
 from sidecar.services.unit import transaction
 
-__all__ = ["COMMENT_ACTIONS", "Moderation", "QueueFilter", "QueuePage"]
+__all__ = ["COMMENT_ACTIONS", "Moderation", "QueueFilter"]
 
 # What each action does to a comment, and from which statuses it may.
 _TARGET = {
@@ -48,29 +50,12 @@ class QueueFilter:
     per_page: int = 50
 
 
-@dataclass(frozen=True)
-class QueuePage:
-    items: list[Comment]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
 class Moderation:
     def __init__(self, session: Session, events: Publisher) -> None:
         self.session = session
         self.events = events
 
-    def queue(self, wanted: QueueFilter) -> QueuePage:
+    def queue(self, wanted: QueueFilter) -> Page[Comment]:
         if wanted.status != "all" and wanted.status not in _STATUSES:
             raise Invalid("Unknown status.", fields={"status": f"one of {', '.join(_STATUSES)}"})
         query = select(Comment)
@@ -84,15 +69,10 @@ class Moderation:
             )
         if wanted.text:
             query = query.where(
-                func.lower(Comment.body_source).like(_like(wanted.text.strip()), escape="\\")
+                func.lower(Comment.body_source).like(contains(wanted.text), escape="\\")
             )
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        items = self.session.scalars(
-            query.order_by(Comment.created_at.desc(), Comment.id.desc())
-            .limit(wanted.per_page)
-            .offset((wanted.page - 1) * wanted.per_page)
-        ).unique()
-        return QueuePage(list(items), int(total), wanted.page, wanted.per_page)
+        newest_first = query.order_by(Comment.created_at.desc(), Comment.id.desc())
+        return paginate(self.session, newest_first, wanted.page, wanted.per_page)
 
     def pending_count(self) -> int:
         count = self.session.scalar(

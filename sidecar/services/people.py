@@ -11,29 +11,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from sidecar.database import now_utc
+from sidecar.database import contains, now_utc
 from sidecar.errors import Forbidden, NotFound
 from sidecar.models import Action, AuditEntry, Comment, Role, Status, User
+from sidecar.services.paging import Page, paginate
 from sidecar.services.unit import transaction
 
-__all__ = ["People", "PeoplePage"]
-
-
-@dataclass(frozen=True)
-class PeoplePage:
-    items: list[tuple[User, int]]  # (user, number of comments)
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+__all__ = ["People"]
 
 
 class People:
@@ -48,25 +35,25 @@ class People:
 
     def search(
         self, text: str = "", role: str = "", page: int = 1, per_page: int = 50
-    ) -> PeoplePage:
+    ) -> Page[tuple[User, int]]:
+        """People, newest first, each with how many comments they wrote."""
         query = select(User)
         if text.strip():
-            needle = f"%{text.strip().lower()}%"
+            needle = contains(text)
             query = query.where(
-                or_(func.lower(User.username).like(needle), func.lower(User.email).like(needle))
+                or_(
+                    func.lower(User.username).like(needle, escape="\\"),
+                    func.lower(User.email).like(needle, escape="\\"),
+                )
             )
         if role in {r.value for r in Role}:
             query = query.where(User.role == role)
         elif role == "banned":
             query = query.where(User.banned_at.is_not(None))
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        users = list(
-            self.session.scalars(
-                query.order_by(User.created_at.desc(), User.id.desc())
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-            )
+        found = paginate(
+            self.session, query.order_by(User.created_at.desc(), User.id.desc()), page, per_page
         )
+        users: list[User] = found.items
         counts = dict(
             self.session.execute(
                 select(Comment.author_id, func.count())
@@ -74,9 +61,7 @@ class People:
                 .group_by(Comment.author_id)
             ).all()
         )
-        return PeoplePage(
-            [(u, int(counts.get(u.id, 0))) for u in users], int(total), page, per_page
-        )
+        return Page([(u, int(counts.get(u.id, 0))) for u in users], found.total, page, per_page)
 
     def _audit(self, actor: User, action: Action, user: User, detail: str) -> None:
         self.session.add(

@@ -51,6 +51,7 @@ def test_people_are_found_by_name_or_email_and_by_role(
     assert names(admin.page("/admin/users?q=bob@example")) == ["bob"]
     assert names(admin.page("/admin/users?role=moderator")) == ["alfred"]
     assert "Nobody matches." in admin.page("/admin/users?q=zzz").text
+    assert "Nobody matches." in admin.page("/admin/users?q=%25").text  # % is not a wildcard
 
 
 def test_only_admins_change_roles_and_the_old_session_ends(
