@@ -8,6 +8,7 @@ the files are stat'ed again and only changed ones re-read.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -38,7 +39,8 @@ class PostCatalog:
         self._lock = threading.Lock()
         self._index: SiteIndex | None = None
         self._checked = 0.0
-        self._paths: tuple[SiteIndex, frozenset[str]] | None = None
+        self._paths: tuple[str, frozenset[str]] | None = None
+        self._signature: tuple[SiteIndex, str] | None = None
 
     def index(self) -> SiteIndex:
         now = time.monotonic()
@@ -55,12 +57,24 @@ class PostCatalog:
                 self._checked = time.monotonic()
         return self._index
 
-    def page_paths(self) -> frozenset[str]:
-        """The site's page paths, worked out again only when the posts change."""
+    def signature(self) -> str:
+        """Changes exactly when what is published does (posts, pages, their sources):
+        the index itself is rebuilt every ``interval`` whether or not anything did."""
         index = self.index()
         with self._lock:
-            if self._paths is None or self._paths[0] is not index:
-                self._paths = (index, page_paths(index))
+            if self._signature is None or self._signature[0] is not index:
+                parts = sorted(f"{d.slug}:{d.digest}" for d in (*index.posts, *index.pages))
+                digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+                self._signature = (index, digest)
+            return self._signature[1]
+
+    def page_paths(self) -> frozenset[str]:
+        """The site's page paths, worked out again only when what is published changes."""
+        signature = self.signature()
+        index = self.index()
+        with self._lock:
+            if self._paths is None or self._paths[0] != signature:
+                self._paths = (signature, page_paths(index))
             return self._paths[1]
 
     def post(self, slug: str) -> Post | None:

@@ -33,7 +33,7 @@ __all__ = ["Hit", "Search", "terms_of"]
 _WORDS = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
 START, STOP = "\x01", "\x02"  # snippet markers: never in a post's text after escaping
-_synced: dict[str, SiteIndex] = {}  # database URL -> the index last written to it
+_synced: dict[str, str] = {}  # database URL -> signature of what was last written to it
 _sync_lock = threading.Lock()
 
 
@@ -63,13 +63,13 @@ class Search:
     # -- keeping the index current --------------------------------------------------
     def sync(self) -> int:
         """Bring the index up to date with the published posts; how many changed."""
-        index = self.catalog.index()
+        signature = self.catalog.signature()
         key = str(self.session.get_bind().url)
-        if _synced.get(key) is index:
+        if _synced.get(key) == signature:
             return 0
         with _sync_lock:
-            changed = self._sync(index)
-            _synced[key] = index
+            changed = self._sync(self.catalog.index())
+            _synced[key] = signature
         return changed
 
     def _sync(self, index: SiteIndex) -> int:
