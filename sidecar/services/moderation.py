@@ -22,7 +22,7 @@ from sidecar.database import contains
 from sidecar.errors import Forbidden, Invalid
 from sidecar.models import Action, AuditEntry, Comment, Status, User
 from sidecar.services.comments import announce
-from sidecar.services.events import Publisher
+from sidecar.services.events import ADMIN_ROOM, Publisher
 from sidecar.services.paging import Page, paginate
 from sidecar.services.unit import transaction
 
@@ -120,4 +120,10 @@ class Moderation:
                 announce(self.events, "comment:new", comment)
             elif was_public:
                 announce(self.events, "comment:deleted", comment)
+        if changed:  # other moderators' open queues drop what was dealt with
+            self.events.publish(
+                ADMIN_ROOM,
+                "moderation:done",
+                {"ids": [c.id for c, _ in changed], "action": action.value, "status": target},
+            )
         return [comment for comment, _ in changed]

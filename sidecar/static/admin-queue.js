@@ -55,6 +55,18 @@
   const socket = window.io({ transports: ["websocket", "polling"] });
   socket.on("connect", () => { document.body.dataset.live = "on"; });
   socket.on("disconnect", () => { document.body.dataset.live = "off"; });
+  socket.on("moderation:done", (done) => {
+    let gone = 0;
+    for (const id of done.ids) {
+      const tr = document.getElementById(`queue-${id}`);
+      if (!tr) continue;
+      if (tr.dataset.status === "pending") gone += 1;
+      if (plain) tr.remove(); // this view shows pending comments only
+      else tr.dataset.status = done.status;
+    }
+    if (count) count.textContent = String(Math.max(0, Number(count.textContent) - done.ids.length));
+    if (gone) say(`${gone} ${gone === 1 ? "comment was" : "comments were"} dealt with by a moderator.`);
+  });
   socket.on("moderation:new", (c) => {
     if (count) count.textContent = String(Number(count.textContent) + 1);
     if (plain && !document.getElementById(`queue-${c.id}`)) {

@@ -77,6 +77,8 @@ def test_an_admin_approves_a_held_comment_and_readers_see_it_appear(
 ) -> None:
     admin = reader(dev, "/")
     sign_in_as_admin(admin, dev)
+    colleague = reader(dev, "/")  # another moderator with the queue open
+    sign_in_as_admin(colleague, dev)
 
     author = reader(dev)
     name = confirmed_user(author, dev)
@@ -93,8 +95,12 @@ def test_an_admin_approves_a_held_comment_and_readers_see_it_appear(
     expect(admin.locator("#queue-live")).to_contain_text(f"New comment from {name}")
     expect(comment_article(theirs, "My very first comment")).to_have_count(0)
 
+    theirs_row = colleague.locator("#queue-rows tr", has_text="My very first comment")
+    expect(theirs_row).to_be_visible(timeout=TIMEOUT)
     row.get_by_role("button", name="Approve").click()
     expect(admin.locator(".flash")).to_contain_text("Approve: 1 comment.")
+    expect(theirs_row).to_have_count(0, timeout=TIMEOUT)  # gone from their queue too
+    expect(colleague.locator("#queue-live")).to_contain_text("dealt with by a moderator")
     seen = comment_article(theirs, "My very first comment")
     expect(seen).to_be_visible(timeout=TIMEOUT)  # live, for a reader who never reloaded
     expect(comment_article(mine, "My very first comment").get_by_text("Awaiting")).to_have_count(

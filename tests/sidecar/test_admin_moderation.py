@@ -179,3 +179,20 @@ def test_an_unknown_status_is_refused_and_a_form_without_its_token_does_nothing(
     response = moderator.client.post("/admin/queue", data={"action": "approve", "ids": held["id"]})
     assert response.status_code == 400
     assert queue_ids(moderator) == [held["id"]]
+
+
+def test_other_moderators_hear_what_was_dealt_with(
+    app: Flask, make_user: Any, moderator: Browser
+) -> None:
+    held = [post_comment(app, make_user(), f"held {n}") for n in range(2)]
+    colleague_api = ApiClient(app.test_client())
+    colleague_api.login(make_user(role=Role.MODERATOR))
+    colleague = socketio.test_client(
+        app, flask_test_client=colleague_api.client, headers={"Origin": ORIGIN}
+    )
+    reader = reader_of(app)
+    colleague.get_received()
+    act(moderator, "reject", held[0]["id"], held[1]["id"])
+    (done,) = heard(colleague, "moderation:done")
+    assert done == {"ids": sorted(h["id"] for h in held), "action": "reject", "status": "rejected"}
+    assert heard(reader, "moderation:done") == []  # readers never hear the admin room
