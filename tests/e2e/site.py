@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -118,3 +119,30 @@ def confirmed_user(page: Page, dev: DevServer) -> str:
 
 def comment_article(section: Any, text: str) -> Any:
     return section.locator("article.comment", has_text=text)
+
+
+def create_admin(root: Path, username: str = "admin") -> str:
+    """The first admin, made the way the README says: ``flask --app sidecar create-admin``."""
+    created = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "sidecar",
+            "create-admin",
+            "--email",
+            f"{username}@example.org",
+            "--username",
+            username,
+            "--password",
+            PASSWORD,
+        ],
+        env={**os.environ, "FROSTPRESS_ROOT": str(root)},
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert created.returncode == 0, created.stdout + created.stderr
+    return username

@@ -3,9 +3,6 @@ admin approves it, and a reader of the post sees it appear without reloading."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +16,7 @@ from tests.e2e.site import (
     DevServer,
     comment_article,
     confirmed_user,
+    create_admin,
     dev_server,
     live,
     make_blog,
@@ -36,29 +34,7 @@ def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     root = tmp_path_factory.mktemp("admin")
     blog = make_blog(root / "blog")
     with dev_server(blog.root, root / "dev.log", moderation="first") as server:
-        # As the README says: make dev prints this command for the first admin.
-        created = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "flask",
-                "--app",
-                "sidecar",
-                "create-admin",
-                "--email",
-                "admin@example.org",
-                "--username",
-                "admin",
-                "--password",
-                PASSWORD,
-            ],
-            env={**os.environ, "FROSTPRESS_ROOT": str(blog.root)},
-            cwd=blog.root,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert created.returncode == 0, created.stdout + created.stderr
+        create_admin(blog.root)  # as make dev's banner says
         yield server
 
 
