@@ -1,4 +1,8 @@
-"""Two sidecar processes, one Redis: a comment posted to one reaches readers of the other."""
+"""Two sidecar processes, one Redis: a comment posted to one reaches readers of the other.
+
+Each process is started as the README deploys it: gunicorn, one worker with
+threads (Socket.IO's threading mode), ``sidecar.wsgi:app``.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +31,10 @@ PASSWORD = "correct horse battery"
 
 @contextmanager
 def sidecar_process(env: dict[str, str], log: Path) -> Iterator[str]:
-    argv = [sys.executable, "-m", "tests.sidecar.live_server", "{port}"]
+    argv = [
+        *(sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "20"),
+        *("--bind", "127.0.0.1:{port}", "--graceful-timeout", "2", "sidecar.wsgi:app"),
+    ]
     with running_http_process(argv, log, ready="/api/health", env=env, cwd=REPO) as url:
         yield url
 
@@ -69,14 +76,18 @@ def test_a_comment_posted_to_one_process_reaches_readers_of_another(
     ):
         arrived: list[Any] = []
         got_it = threading.Event()
-        reader = socketio_client.Client(reconnection=False)
+        # A websocket, as the widget opens first; websocket-client sends its own
+        # Origin unless told which.
+        reader = socketio_client.Client(
+            reconnection=False, websocket_extra_options={"origin": ORIGIN}
+        )
 
         @reader.on("comment:new")
         def on_comment(payload: Any) -> None:
             arrived.append(payload)
             got_it.set()
 
-        reader.connect(b, headers={"Origin": ORIGIN}, transports=["polling"], wait_timeout=10)
+        reader.connect(b, transports=["websocket"], wait_timeout=10)
         try:
             assert reader.call("join", {"post": "hello"}, timeout=10) == {"ok": True, "count": 1}
             writer = requests.Session()
