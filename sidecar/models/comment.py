@@ -46,6 +46,12 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     def is_deleted(self) -> bool:
         return self.status == Status.DELETED.value
 
+    def tombstone(self) -> None:
+        """Deleted: the words go, the place stays (replies keep their parent)."""
+        self.status = Status.DELETED.value
+        self.body_source = ""
+        self.body_html = ""
+
     @property
     def is_removed(self) -> bool:
         """Gone from the public thread (deleted, rejected or spam): shown, if at all,

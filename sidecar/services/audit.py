@@ -1,11 +1,12 @@
-"""Reading the audit log (entries are written by the services that act)."""
+"""The audit log: the acting services write to it inside their own transaction,
+the dashboard reads it."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sidecar.models import AuditEntry, User
+from sidecar.models import Action, AuditEntry, User
 from sidecar.services.paging import Page, paginate
 
 __all__ = ["AuditLog"]
@@ -14,6 +15,20 @@ __all__ = ["AuditLog"]
 class AuditLog:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def record(
+        self, actor: User, action: Action, target_type: str, target_id: int, detail: str = ""
+    ) -> None:
+        """Add an entry to the caller's transaction: it commits with the change it records."""
+        self.session.add(
+            AuditEntry(
+                actor_id=actor.id,
+                action=action.value,
+                target_type=target_type,
+                target_id=target_id,
+                detail=detail[:1000],
+            )
+        )
 
     def entries(
         self,

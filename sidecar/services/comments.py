@@ -256,9 +256,7 @@ class Comments:
             raise refusal
         was_public = comment.status == Status.APPROVED.value
         with transaction(self.session):
-            comment.status = Status.DELETED.value
-            comment.body_source = ""
-            comment.body_html = ""
+            comment.tombstone()
         if was_public:
             self._announce("comment:deleted", comment)
         return comment

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from sidecar.database import contains
 from sidecar.errors import Forbidden, Invalid
-from sidecar.models import Action, AuditEntry, Comment, Status, User
+from sidecar.models import Action, Comment, Status, User
+from sidecar.services.audit import AuditLog
 from sidecar.services.comments import announce
 from sidecar.services.events import ADMIN_ROOM, Publisher
 from sidecar.services.paging import Page, paginate
@@ -94,6 +95,7 @@ class Moderation:
                 fields={"ids": f"1 to {MAX_BULK} comment ids"},
             )
         target = _TARGET[action].value
+        audit = AuditLog(self.session)
         changed: list[tuple[Comment, bool]] = []  # (comment, was it public before)
         with transaction(self.session):
             for comment in self.session.scalars(select(Comment).where(Comment.id.in_(wanted))):
@@ -101,18 +103,16 @@ class Moderation:
                     continue  # nothing to do; a tombstone stays a tombstone
                 was_public = comment.status == Status.APPROVED.value
                 before = comment.status
-                comment.status = target
                 if action is Action.DELETE:
-                    comment.body_source = ""
-                    comment.body_html = ""
-                self.session.add(
-                    AuditEntry(
-                        actor_id=actor.id,
-                        action=action.value,
-                        target_type="comment",
-                        target_id=comment.id,
-                        detail=f"{before} → {target} on {comment.post_slug}",
-                    )
+                    comment.tombstone()
+                else:
+                    comment.status = target
+                audit.record(
+                    actor,
+                    action,
+                    "comment",
+                    comment.id,
+                    f"{before} → {target} on {comment.post_slug}",
                 )
                 changed.append((comment, was_public))
         for comment, was_public in changed:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from sidecar.database import contains, now_utc
 from sidecar.errors import Forbidden, NotFound
-from sidecar.models import Action, AuditEntry, Comment, Role, Status, User
+from sidecar.models import Action, Comment, Role, Status, User
+from sidecar.services.audit import AuditLog
 from sidecar.services.paging import Page, paginate
 from sidecar.services.unit import transaction
 
@@ -64,15 +65,7 @@ class People:
         return Page([(u, int(counts.get(u.id, 0))) for u in users], found.total, page, per_page)
 
     def _audit(self, actor: User, action: Action, user: User, detail: str) -> None:
-        self.session.add(
-            AuditEntry(
-                actor_id=actor.id,
-                action=action.value,
-                target_type="user",
-                target_id=user.id,
-                detail=detail,
-            )
-        )
+        AuditLog(self.session).record(actor, action, "user", user.id, detail)
 
     def set_role(self, actor: User, user_id: int, role: Role) -> User:
         if actor.role != Role.ADMIN.value:

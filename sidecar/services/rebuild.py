@@ -59,16 +59,9 @@ class Rebuilder:
         outcome = self._call_hook() if self.hook_url else self._build_here()
         seconds = time.monotonic() - started
         with transaction(self.session):
-            self.session.add(
-                AuditEntry(
-                    actor_id=actor.id,
-                    action=Action.REBUILD.value,
-                    target_type="site",
-                    target_id=0,
-                    detail=f"{'ok' if outcome.ok else 'failed'} in {seconds:.1f} s: "
-                    f"{outcome.summary}"[:1000],
-                )
-            )
+            verdict = "ok" if outcome.ok else "failed"
+            detail = f"{verdict} in {seconds:.1f} s: {outcome.summary}"
+            AuditLog(self.session).record(actor, Action.REBUILD, "site", 0, detail)
         return outcome
 
     def _build_here(self) -> Outcome:
