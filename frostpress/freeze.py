@@ -15,6 +15,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from unicodedata import normalize
@@ -189,6 +190,7 @@ def freeze_all(
             index.config,
             index.posts,
             index.pages,
+            index.related_slugs(),
             freezer.manifest,
             freezer.global_digest,
             destination,
@@ -211,19 +213,27 @@ def freeze_all(
             raise error
 
 
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+
+
 def _freeze_in_worker(
     config: SiteConfig,
     posts: list[Post],
     pages: list[Page],
+    related: dict[str, tuple[str, ...]],
     manifest: AssetManifest,
     global_digest: str,
     destination: Path,
     specs: list[PageSpec],
 ) -> None:
-    """Runs in a worker: rebuild the index and app from plain data, freeze a share."""
+    """Runs in a worker: rebuild the index and app from plain data, freeze a share.
+
+    ``posts`` are the parent's published ones already, so the worker's clock must
+    not judge them again, and related posts come computed."""
     from frostpress.web.app import create_app
 
-    index = SiteIndex.build(posts, pages, config)
+    index = SiteIndex.build(posts, pages, config, now=_END_OF_TIME)
+    index.use_related(related)
     app = create_app(index, manifest=manifest)
     _freeze_part(SiteFreezer(app, index, manifest, global_digest), destination, specs, None)
 

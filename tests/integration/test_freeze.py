@@ -357,3 +357,26 @@ def test_a_file_put_into_build_by_hand_does_not_survive_rebuilds(project: Projec
     cold = project.builder(output_dir=project.root / "cold", cache_dir=project.root / "c2")
     cold.build()
     assert tree(project.output) == tree(project.root / "cold")
+
+
+@pytest.mark.slow
+def test_a_parallel_build_equals_a_serial_one(project: Project, tmp_path: Path) -> None:
+    """Over PARALLEL_PAGES pages, workers freeze shares of the site: their pages must
+    be the parent's, even for a post only the builder's clock calls published."""
+    from datetime import UTC, datetime
+
+    from frostpress.build import Builder
+    from frostpress.freeze import PARALLEL_PAGES
+
+    for n in range(PARALLEL_PAGES + 20):
+        project.post(title=f"Note {n}", slug=f"note-{n}", tags=[f"t{n % 7}"])
+    project.post(title="From the future", slug="future", date="2030-03-01 09:00:00")
+    later = datetime(2030, 6, 1, tzinfo=UTC)  # after that post, unlike the real clock
+    outputs = {}
+    for workers in (1, 2):
+        config = project.config(output_dir=tmp_path / f"out-{workers}")
+        report = Builder(config, workers=workers, now=lambda: later).build()
+        assert report.pages > PARALLEL_PAGES
+        outputs[workers] = tree(config.output_dir)
+    assert "posts/future/index.html" in outputs[2]
+    assert outputs[2] == outputs[1]
