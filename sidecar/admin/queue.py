@@ -12,7 +12,7 @@ from sidecar.admin.base import bp, page_number, submitted, user
 from sidecar.admin.forms import ModerateForm
 from sidecar.errors import DomainError
 from sidecar.models import Action, Status
-from sidecar.services.moderation import QueueFilter
+from sidecar.services.moderation import COMMENT_ACTIONS, QueueFilter
 
 __all__: list[str] = []
 
@@ -108,7 +108,7 @@ def moderate() -> Response:
     valid = submitted(form)
     # A row's own button says "action:id"; the bulk button uses the ticked boxes.
     one_action, _, one_id = request.form.get("one", "").partition(":")
-    if valid and one_action in set(Action) and one_id.isdigit():
+    if valid and one_action in COMMENT_ACTIONS and one_id.isdigit():
         action, ids = Action(one_action), [int(one_id)]
     elif valid and form.ids.data:
         action, ids = Action(form.action.data), form.ids.data

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -30,7 +31,7 @@ from sidecar.services.payloads import comment_payload
 from sidecar.services.rendering import render_comment
 from sidecar.services.unit import transaction
 
-__all__ = ["CommentRules", "Comments", "announce", "validate_body"]
+__all__ = ["CommentRules", "Comments", "Notice", "announce", "notice", "validate_body"]
 
 MAX_BODY = 8000
 
@@ -47,16 +48,27 @@ class EditWindowClosed(Forbidden):
     code = "edit_window_closed"
 
 
-def announce(events: Publisher, event: str, comment: Comment) -> None:
-    """After commit: readers of the post hear of approved comments (and of removed
-    ones, as tombstones); moderators of the ones waiting for them. Nothing else is
-    ever broadcast."""
-    payload = comment_payload(comment)
+Notice = tuple[str, str, dict[str, Any]]  # room, event, payload
+
+
+def notice(event: str, comment: Comment) -> Notice | None:
+    """Who hears of ``event`` on ``comment``: readers of the post hear of approved
+    comments (and of removed ones, as tombstones); moderators of the ones waiting
+    for them. Nothing else is ever broadcast."""
     if comment.status == Status.PENDING.value:
         if event == "comment:new":
-            events.publish(ADMIN_ROOM, "moderation:new", payload)
-    elif comment.status == Status.APPROVED.value or comment.is_removed:
-        events.publish(post_room(comment.post_slug), event, payload)
+            return ADMIN_ROOM, "moderation:new", comment_payload(comment)
+        return None
+    if comment.status == Status.APPROVED.value or comment.is_removed:
+        return post_room(comment.post_slug), event, comment_payload(comment)
+    return None
+
+
+def announce(events: Publisher, event: str, comment: Comment) -> None:
+    """Publish ``notice(event, comment)``, if any; call it after the commit."""
+    found = notice(event, comment)
+    if found is not None:
+        events.publish(*found)
 
 
 @dataclass(frozen=True)

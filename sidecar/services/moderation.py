@@ -22,7 +22,7 @@ from sidecar.database import contains
 from sidecar.errors import Forbidden, Invalid
 from sidecar.models import Action, Comment, Status, User
 from sidecar.services.audit import AuditLog
-from sidecar.services.comments import announce
+from sidecar.services.comments import Notice, notice
 from sidecar.services.events import ADMIN_ROOM, Publisher
 from sidecar.services.paging import Page, paginate
 from sidecar.services.unit import transaction
@@ -96,34 +96,38 @@ class Moderation:
             )
         target = _TARGET[action].value
         audit = AuditLog(self.session)
-        changed: list[tuple[Comment, bool]] = []  # (comment, was it public before)
+        changed: list[Comment] = []
+        pending = 0  # how many left the waiting queue
+        notices: list[Notice] = []  # made before the commit expires the rows
         with transaction(self.session):
             for comment in self.session.scalars(select(Comment).where(Comment.id.in_(wanted))):
                 if comment.status == target or comment.is_deleted:
                     continue  # nothing to do; a tombstone stays a tombstone
-                was_public = comment.status == Status.APPROVED.value
                 before = comment.status
                 if action is Action.DELETE:
                     comment.tombstone()
                 else:
                     comment.status = target
-                audit.record(
-                    actor,
-                    action,
-                    "comment",
-                    comment.id,
-                    f"{before} → {target} on {comment.post_slug}",
-                )
-                changed.append((comment, was_public))
-        for comment, was_public in changed:
-            if action is Action.APPROVE:
-                announce(self.events, "comment:new", comment)
-            elif was_public:
-                announce(self.events, "comment:deleted", comment)
-        if changed:  # other moderators' open queues drop what was dealt with
-            self.events.publish(
-                ADMIN_ROOM,
-                "moderation:done",
-                {"ids": [c.id for c, _ in changed], "action": action.value, "status": target},
-            )
-        return [comment for comment, _ in changed]
+                detail = f"{before} → {target} on {comment.post_slug}"
+                audit.record(actor, action, "comment", comment.id, detail)
+                changed.append(comment)
+                pending += before == Status.PENDING.value
+                if action is Action.APPROVE:
+                    found = notice("comment:new", comment)
+                elif before == Status.APPROVED.value:
+                    found = notice("comment:deleted", comment)
+                else:
+                    found = None  # it was never public
+                if found is not None:
+                    notices.append(found)
+            if changed:  # other moderators' open queues drop what was dealt with
+                done = {
+                    "ids": [c.id for c in changed],
+                    "action": action.value,
+                    "status": target,
+                    "was_pending": pending,
+                }
+                notices.append((ADMIN_ROOM, "moderation:done", done))
+        for room, event, payload in notices:
+            self.events.publish(room, event, payload)
+        return changed

@@ -64,7 +64,7 @@
       if (plain) tr.remove(); // this view shows pending comments only
       else tr.dataset.status = done.status;
     }
-    if (count) count.textContent = String(Math.max(0, Number(count.textContent) - done.ids.length));
+    if (count) count.textContent = String(Math.max(0, Number(count.textContent) - done.was_pending));
     if (gone) say(`${gone} ${gone === 1 ? "comment was" : "comments were"} dealt with by a moderator.`);
   });
   socket.on("moderation:new", (c) => {

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from sidecar.extensions import socketio
-from sidecar.models import Role, User
+from sidecar.extensions import db, socketio
+from sidecar.models import Comment, Role, User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, statements_during
 
 ORIGIN = "https://blog.example"
 
@@ -194,5 +194,36 @@ def test_other_moderators_hear_what_was_dealt_with(
     colleague.get_received()
     act(moderator, "reject", held[0]["id"], held[1]["id"])
     (done,) = heard(colleague, "moderation:done")
-    assert done == {"ids": sorted(h["id"] for h in held), "action": "reject", "status": "rejected"}
+    assert done == {
+        "ids": sorted(h["id"] for h in held),
+        "action": "reject",
+        "status": "rejected",
+        "was_pending": 2,  # the overview's waiting count drops by this, not by len(ids)
+    }
     assert heard(reader, "moderation:done") == []  # readers never hear the admin room
+
+
+def test_a_bulk_approval_reads_each_comment_once_whatever_the_number(
+    app: Flask, make_user: Any, moderator: Browser
+) -> None:
+    """Announcing the approvals must not reload every comment after the commit."""
+    author = make_user()
+    selects = {}
+    for size in (2, 12):
+        with app.app_context():
+            held = [
+                Comment(
+                    post_slug="hello", author_id=author.id, body_source="x", body_html="<p>x</p>"
+                )
+                for _ in range(size)
+            ]
+            db.session.add_all(held)
+            db.session.commit()
+            ids = [c.id for c in held]
+        token = moderator.csrf_token("/admin/queue")
+        data = {"csrf_token": token, "action": "approve", "ids": [str(i) for i in ids]}
+        statements = statements_during(
+            app, lambda d=data: moderator.client.post("/admin/queue", data=d)
+        )
+        selects[size] = sum(s.lstrip().upper().startswith("SELECT") for s in statements)
+    assert selects[12] == selects[2], selects
