@@ -116,6 +116,13 @@ def comments_in(page: Element) -> dict[int, int | None]:
     return shown
 
 
+def audit_rows(page: Element) -> list[list[str]]:
+    """The dashboard audit log's rows: [when, who, action, target, detail]."""
+    body = page.find("table", class_="audit").find("tbody")
+    rows = [[td.text for td in tr.find_all("td")] for tr in body.find_all("tr")]
+    return [row for row in rows if len(row) == 5]  # not the "Nothing recorded." row
+
+
 def comment_id(location: str) -> int:
     match = re.search(r"#comment-(\d+)$", location)
     assert match, location

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from sidecar.models import Role, User
-from tests.sidecar.browser import Browser
+from tests.sidecar.browser import Browser, audit_rows
 from tests.sidecar.conftest import ApiClient
 
 
@@ -67,8 +67,16 @@ def test_only_admins_change_roles_and_the_old_session_ends(
     assert "carol is now moderator." in press(admin, carol, "role", role="moderator")
     assert carols_session.get("/api/auth/me").status_code == 401  # signed out everywhere
     assert signed_in_api(app, carol).get("/admin/queue").status_code == 200
-    assert "role" in admin.page("/admin/audit?action=role").text
-    assert "commenter → moderator" in admin.page("/admin/audit?actor=root").text
+    ((_when, who, action, target, detail),) = audit_rows(admin.page("/admin/audit?action=role"))
+    assert (who, action, target, detail) == (
+        "root",
+        "role",
+        f"user {carol.id}",
+        "commenter → moderator",
+    )
+    assert [row[4] for row in audit_rows(admin.page("/admin/audit?actor=root"))] == [
+        "commenter → moderator"
+    ]
 
     root = admin.page("/admin/users?q=root").find("table").find("a").attrs["href"]
     me = int(root.rsplit("/", 1)[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -13,7 +14,7 @@ from flask import Flask
 from sidecar.config import ConfigurationError, settings_from_env
 from sidecar.models import Role
 from tests.conftest import Project
-from tests.sidecar.browser import Browser
+from tests.sidecar.browser import Browser, audit_rows
 
 
 def admin_browser(make_user: Any, new_browser: Any, role: Role = Role.ADMIN) -> Browser:
@@ -44,8 +45,9 @@ def test_in_development_it_builds_here_and_reports_the_outcome(
     assert said.startswith("The rebuild failed: ") and f"{bad.name}:2:" in said
     assert "failed in" in said
     assert (blog.output / "posts" / "hello" / "index.html").is_file()  # the last good site stays
-    audit = admin.page("/admin/audit?action=rebuild&target=site").text
-    assert audit.count("rebuild") >= 2 and "the site" in audit
+    rows = audit_rows(admin.page("/admin/audit?action=rebuild&target=site"))
+    assert [(row[2], row[3]) for row in rows] == [("rebuild", "the site")] * 2
+    assert rows[0][4].startswith("failed in") and rows[1][4].startswith("ok in")
 
 
 class Hook(http.server.BaseHTTPRequestHandler):
@@ -106,7 +108,10 @@ def test_moderators_see_the_last_build_but_cannot_rebuild(
     token = moderator.csrf_token("/admin/queue")
     response = moderator.client.post("/admin/site/rebuild", data={"csrf_token": token})
     assert response.status_code == 303
-    assert "Only admins can rebuild the site." in moderator.page("/admin/site").text
+    after = moderator.page("/admin/site")
+    assert after.find("div", class_="flash").text == "Only admins can rebuild the site."
+    assert after.by_id("last-build").text == "No rebuild from the dashboard yet."
+    assert not (Path(app.config["FROSTPRESS_ROOT"]) / "build").exists()
 
 
 def test_a_build_hook_must_be_http(tmp_path: Any) -> None:
