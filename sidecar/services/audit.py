@@ -4,7 +4,7 @@ the dashboard reads it."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from sidecar.models import Action, AuditEntry, User
 from sidecar.services.paging import Page, paginate
@@ -30,6 +30,16 @@ class AuditLog:
             )
         )
 
+    def latest(self, action: Action) -> AuditEntry | None:
+        """The newest entry for ``action`` (e.g. the last rebuild)."""
+        entry: AuditEntry | None = self.session.scalar(
+            select(AuditEntry)
+            .where(AuditEntry.action == action.value)
+            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+            .limit(1)
+        )
+        return entry
+
     def entries(
         self,
         action: str = "",
@@ -44,8 +54,10 @@ class AuditLog:
         if action:
             query = query.where(AuditEntry.action == action)
         if actor.strip():
-            query = query.join(AuditEntry.actor).where(
-                func.lower(User.username) == actor.strip().lower()
+            query = (  # the join also loads the actor (not a second join)
+                query.join(AuditEntry.actor)
+                .options(contains_eager(AuditEntry.actor))
+                .where(func.lower(User.username) == actor.strip().lower())
             )
         if target_type:
             query = query.where(AuditEntry.target_type == target_type)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from sidecar.database import contains
 from sidecar.errors import Forbidden, Invalid
@@ -65,8 +65,10 @@ class Moderation:
         if wanted.post:
             query = query.where(Comment.post_slug == wanted.post.strip())
         if wanted.author:
-            query = query.join(Comment.author).where(
-                func.lower(User.username) == wanted.author.strip().lower()
+            query = (  # the join also loads the author (not a second join)
+                query.join(Comment.author)
+                .options(contains_eager(Comment.author))
+                .where(func.lower(User.username) == wanted.author.strip().lower())
             )
         if wanted.text:
             query = query.where(

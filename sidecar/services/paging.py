@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func
 from sqlalchemy.orm import Session
 
 __all__ = ["Page", "paginate"]
@@ -27,6 +27,8 @@ class Page(Generic[T]):
 
 def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> Page[Any]:
     """``query`` (already ordered) cut to ``page``, with the total it had."""
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Count the rows, not their columns in order: drop ORDER BY and eager loads.
+    counted = query.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
+    total = session.scalar(counted) or 0
     items = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique()
     return Page(list(items), int(total), page, per_page)

@@ -49,8 +49,7 @@ class Rebuilder:
         return "hook" if self.hook_url else "local"
 
     def last(self) -> AuditEntry | None:
-        found = AuditLog(self.session).entries(action=Action.REBUILD.value, per_page=1).items
-        return found[0] if found else None
+        return AuditLog(self.session).latest(Action.REBUILD)
 
     def run(self, actor: User) -> Outcome:
         if actor.role != Role.ADMIN.value:
