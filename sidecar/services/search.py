@@ -68,6 +68,8 @@ class Search:
         if _synced.get(key) == signature:
             return 0
         with _sync_lock:
+            if _synced.get(key) == signature:
+                return 0  # another thread did it while this one waited
             changed = self._sync(self.catalog.index())
             _synced[key] = signature
         return changed
@@ -75,40 +77,34 @@ class Search:
     def _sync(self, index: SiteIndex) -> int:
         posts = {post.slug: post for post in index.posts}
         stored = dict(self.session.execute(text("SELECT slug, digest FROM search_documents")).all())
-        stale = [
-            slug
-            for slug, digest in stored.items()
-            if posts.get(slug) is None or posts[slug].digest != digest
-        ]
         fresh = [post for slug, post in posts.items() if stored.get(slug) != post.digest]
-        if not stale and not fresh:
+        # Removed or unpublished posts, and the old rows of changed ones; deleting a
+        # fresh one also clears a row another process may have written meanwhile.
+        gone = [{"slug": slug} for slug in stored.keys() - posts.keys()]
+        gone += [{"slug": post.slug} for post in fresh]
+        if not gone:
             return 0
         with transaction(self.session):
-            for slug in stale:
-                self.session.execute(
-                    text("DELETE FROM search_documents WHERE slug = :slug"), {"slug": slug}
-                )
-            for post in fresh:
-                row = {
-                    "slug": post.slug,
-                    "digest": post.digest,
-                    "title": post.title,
-                    "tags": " ".join(tag.name for tag in post.tags),
-                    "summary": post.summary_text,
-                    "body": strip_tags(post.html),
-                }
-                # Delete first: another process may have indexed it meanwhile.
-                self.session.execute(
-                    text("DELETE FROM search_documents WHERE slug = :slug"), {"slug": post.slug}
-                )
+            self.session.execute(text("DELETE FROM search_documents WHERE slug = :slug"), gone)
+            if fresh:
                 self.session.execute(
                     text(
                         "INSERT INTO search_documents (slug, digest, title, tags, summary, body)"
                         " VALUES (:slug, :digest, :title, :tags, :summary, :body)"
                     ),
-                    row,
+                    [
+                        {
+                            "slug": post.slug,
+                            "digest": post.digest,
+                            "title": post.title,
+                            "tags": " ".join(tag.name for tag in post.tags),
+                            "summary": post.summary_text,
+                            "body": strip_tags(post.html),
+                        }
+                        for post in fresh
+                    ],
                 )
-        return len(set(stale) | {post.slug for post in fresh})
+        return len(gone)
 
     # -- asking -----------------------------------------------------------------------
     def query(self, query: str, limit: int = 10) -> list[Hit]:
