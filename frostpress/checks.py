@@ -14,6 +14,7 @@ from frostpress.content.index import SiteIndex
 from frostpress.content.slugs import slug_from_filename
 from frostpress.errors import BrokenLinkError, ContentError
 from frostpress.freeze import PageSpec
+from frostpress.web.views import post_path
 
 __all__ = ["check_site"]
 
@@ -27,8 +28,11 @@ def _broken_links(
 ) -> list[ContentError]:
     prefix = index.config.base_path.rstrip("/")
     known = {prefix + spec.url for spec in specs}
-    # A post that failed to load is reported already; links to it are not news.
-    known |= {f"{prefix}/posts/{slug_from_filename(p.stem)}/" for p in failed}
+    # A post or page that failed to load is reported already; links to it are not news.
+    for path in failed:
+        slug = slug_from_filename(path.stem)
+        is_post = path.is_relative_to(index.config.posts_dir)
+        known.add(prefix + (post_path(slug) if is_post else f"/{slug}/"))
     errors: list[ContentError] = []
     for doc in [*index.posts, *index.pages]:
         for url, line in doc.links:

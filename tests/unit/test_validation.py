@@ -325,3 +325,16 @@ def test_failed_build_leaves_previous_build_untouched(project: Project) -> None:
     failures(project)
     assert snapshot(project.output) == before
     assert not list(project.root.glob(".build.new-*"))
+
+
+def test_links_to_a_post_or_page_that_failed_to_load_are_not_reported_again(
+    project: Project,
+) -> None:
+    project.raw_post("broken.md", post_text("title: Broken"))  # no date
+    project.page("about", title=None)  # no title
+    project.post(name="fine.md", body="See [this](/posts/broken/) and [that](/about/).\n")
+    problems = failures(project)
+    assert [p.split(": ")[0] for p in problems] == [
+        "content/pages/about.md:1",
+        "content/posts/broken.md:1",
+    ], problems
