@@ -10,6 +10,7 @@ from flask import url_for
 from frostpress.content.index import SiteIndex
 from frostpress.web import views
 from frostpress.web.app import create_app
+from frostpress.web.assets import AssetManifest
 
 __all__ = ["page_paths"]
 
@@ -20,7 +21,7 @@ def page_paths(index: SiteIndex) -> frozenset[str]:
     """Every page a reader can land on, as the browser's ``location.pathname``
     shows it (with the base URL's path in front): the front page and its pages,
     posts, pages, tag and category lists, the archive."""
-    app = create_app(index)
+    app = create_app(index, manifest=AssetManifest({}))  # URLs only: no asset hashing
     script_name = urlsplit(index.config.base_url).path.rstrip("/")
     with app.test_request_context(base_url=script_name or None):
         return frozenset(
