@@ -163,13 +163,9 @@ def _vendor(table: Any, root: Path, path: Path) -> dict[str, Path]:
                 f"{path}: [assets.vendor] {name!r} must be a relative name like "
                 "'js/lib.js' mapped to a path string"
             )
-        file = (root / source).resolve()
-        if not file.is_file():
-            raise ConfigError(
-                f"{path}: [assets.vendor] {name!r}: {source} does not exist; "
-                "install the front-end packages with `npm ci` (make does it for you)"
-            )
-        vendor[name] = file
+        # Whether it exists is the build's concern (AssetManifest.scan): the sidecar
+        # reads this config too, and needs no front-end packages to run.
+        vendor[name] = (root / source).resolve()
     return vendor
 
 

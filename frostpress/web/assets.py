@@ -71,6 +71,12 @@ class AssetManifest:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
                 assets[name] = Asset(name, _fingerprint(name, digest), digest, path, None)
         for name, path in config.vendor.items():
+            if not path.is_file():
+                raise ConfigError(
+                    f"{config.site_dir / 'site.toml'}: [assets.vendor] {name!r}: {path} does "
+                    "not exist; install the front-end packages with `npm ci` (make does it "
+                    "for you)"
+                )
             if name in assets:
                 raise ConfigError(f"[assets.vendor] {name!r} is also a file in site/static/")
             digest = hashlib.sha256(path.read_bytes()).hexdigest()

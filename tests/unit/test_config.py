@@ -219,3 +219,18 @@ def test_with_options_returns_a_changed_copy(tmp_path: Path) -> None:
     changed = config.with_options(drafts=True)
     assert changed.drafts is True and config.drafts is False
     assert changed.root == config.root
+
+
+def test_a_missing_front_end_package_fails_the_build_not_the_config(tmp_path: Path) -> None:
+    """The sidecar reads site.toml too and must start without node_modules; a build
+    must not publish a page that asks for a file it lacks."""
+    from frostpress.web.assets import AssetManifest
+
+    root = tmp_path / "blog"
+    toml = root / "site" / "site.toml"
+    toml.parent.mkdir(parents=True)
+    toml.write_text('[assets.vendor]\n"js/lib.js" = "node_modules/lib/dist/lib.min.js"\n')
+    config = load_config(root, environ={})
+    assert config.vendor == {"js/lib.js": root / "node_modules/lib/dist/lib.min.js"}
+    with pytest.raises(ConfigError, match=r"'js/lib.js'.*does not exist.*npm ci"):
+        AssetManifest.scan(config)
