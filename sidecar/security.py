@@ -1,14 +1,12 @@
-"""Small security helpers: safe redirects, sanitising, anonymised addresses."""
+"""Small security helpers: safe redirects and sanitising."""
 
 from __future__ import annotations
 
-import hashlib
-import ipaddress
 import re
 
 import nh3
 
-__all__ = ["anonymise_ip", "safe_next_url", "sanitise_comment_html"]
+__all__ = ["safe_next_url", "sanitise_comment_html"]
 
 # What survives in a comment (DESIGN.md): paragraphs, emphasis, code and code
 # blocks (with Pygments' classes), quotes, lists, links. Never images, svg,
@@ -71,16 +69,3 @@ def safe_next_url(target: str | None, default: str = "/") -> str:
     if "\\" in target or any(ord(c) < 32 for c in target) or ":" in target.split("/")[1]:
         return default
     return target
-
-
-def anonymise_ip(address: str | None, salt: str = "") -> str:
-    """A network, not a person: /24 for IPv4, /48 for IPv6, then salted-hashed."""
-    try:
-        ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address or "")
-    except ValueError:
-        return "unknown"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:a.b.c.d from a dual-stack server is an IPv4 visitor
-    prefix = 24 if ip.version == 4 else 48
-    network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
-    return hashlib.sha256(f"{salt}|{network}".encode()).hexdigest()[:16]
