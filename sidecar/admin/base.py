@@ -6,13 +6,12 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, request, send_file, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from sidecar.errors import DomainError, Forbidden
+from sidecar.errors import Forbidden
 from sidecar.models import User
 
-__all__ = ["bp", "page_number", "submitted", "user"]
+__all__ = ["bp", "page_number", "user"]
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -51,13 +50,3 @@ def user() -> User:
 def page_number(args: Any) -> int:
     raw = args.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
-def submitted(form: FlaskForm) -> bool:
-    """Validate a posted form; an expired CSRF token is a clear 400."""
-    valid: bool = form.validate_on_submit()
-    if form.csrf_token.errors:
-        raise DomainError(
-            "The form has expired; reload the page and try again.", code="csrf_failed"
-        )
-    return valid

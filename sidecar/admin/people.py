@@ -6,9 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from sidecar import deps
-from sidecar.admin.base import bp, page_number, submitted, user
+from sidecar.admin.base import bp, page_number, user
 from sidecar.admin.forms import PlainForm, RoleForm
 from sidecar.errors import DomainError
+from sidecar.forms import submitted
 from sidecar.models import Role
 from sidecar.services.moderation import QueueFilter
 

@@ -8,9 +8,10 @@ from werkzeug.wrappers import Response
 from frostpress.web.views import post_path
 from sidecar import deps
 from sidecar.admin import charts
-from sidecar.admin.base import bp, page_number, submitted, user
+from sidecar.admin.base import bp, page_number, user
 from sidecar.admin.forms import ModerateForm
 from sidecar.errors import DomainError
+from sidecar.forms import submitted
 from sidecar.models import Action, Status
 from sidecar.services.moderation import COMMENT_ACTIONS, QueueFilter
 

@@ -6,9 +6,10 @@ from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from sidecar import deps
-from sidecar.admin.base import bp, submitted, user
+from sidecar.admin.base import bp, user
 from sidecar.admin.forms import PlainForm
 from sidecar.errors import DomainError
+from sidecar.forms import submitted
 
 __all__: list[str] = []
 

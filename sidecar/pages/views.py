@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from sidecar import deps
 from sidecar.errors import DomainError, NotFound
 from sidecar.extensions import COMMENT_RATE, commenter_key, limiter
+from sidecar.forms import submitted
 from sidecar.models import Comment, User
 from sidecar.pages.forms import CommentForm, DeleteForm, EditForm
 from sidecar.pages.thread import build_tree, walk
@@ -67,20 +67,6 @@ def _thread_page(slug: str, form: CommentForm, status: int = 200) -> Page:
     return page, status
 
 
-def _submitted(form: FlaskForm) -> bool:
-    """Validate a posted form; a bad CSRF token is a 400, whoever let it through.
-
-    The request hook checks the token for cookie sessions; a request signed
-    with a bearer token skips that hook, but a form still needs its token.
-    """
-    valid: bool = form.validate_on_submit()
-    if form.csrf_token.errors:
-        raise DomainError(
-            "The form has expired; reload the page and try again.", code="csrf_failed"
-        )
-    return valid
-
-
 @bp.get("/<slug>")
 def thread(slug: str) -> Page:
     return _thread_page(slug, CommentForm(formdata=None))
@@ -91,7 +77,7 @@ def thread(slug: str) -> Page:
 @login_required
 def create(slug: str) -> Page | Response:
     form = CommentForm()
-    if not _submitted(form):
+    if not submitted(form):
         form.body.errors = [*form.body.errors, *form.parent_id.errors]
         return _thread_page(slug, form, 422)
     try:
@@ -117,7 +103,7 @@ def edit_form(slug: str, comment_id: int) -> Page:
 @login_required
 def edit(slug: str, comment_id: int) -> Page | Response:
     form = EditForm()
-    if not _submitted(form):
+    if not submitted(form):
         return render_template("pages/edit.html", slug=slug, comment_id=comment_id, form=form), 422
     try:
         comment = deps.comments().edit(_user(), comment_id, form.body.data or "", slug=slug)
@@ -145,7 +131,7 @@ def delete_form(slug: str, comment_id: int) -> Page:
 @login_required
 def delete(slug: str, comment_id: int) -> Page | Response:
     form = DeleteForm()
-    _submitted(form)  # the CSRF token is all there is to check
+    submitted(form)  # the CSRF token is all there is to check
     try:
         deps.comments().delete(_user(), comment_id, slug=slug)
     except DomainError as exc:
