@@ -23,12 +23,13 @@ def results(query: str, limit: int) -> dict[str, Any]:
         post = catalog.post(hit.slug)
         if post is None:  # unpublished since the index was written
             continue
+        url = catalog.url(post)
         items.append(
             {
                 "slug": post.slug,
                 "title": post.title,
-                "url": catalog.url(post),
-                "path": urlsplit(catalog.url(post)).path,  # for the site's own pages
+                "url": url,
+                "path": urlsplit(url).path,  # for the site's own pages
                 "date": post.date,
                 "tags": [t.name for t in post.tags],
                 "snippet_html": hit.snippet_html,
