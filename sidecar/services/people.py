@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from sidecar.database import contains, now_utc
@@ -99,17 +99,13 @@ class People:
         with transaction(self.session):
             user.banned_at = now_utc()
             user.session_version += 1
-            pending = list(
-                self.session.scalars(
-                    select(Comment).where(
-                        Comment.author_id == user.id, Comment.status == Status.PENDING.value
-                    )
-                )
-            )
-            for comment in pending:
-                comment.status = Status.REJECTED.value
-            self._audit(actor, Action.BAN, user, f"{len(pending)} pending comments rejected")
-        return len(pending)
+            rejected = self.session.execute(
+                update(Comment)
+                .where(Comment.author_id == user.id, Comment.status == Status.PENDING.value)
+                .values(status=Status.REJECTED.value)
+            ).rowcount
+            self._audit(actor, Action.BAN, user, f"{rejected} pending comments rejected")
+        return int(rejected)
 
     def unban(self, actor: User, user_id: int) -> User:
         user = self.get(user_id)
