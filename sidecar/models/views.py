@@ -23,7 +23,7 @@ class ViewCount(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "view_counts"
     __table_args__ = (UniqueConstraint("day", "path"),)
 
-    day: Mapped[date] = mapped_column(Date, index=True)
+    day: Mapped[date] = mapped_column(Date)  # the unique (day, ...) index serves it
     path: Mapped[str] = mapped_column(String(300))
     views: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -32,7 +32,7 @@ class ReferrerCount(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "referrer_counts"
     __table_args__ = (UniqueConstraint("day", "host"),)
 
-    day: Mapped[date] = mapped_column(Date, index=True)
+    day: Mapped[date] = mapped_column(Date)  # the unique (day, ...) index serves it
     host: Mapped[str] = mapped_column(String(253))
     views: Mapped[int] = mapped_column(Integer, default=0)
 
