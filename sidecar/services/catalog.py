@@ -57,21 +57,24 @@ class PostCatalog:
                 self._checked = time.monotonic()
         return self._index
 
-    def signature(self) -> str:
-        """Changes exactly when what is published does (posts, pages, their sources):
-        the index itself is rebuilt every ``interval`` whether or not anything did."""
+    def _signed(self) -> tuple[SiteIndex, str]:
+        """The current index and its signature, taken together."""
         index = self.index()
         with self._lock:
             if self._signature is None or self._signature[0] is not index:
                 parts = sorted(f"{d.slug}:{d.digest}" for d in (*index.posts, *index.pages))
                 digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
                 self._signature = (index, digest)
-            return self._signature[1]
+            return self._signature
+
+    def signature(self) -> str:
+        """Changes exactly when what is published does (posts, pages, their sources):
+        the index itself is rebuilt every ``interval`` whether or not anything did."""
+        return self._signed()[1]
 
     def page_paths(self) -> frozenset[str]:
         """The site's page paths, worked out again only when what is published changes."""
-        signature = self.signature()
-        index = self.index()
+        index, signature = self._signed()
         with self._lock:
             if self._paths is None or self._paths[0] != signature:
                 self._paths = (signature, page_paths(index))
