@@ -41,38 +41,19 @@ def overview() -> str:
             "signups": sum(n for _, n in signups),
         },
         charts=[
-            (
-                "Views per day, last 30 days",
-                "views",
-                views,
-                charts.bars_by_day(views, "Views per day, last 30 days", "views", ident="c-views"),
-            ),
-            (
-                "Comments per day",
-                "comments",
-                comments,
-                charts.bars_by_day(comments, "Comments per day", "comments", ident="c-comments"),
-            ),
-            (
-                "Sign-ups per day",
-                "sign-ups",
-                signups,
-                charts.bars_by_day(signups, "Sign-ups per day", "sign-ups", ident="c-signups"),
-            ),
+            (title, unit, series, charts.bars_by_day(series, title, unit, ident=ident))
+            for title, unit, series, ident in (
+                ("Views per day, last 30 days", "views", views, "c-views"),
+                ("Comments per day", "comments", comments, "c-comments"),
+                ("Sign-ups per day", "sign-ups", signups, "c-signups"),
+            )
         ],
         rankings=[
-            (
-                "Top pages",
-                "views",
-                top,
-                charts.ranked_bars(top, "Top pages, last 30 days", "views", ident="c-top"),
-            ),
-            (
-                "Top referrers",
-                "views",
-                referrers,
-                charts.ranked_bars(referrers, "Top referrers", "views", ident="c-refs"),
-            ),
+            (title, charts.ranked_bars(rows, title, "views", ident=ident))
+            for title, rows, ident in (
+                ("Top pages, last 30 days", top, "c-top"),
+                ("Top referrers, last 30 days", referrers, "c-refs"),
+            )
         ],
         posts=sorted(((p, counts.get(p.slug, 0)) for p in posts), key=lambda pc: -pc[1]),
     )
