@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.processes import running_http_process
+from tests.servers import require
 
 if TYPE_CHECKING:
     from tests.e2e.site import DevServer
@@ -32,14 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-
-
-def require(what: str, available: bool) -> None:
-    if available:
-        return
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{what} is missing, and CI must run the browser tests (.ci/run installs it)")
-    pytest.skip(f"{what} is not installed")
 
 
 @pytest.fixture(scope="session")

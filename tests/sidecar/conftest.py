@@ -342,6 +342,14 @@ def make_user(app: Flask) -> Any:
     return make
 
 
+def error_of(response: Any) -> dict[str, Any]:
+    """The error envelope's inner object, after checking the envelope's shape."""
+    body = response.get_json()
+    assert response.mimetype == "application/json", response.get_data(as_text=True)[:200]
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
+    return dict(body["error"])
+
+
 def statements_during(app: Flask, action: Callable[[], Any]) -> list[str]:
     """The SQL statements the database saw while ``action`` ran (to count queries)."""
     seen: list[str] = []

@@ -10,17 +10,9 @@ from flask import Flask
 from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import User
-from tests.sidecar.conftest import ApiClient, link_in
+from tests.sidecar.conftest import ApiClient, error_of, link_in
 
 PASSWORD = "correct horse battery"
-
-
-def error_of(response: Any) -> dict[str, Any]:
-    """The error envelope's inner object, after checking the envelope's shape."""
-    body = response.get_json()
-    assert response.mimetype == "application/json", response.get_data(as_text=True)[:200]
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
 
 
 def register(api: ApiClient, **fields: str) -> Any:

@@ -12,17 +12,10 @@ from sidecar import deps
 from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import Comment, Role, User
-from tests.sidecar.conftest import ApiClient, statements_during
+from tests.sidecar.conftest import ApiClient, error_of, statements_during
 
 THREAD = "/api/posts/hello/comments"
 COMMENT_KEYS = {"id", "parent_id", "author", "body_html", "status", "created_at", "edited_at"}
-
-
-def error_of(response: Any) -> dict[str, Any]:
-    body = response.get_json()
-    assert response.mimetype == "application/json", response.get_data(as_text=True)[:200]
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
 
 
 def seed(

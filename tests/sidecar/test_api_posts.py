@@ -12,16 +12,9 @@ from sidecar import deps
 from sidecar.extensions import db
 from sidecar.models import Comment, User
 from tests.conftest import BASE_URL
-from tests.sidecar.conftest import ApiClient, statements_during
+from tests.sidecar.conftest import ApiClient, error_of, statements_during
 
 POST_KEYS = {"slug", "title", "date", "url", "tags", "summary", "comment_count"}
-
-
-def error_of(response: Any) -> dict[str, Any]:
-    body = response.get_json()
-    assert response.mimetype == "application/json", response.get_data(as_text=True)[:200]
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
 
 
 def seed(app: Flask, author: User, slug: str, status: str = "approved") -> int:

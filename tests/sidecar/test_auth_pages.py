@@ -23,11 +23,6 @@ def test_email_domains(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(email_validator, "TEST_ENVIRONMENT", True)
 
 
-@pytest.fixture
-def browser(app: Flask) -> Browser:
-    return Browser(app.test_client())
-
-
 def signed_in_as(browser: Browser) -> str | None:
     me = browser.client.get("/api/auth/me")
     return me.get_json()["username"] if me.status_code == 200 else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes
 from pathlib import Path
@@ -18,6 +17,7 @@ from sidecar.extensions import db
 from sidecar.logs import JsonFormatter
 from sidecar.services.mail import Message, SmtpMailer
 from tests.conftest import Project
+from tests.servers import free_port
 from tests.sidecar.conftest import make_app
 
 SECRET = "s" * 48
@@ -95,12 +95,6 @@ def test_errors_are_logged_with_their_traceback(
     assert "kaboom" not in response.get_data(as_text=True)  # never shown to the client
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_mail_goes_out_over_smtp_when_configured() -> None:
     from aiosmtpd.controller import Controller
 
@@ -111,7 +105,7 @@ def test_mail_goes_out_over_smtp_when_configured() -> None:
             received.append(envelope.content)
             return "250 OK"
 
-    port = _free_port()
+    port = free_port()
     controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
