@@ -141,9 +141,14 @@ def test_identity_comes_from_the_session_not_the_payload(app: Flask, make_user: 
         app, headers={"Origin": ORIGIN}, auth={"role": "admin", "user_id": 1}
     )
     assert client.is_connected()
-    client.get_received()
+    moderator_api = ApiClient(app.test_client())
+    moderator_api.login(make_user(role=Role.MODERATOR))
+    moderator = live(app, moderator_api)  # a real moderator, by session
+    client.get_received(), moderator.get_received()
     api = ApiClient(app.test_client())
     api.login(make_user())
     app.config["MODERATION"] = "all"
-    assert api.post("/api/posts/hello/comments", json={"body": "x"}).status_code == 201
-    assert received(client, "moderation:new") == []
+    posted = api.post("/api/posts/hello/comments", json={"body": "x"})
+    assert posted.status_code == 201 and posted.get_json()["status"] == "pending"
+    assert [c["id"] for c in received(moderator, "moderation:new")] == [posted.get_json()["id"]]
+    assert received(client, "moderation:new") == []  # the claim opened nothing
