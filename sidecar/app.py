@@ -166,7 +166,11 @@ def register_extensions(app: Flask) -> None:
         app,
         async_mode="threading",
         cors_allowed_origins=lambda origin, environ: origin_allowed(
-            origin, environ, config["SITE_ORIGINS"], config["TRUSTED_PROXIES"]
+            origin,
+            environ,
+            config["SITE_ORIGINS"],
+            config["TRUSTED_PROXIES"],
+            config["TRUSTED_HOSTS"],
         ),
         message_queue=queue,
         logger=False,

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = ["ConfigurationError", "settings_from_env"]
 
@@ -28,6 +29,43 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _public_url(value: str, production: bool, origins: list[str]) -> str:
+    """The origin readers reach the sidecar's pages at: every link in a mail or a page
+    is built from it, never from the request's ``Host``."""
+    if not value:
+        if production:
+            raise ConfigurationError(
+                "PUBLIC_URL must be set in production: the public origin of the site whose "
+                "/auth and /comments paths reach the sidecar (e.g. https://blog.example); "
+                "every link in a mail is built from it"
+            )
+        value = origins[0] if origins else "http://127.0.0.1:5000"
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigurationError(
+            f"PUBLIC_URL must be an origin such as https://blog.example, not {value!r}"
+        )
+    if production and parts.scheme != "https":
+        raise ConfigurationError("PUBLIC_URL must use https in production")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _trusted_hosts(value: str, production: bool, public_url: str, origins: list[str]) -> list[str]:
+    """Hosts the sidecar answers for (Flask's ``TRUSTED_HOSTS``; any other is a 400):
+    the ones named, the public URL's and the site origins'; locally, loopback too."""
+    hosts = [h.strip().lower() for h in value.split(",") if h.strip()]
+    hosts += [str(urlsplit(url).hostname) for url in (public_url, *origins)]
+    if not production:
+        hosts += ["localhost", "127.0.0.1"]
+    return list(dict.fromkeys(hosts))
 
 
 def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[str, Any]:
@@ -54,6 +92,22 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
     origins = [
         o.strip().rstrip("/") for o in environ.get("SITE_ORIGIN", "").split(",") if o.strip()
     ]
+    public_url = _public_url(environ.get("PUBLIC_URL", ""), production, origins)
+    proxies = int(environ.get("TRUSTED_PROXIES", "1" if production else "0"))
+    if production and proxies != 1:
+        raise ConfigurationError(
+            "TRUSTED_PROXIES must be 1 in production: every request reaches the sidecar "
+            "through one proxy on its host (nginx) that overwrites X-Forwarded-For, "
+            "-Proto and -Host (README: Security)"
+        )
+    mail_server = environ.get("MAIL_SERVER") or None
+    mail_disabled = _flag(environ.get("MAIL_DISABLED"), False)
+    if production and not mail_server and not mail_disabled:
+        raise ConfigurationError(
+            "MAIL_SERVER must be set in production, or MAIL_DISABLED=true to send no mail "
+            "at all (then nobody can confirm an address or reset a password); without "
+            "either, mails and the links in them would only be written to the log"
+        )
     hook = environ.get("BUILD_HOOK_URL", "").strip()
     if hook and not hook.startswith(("https://", "http://")):
         raise ConfigurationError("BUILD_HOOK_URL must be an http(s) URL (a Netlify build hook)")
@@ -76,13 +130,18 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
         "BUILD_HOOK_URL": hook or None,
         "EDIT_WINDOW_SECONDS": int(environ.get("EDIT_WINDOW_MINUTES", "15")) * 60,
         "MAX_COMMENT_DEPTH": int(environ.get("MAX_COMMENT_DEPTH", "5")),
-        "MAIL_SERVER": environ.get("MAIL_SERVER") or None,
+        "MAIL_SERVER": mail_server,
+        "MAIL_DISABLED": mail_disabled,
         "MAIL_PORT": int(environ.get("MAIL_PORT", "587")),
         "MAIL_USERNAME": environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _flag(environ.get("MAIL_USE_TLS"), True),
         "MAIL_SENDER": environ.get("MAIL_SENDER", "frostpress <noreply@localhost>"),
-        "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", "0")),
+        "TRUSTED_PROXIES": proxies,
+        "PUBLIC_URL": public_url,
+        "TRUSTED_HOSTS": _trusted_hosts(
+            environ.get("TRUSTED_HOSTS", ""), production, public_url, origins
+        ),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",

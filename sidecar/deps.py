@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from argon2 import PasswordHasher
-from flask import current_app, url_for
+from flask import current_app
 
 from sidecar.extensions import db
+from sidecar.links import public_url
 from sidecar.services.accounts import Accounts
 from sidecar.services.analytics import Analytics
 from sidecar.services.audit import AuditLog
@@ -49,14 +50,14 @@ def hasher() -> PasswordHasher:
     return found
 
 
-_SLOT = "TOKEN-SLOT"  # url_for would quote "{token}"; this is swapped for it
+_SLOT = "TOKEN-SLOT"  # URL building would quote "{token}"; this is swapped for it
 
 
 def accounts() -> Accounts:
     links = {
-        "confirm": url_for("auth.confirm", token=_SLOT, _external=True),
-        "reset": url_for("auth.reset_password", token=_SLOT, _external=True),
-        "reset_request": url_for("auth.reset_request", _external=True),
+        "confirm": public_url("auth.confirm", token=_SLOT),
+        "reset": public_url("auth.reset_password", token=_SLOT),
+        "reset_request": public_url("auth.reset_request"),
     }
     links = {name: link.replace(_SLOT, "{token}") for name, link in links.items()}
     return Accounts(db.session, hasher(), current_app.config["SECRET_KEY"], mailer(), links)

@@ -16,9 +16,11 @@ including Flask's own 404/405/413/500 — is
 from __future__ import annotations
 
 import logging
+from html import escape
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 __all__ = [
@@ -101,6 +103,13 @@ def error_response(
 ) -> Response:
     if wants_json():
         response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    elif request_ctx.url_adapter is None:
+        # The request was refused before routing (an untrusted Host): the site's
+        # template builds links, which needs a URL adapter, so answer plainly.
+        response = Response(
+            f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>",
+            mimetype="text/html",
+        )
     else:
         response = Response(
             render_template("error.html", status=status, message=message), mimetype="text/html"

@@ -50,6 +50,7 @@ class LiveNamespace(Namespace):  # type: ignore[misc]
             request.environ,
             config["SITE_ORIGINS"],
             config["TRUSTED_PROXIES"],
+            config["TRUSTED_HOSTS"],
         ):
             raise ConnectionRefusedError("origin not allowed")
         if current_user.is_authenticated and current_user.is_moderator:

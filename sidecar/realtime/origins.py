@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from werkzeug.sansio.utils import host_is_trusted
+
 __all__ = ["origin_allowed"]
 
 
@@ -27,11 +29,16 @@ def origin_allowed(
     environ: Mapping[str, Any],
     site_origins: Sequence[str],
     trusted_proxies: int = 0,
+    trusted_hosts: Sequence[str] | None = None,
 ) -> bool:
+    """``trusted_hosts``: the sidecar's own pages count only on those hosts, so a
+    page on a rebound DNS name (Host and Origin both the attacker's) is refused."""
     if not origin:
         return False
     origin = origin.rstrip("/")
     if origin in site_origins:
         return True
     netloc = urlsplit(origin).netloc
-    return bool(netloc) and netloc == _own_host(environ, trusted_proxies)
+    if not netloc or netloc != _own_host(environ, trusted_proxies):
+        return False
+    return trusted_hosts is None or host_is_trusted(netloc, trusted_hosts)

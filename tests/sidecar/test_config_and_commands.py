@@ -33,7 +33,15 @@ def test_production_refuses_to_start_without_a_real_secret(tmp_path: Path, secre
 
 
 def test_production_turns_on_secure_cookies(tmp_path: Path) -> None:
-    settings = settings_from_env({"SIDECAR_ENV": "production", "SECRET_KEY": "x" * 40}, tmp_path)
+    settings = settings_from_env(
+        {
+            "SIDECAR_ENV": "production",
+            "SECRET_KEY": "x" * 40,
+            "PUBLIC_URL": "https://blog.example",
+            "MAIL_SERVER": "smtp.example",
+        },
+        tmp_path,
+    )
     assert settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
     assert settings["PREFERRED_URL_SCHEME"] == "https"
 
@@ -43,6 +51,24 @@ def test_production_turns_on_secure_cookies(tmp_path: Path) -> None:
     [
         ({"SIDECAR_ENV": "staging"}, "SIDECAR_ENV must be"),
         ({"MODERATION": "sometimes"}, "MODERATION must be one of"),
+        (
+            {
+                "SIDECAR_ENV": "production",
+                "SECRET_KEY": "x" * 40,
+                "PUBLIC_URL": "https://b.example",
+            },
+            "MAIL_SERVER must be set in production",
+        ),
+        (
+            {
+                "SIDECAR_ENV": "production",
+                "SECRET_KEY": "x" * 40,
+                "PUBLIC_URL": "https://b.example",
+                "MAIL_DISABLED": "true",
+                "TRUSTED_PROXIES": "2",
+            },
+            "TRUSTED_PROXIES must be 1 in production",
+        ),
     ],
 )
 def test_bad_settings_say_what_is_wrong(

@@ -44,6 +44,9 @@ def production(blog: Project, sqlite_database_url: str) -> Iterator[Flask]:
             "SECRET_KEY": SECRET,
             "FROSTPRESS_ROOT": str(blog.root),
             "DATABASE_URL": sqlite_database_url,
+            "PUBLIC_URL": "https://blog.example",
+            "TRUSTED_HOSTS": "sidecar.example",
+            "MAIL_SERVER": "smtp.example",
         },
     )
     yield app

@@ -40,3 +40,20 @@ def test_origin_rule(
     origin: str | None, environ: dict[str, str], proxies: int, allowed: bool
 ) -> None:
     assert origin_allowed(origin, environ, SITE, proxies) is allowed
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "allowed"),
+    [
+        ("https://sidecar.example", "sidecar.example", True),
+        ("https://blog.example", "sidecar.example", True),
+        # DNS rebinding: a page on the attacker's name, resolved to the sidecar,
+        # sends its own name as both Host and Origin.
+        ("http://rebind.evil:8001", "rebind.evil:8001", False),
+    ],
+)
+def test_the_sidecars_own_pages_count_only_on_trusted_hosts(
+    origin: str, host: str, allowed: bool
+) -> None:
+    environ = {"HTTP_HOST": host}
+    assert origin_allowed(origin, environ, SITE, 0, ["sidecar.example"]) is allowed
