@@ -14,6 +14,7 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from sidecar import outbox
 from sidecar.config import settings_from_env
 from sidecar.errors import (
     Invalid,
@@ -30,7 +31,7 @@ from sidecar.realtime.origins import origin_allowed
 from sidecar.realtime.presence import LocalPresence, SharedPresence
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.events import SocketIOPublisher
-from sidecar.services.mail import LogMailer, SmtpMailer
+from sidecar.services.mail import DisabledMailer, LogMailer, Mailer, SmtpMailer
 
 __all__ = ["create_app"]
 
@@ -184,8 +185,14 @@ def register_extensions(app: Flask) -> None:
     app.extensions["sidecar.catalog"] = PostCatalog(
         config["FROSTPRESS_ROOT"], config["CONTENT_DIR"]
     )
-    app.extensions["sidecar.mailer"] = (
-        SmtpMailer(
+    app.extensions["sidecar.mailer"] = _mailer(config)
+    outbox.init_app(app)
+    app.extensions["sidecar.hasher"] = _password_hasher(config["ARGON2_PROFILE"])
+
+
+def _mailer(config: Any) -> Mailer:
+    if config["MAIL_SERVER"]:
+        return SmtpMailer(
             config["MAIL_SERVER"],
             config["MAIL_PORT"],
             config["MAIL_SENDER"],
@@ -193,10 +200,10 @@ def register_extensions(app: Flask) -> None:
             config["MAIL_PASSWORD"],
             config["MAIL_USE_TLS"],
         )
-        if config["MAIL_SERVER"]
-        else LogMailer()
-    )
-    app.extensions["sidecar.hasher"] = _password_hasher(config["ARGON2_PROFILE"])
+    if config.get("MAIL_DISABLED"):
+        return DisabledMailer()
+    # No server: mail goes to the log, and only development shows the links.
+    return LogMailer(reveal=config["SIDECAR_ENV"] == "development")
 
 
 def _password_hasher(profile: str) -> PasswordHasher:

@@ -116,7 +116,9 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
         raise ConfigurationError(
             f"MODERATION must be one of {', '.join(MODERATION_POLICIES)}, not {moderation!r}"
         )
+    outbox = environ.get("OUTBOX_WORKER", "").strip().lower()
     return {
+        **({"OUTBOX_WORKER": outbox} if outbox else {}),
         "SIDECAR_ENV": env,
         "SECRET_KEY": secret or secrets.token_hex(32),
         "SQLALCHEMY_DATABASE_URI": database,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from flask import current_app
@@ -16,6 +17,7 @@ from sidecar.services.catalog import PostCatalog
 from sidecar.services.comments import CommentRules, Comments
 from sidecar.services.mail import Mailer
 from sidecar.services.moderation import Moderation
+from sidecar.services.outbox import Outbox
 from sidecar.services.people import People
 from sidecar.services.rebuild import Rebuilder
 from sidecar.services.search import Search
@@ -29,6 +31,7 @@ __all__ = [
     "hasher",
     "mailer",
     "moderation",
+    "outbox",
     "people",
     "rebuilder",
     "search",
@@ -60,7 +63,13 @@ def accounts() -> Accounts:
         "reset_request": public_url("auth.reset_request"),
     }
     links = {name: link.replace(_SLOT, "{token}") for name, link in links.items()}
-    return Accounts(db.session, hasher(), current_app.config["SECRET_KEY"], mailer(), links)
+    return Accounts(db.session, hasher(), current_app.config["SECRET_KEY"], links)
+
+
+def outbox() -> Outbox:
+    """The outbox, with every kind of mail the sidecar knows how to write."""
+    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+    return Outbox(db.session, mailer(), accounts().composers(), domain=host)
 
 
 def comments() -> Comments:

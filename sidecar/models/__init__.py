@@ -3,6 +3,7 @@
 from sidecar.database import Base
 from sidecar.models.audit import Action, AuditEntry
 from sidecar.models.comment import Comment, Status
+from sidecar.models.outbox import MailState, OutboxMail
 from sidecar.models.token import ApiToken
 from sidecar.models.user import Role, User
 from sidecar.models.views import ReferrerCount, ViewCount, ViewSalt, ViewSeen
@@ -13,6 +14,8 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Comment",
+    "MailState",
+    "OutboxMail",
     "ReferrerCount",
     "Role",
     "Status",

@@ -1,8 +1,10 @@
 """Accounts: register, confirm, log in and out, reset passwords, roles and bans.
 
-Privacy rules: registration and password reset answer the same way whether or
-not an email is known (the mail tells the owner what happened), and a failed
-login takes as long for an unknown account as for a wrong password.
+Privacy rules: registration and password reset answer the same way, after the
+same work, whether or not an email is known: each queues one mail in its
+transaction (``services.outbox``), and what the mail says, or whether there
+is one at all, is decided later by the worker that writes it. A failed login
+takes as long for an unknown account as for a wrong password.
 Email tokens are signed and expire; a reset token names the session version,
 which the reset bumps, so it works once.
 """
@@ -21,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
 from sidecar.errors import Conflict, Forbidden, Invalid, Unauthorized
-from sidecar.models import Role, User
-from sidecar.services.mail import Mailer, Message
+from sidecar.models import OutboxMail, Role, User
+from sidecar.services.mail import Message
+from sidecar.services.outbox import Composer, enqueue
 from sidecar.services.unit import transaction
 
 __all__ = ["Accounts", "InvalidCredentials", "Registration"]
@@ -84,12 +87,10 @@ class Accounts:
         session: Session,
         hasher: PasswordHasher,
         secret: str,
-        mailer: Mailer,
         links: dict[str, str],
     ) -> None:
         self.session = session
         self.hasher = hasher
-        self.mailer = mailer
         self.links = links  # "confirm" / "reset": URL templates with {token}
         self._confirm = URLSafeTimedSerializer(secret, salt="frostpress.confirm-email")
         self._reset = URLSafeTimedSerializer(secret, salt="frostpress.reset-password")
@@ -115,40 +116,60 @@ class Accounts:
                 code="username_taken",
             )
         existing = self.session.scalar(select(User).where(User.email == email))
-        if existing is not None:
-            self.mailer.send(
-                Message(
-                    email,
-                    "Someone tried to sign up with your address",
-                    "An account already exists for this address. If it was "
-                    "you, log in, or reset your password:\n" + self.links["reset_request"],
-                )
-            )
-            self.hasher.hash(password)  # answer in the same time as a real sign-up
-            return Registration(email, username)
+        password_hash = self.hasher.hash(password)  # the same time either way
         try:
             with transaction(self.session):
-                user = User(
-                    email=email, username=username, password_hash=self.hasher.hash(password)
-                )
-                self.session.add(user)
+                if existing is not None:
+                    enqueue(self.session, "signup_exists", email)
+                else:
+                    user = User(email=email, username=username, password_hash=password_hash)
+                    self.session.add(user)
+                    self.session.flush()
+                    enqueue(self.session, "confirm_email", email, uid=user.id)
         except IntegrityError:
             # Another registration won a race for the same name or address.
             raise Conflict(
                 "That username or email was just taken; try again.", code="registration_conflict"
             ) from None
-        self._send_confirmation(user)
         return Registration(email, username)
 
-    def _send_confirmation(self, user: User) -> None:
+    # -- the mails, written by the outbox worker when it sends them -------------------
+    def composers(self) -> dict[str, Composer]:
+        return {
+            "confirm_email": self._confirm_mail,
+            "signup_exists": self._signup_exists_mail,
+            "password_reset": self._reset_mail,
+        }
+
+    def _confirm_mail(self, mail: OutboxMail, data: dict[str, Any]) -> Message | None:
+        user = self.session.get(User, data.get("uid"))
+        if user is None or user.email != mail.recipient or user.is_confirmed:
+            return None
         token = self._confirm.dumps({"uid": user.id, "email": user.email})
-        self.mailer.send(
-            Message(
-                user.email,
-                "Confirm your email address",
-                "Confirm your address to start commenting:\n"
-                + self.links["confirm"].format(token=token),
-            )
+        return Message(
+            user.email,
+            "Confirm your email address",
+            "Confirm your address to start commenting:\n"
+            + self.links["confirm"].format(token=token),
+        )
+
+    def _signup_exists_mail(self, mail: OutboxMail, data: dict[str, Any]) -> Message | None:
+        return Message(
+            mail.recipient,
+            "Someone tried to sign up with your address",
+            "An account already exists for this address. If it was "
+            "you, log in, or reset your password:\n" + self.links["reset_request"],
+        )
+
+    def _reset_mail(self, mail: OutboxMail, data: dict[str, Any]) -> Message | None:
+        user = self.session.scalar(select(User).where(User.email == mail.recipient))
+        if user is None:
+            return None  # nobody to tell: the request answered as if there were
+        token = self._reset.dumps({"uid": user.id, "v": user.session_version})
+        return Message(
+            user.email,
+            "Reset your password",
+            "Choose a new password within an hour:\n" + self.links["reset"].format(token=token),
         )
 
     def confirm_email(self, token: str) -> User:
@@ -195,17 +216,10 @@ class Accounts:
             user.session_version += 1
 
     def request_password_reset(self, email: str) -> None:
-        user = self.session.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None:
-            return  # same answer either way
-        token = self._reset.dumps({"uid": user.id, "v": user.session_version})
-        self.mailer.send(
-            Message(
-                user.email,
-                "Reset your password",
-                "Choose a new password within an hour:\n" + self.links["reset"].format(token=token),
-            )
-        )
+        """Queue a reset mail: whether the address has an account is decided when the
+        mail is written, so the request does the same work and answers the same."""
+        with transaction(self.session):
+            enqueue(self.session, "password_reset", email.strip().lower())
 
     def reset_password(self, token: str, new: str) -> User:
         data = _read_link(self._reset, token, RESET_MAX_AGE, "reset")

@@ -30,7 +30,7 @@ from sqlalchemy import event
 from sidecar import create_app
 from sidecar.extensions import db, limiter
 from sidecar.models import Role, User
-from sidecar.services.mail import LogMailer
+from sidecar.services.mail import LogMailer, Message
 from tests.conftest import Project
 from tests.servers import (
     PostgresServer,
@@ -262,10 +262,34 @@ def app(
         db.engine.dispose()
 
 
+class Mailbox:
+    """What the sidecar mailed. Mail leaves through the outbox, after the request:
+    reading ``sent`` first runs the outbox worker's round, as its thread would."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.mailer: LogMailer = app.extensions["sidecar.mailer"]
+
+    def deliver(self) -> dict[str, int]:
+        outcome: dict[str, int] = self.app.extensions["sidecar.outbox"].run_once()
+        return outcome
+
+    @property
+    def sent(self) -> list[Message]:
+        self.deliver()
+        return self.mailer.sent
+
+    def queued(self) -> int:
+        """Mails waiting in the outbox, none of them sent yet."""
+        from sidecar import deps
+
+        with self.app.app_context():
+            return deps.outbox().depth()
+
+
 @pytest.fixture
-def mail(app: Flask) -> LogMailer:
-    mailer: LogMailer = app.extensions["sidecar.mailer"]
-    return mailer
+def mail(app: Flask) -> Mailbox:
+    return Mailbox(app)
 
 
 class ApiClient:
@@ -367,7 +391,7 @@ def statements_during(app: Flask, action: Callable[[], Any]) -> list[str]:
     return seen
 
 
-def link_in(mail: LogMailer, path: str) -> str:
+def link_in(mail: Mailbox, path: str) -> str:
     """The path of the last mailed link containing ``path``."""
     for message in reversed(mail.sent):
         match = re.search(r"https?://[^/\s]+(\S*" + re.escape(path) + r"\S*)", message.body)

@@ -32,6 +32,7 @@ TABLES = {
     "comments",
     "api_tokens",
     "audit_log",
+    "outbox",
     "view_counts",
     "referrer_counts",
     "view_salts",
