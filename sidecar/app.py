@@ -23,7 +23,17 @@ from sidecar.errors import (
     register_errorhandlers,
     wants_json,
 )
-from sidecar.extensions import api, cors, csrf, db, limiter, login_manager, migrate, socketio
+from sidecar.extensions import (
+    LOGIN_ACCOUNT_RATE,
+    api,
+    cors,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    socketio,
+)
 from sidecar.logs import configure_logging
 from sidecar.ratelimits import fallback_limits
 from sidecar.realtime import LiveNamespace
@@ -32,6 +42,7 @@ from sidecar.realtime.presence import LocalPresence, SharedPresence
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.events import SocketIOPublisher
 from sidecar.services.mail import DisabledMailer, LogMailer, Mailer, SmtpMailer
+from sidecar.services.throttle import Throttle
 
 __all__ = ["create_app"]
 
@@ -94,10 +105,12 @@ def create_app(
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
     configure_logging(app)
+    # Before the extensions' hooks: the rate limiter keys on the account a bearer
+    # token resolves to, and must never be the one to read it from the database.
+    register_request_hooks(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
-    register_request_hooks(app)
     register_commands(app)
     return app
 
@@ -188,6 +201,9 @@ def register_extensions(app: Flask) -> None:
     app.extensions["sidecar.mailer"] = _mailer(config)
     outbox.init_app(app)
     app.extensions["sidecar.hasher"] = _password_hasher(config["ARGON2_PROFILE"])
+    app.extensions["sidecar.login_throttle"] = Throttle(
+        "login-account", LOGIN_ACCOUNT_RATE, lambda: limiter.limiter
+    )
 
 
 def _mailer(config: Any) -> Mailer:

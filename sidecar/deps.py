@@ -63,7 +63,13 @@ def accounts() -> Accounts:
         "reset_request": public_url("auth.reset_request"),
     }
     links = {name: link.replace(_SLOT, "{token}") for name, link in links.items()}
-    return Accounts(db.session, hasher(), current_app.config["SECRET_KEY"], links)
+    return Accounts(
+        db.session,
+        hasher(),
+        current_app.config["SECRET_KEY"],
+        links,
+        current_app.extensions["sidecar.login_throttle"],
+    )
 
 
 def outbox() -> Outbox:

@@ -5,7 +5,8 @@
     ├── Forbidden               403 forbidden
     ├── NotFound                404 not_found
     ├── Conflict                409 conflict
-    └── Invalid                 422 invalid (with ``fields``)
+    ├── Invalid                 422 invalid (with ``fields``)
+    └── TooManyRequests         429 rate_limited (with ``Retry-After``)
 
 Services raise these (or subclasses with a more precise ``code``); views
 never build error responses themselves. Under ``/api`` every error —
@@ -29,6 +30,7 @@ __all__ = [
     "Forbidden",
     "Invalid",
     "NotFound",
+    "TooManyRequests",
     "Unauthorized",
     "error_response",
     "register_errorhandlers",
@@ -63,6 +65,7 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.headers: dict[str, str] = {}
         if code:
             self.code = code
 
@@ -85,6 +88,14 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     status, code = 422, "invalid"
+
+
+class TooManyRequests(DomainError):
+    status, code = 429, "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.headers["Retry-After"] = str(retry_after)
 
 
 def wants_json() -> bool:
@@ -164,7 +175,7 @@ def http_error(error: HTTPException) -> Response:
 def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response:
-        return error_response(error.status, error.code, error.message, error.fields)
+        return error_response(error.status, error.code, error.message, error.fields, error.headers)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError) -> Response:

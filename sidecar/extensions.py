@@ -5,7 +5,7 @@ Models import ``db`` from here, never from the package root.
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request, session
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -19,6 +19,8 @@ from sidecar.openapi import SidecarApi
 
 __all__ = [
     "COMMENT_RATE",
+    "LOGIN_ACCOUNT_RATE",
+    "LOGIN_RATE",
     "api",
     "commenter_key",
     "cors",
@@ -37,16 +39,26 @@ def client_address() -> str:
 
 def commenter_key() -> str:
     """New comments are budgeted per author, so readers sharing an address (an
-    office, a campus) do not use up each other's; the address when signed out."""
-    from flask_login import current_user
+    office, a campus) do not use up each other's; the address when signed out.
 
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
+    It reads no database: a failing read here would look to the limiter like its
+    own storage failing. The account is the one a bearer token resolved to (that
+    hook runs first), or the one the signed session cookie names."""
+    user = g.get("_login_user")
+    if user is not None and getattr(user, "is_authenticated", False):
+        return f"user:{user.id}"
+    claimed = str(session.get("_user_id") or "").partition(":")[0]
+    if claimed.isdigit():
+        return f"user:{claimed}"
     return client_address()
 
 
 # One budget for new comments, whether they come through the API or the form.
 COMMENT_RATE = "6 per minute;60 per hour"
+# One per-address budget for signing in, through the form or the API; each
+# account has its own on top (services.accounts, LOGIN_ACCOUNT_RATE).
+LOGIN_RATE = "10 per minute;100 per hour"
+LOGIN_ACCOUNT_RATE = "5 per minute;30 per hour"
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, session
+from flask import session
 from flask_login import login_user, logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
@@ -19,17 +19,10 @@ from sidecar.api.schemas import (
     TokenInSchema,
     UserSchema,
 )
-from sidecar.extensions import db, limiter
+from sidecar.extensions import LOGIN_RATE, db, limiter
 from sidecar.services.tokens import create_token, revoke_token
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/auth", description="Accounts")
-
-
-def login_key() -> str:
-    """Rate-limit failed logins per account as well as per address."""
-    data = request.get_json(silent=True)
-    login = data.get("login") if isinstance(data, dict) else None
-    return f"login:{str(login).strip().lower()[:254]}" if login else "login:-"
 
 
 @blp.route("/register", methods=["POST"])
@@ -46,8 +39,7 @@ def register(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/login", methods=["POST"])
-@limiter.limit("10 per minute;100 per hour")
-@limiter.limit("5 per minute;30 per hour", key_func=login_key)
+@limiter.shared_limit(LOGIN_RATE, scope="login")
 @blp.arguments(LoginSchema)
 @blp.response(200, UserSchema)
 @errors(blp, 400, 401, 403, 413, 422, 429)

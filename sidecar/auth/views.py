@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from sidecar import deps
 from sidecar.auth.forms import LoginForm, RegisterForm, ResetForm, ResetRequestForm
 from sidecar.errors import DomainError
-from sidecar.extensions import limiter
+from sidecar.extensions import LOGIN_RATE, limiter
 from sidecar.security import safe_next_url
 
 __all__ = ["bp"]
@@ -23,7 +23,7 @@ def _form_status() -> int:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute;100 per hour", methods=["POST"])
+@limiter.shared_limit(LOGIN_RATE, scope="login", methods=["POST"])
 def login() -> str | Response:
     form = LoginForm()
     target = safe_next_url(request.args.get("next"))
@@ -32,6 +32,11 @@ def login() -> str | Response:
             user = deps.accounts().authenticate(form.login.data, form.password.data)
         except DomainError as exc:
             form.password.errors = [exc.message]
+            return (
+                render_template("auth/login.html", form=form, next=target),
+                exc.status,
+                exc.headers,
+            )
         else:
             session.clear()
             login_user(user, remember=form.remember.data)

@@ -26,6 +26,7 @@ from sidecar.errors import Conflict, Forbidden, Invalid, Unauthorized
 from sidecar.models import OutboxMail, Role, User
 from sidecar.services.mail import Message
 from sidecar.services.outbox import Composer, enqueue
+from sidecar.services.throttle import Throttle
 from sidecar.services.unit import transaction
 
 __all__ = ["Accounts", "InvalidCredentials", "Registration"]
@@ -88,10 +89,13 @@ class Accounts:
         hasher: PasswordHasher,
         secret: str,
         links: dict[str, str],
+        login_throttle: Throttle | None = None,
     ) -> None:
         self.session = session
         self.hasher = hasher
-        self.links = links  # "confirm" / "reset": URL templates with {token}
+        self.links = links
+        # Sign-in attempts per account, whether its username or its email was typed.
+        self.login_throttle = login_throttle  # "confirm" / "reset": URL templates with {token}
         self._confirm = URLSafeTimedSerializer(secret, salt="frostpress.confirm-email")
         self._reset = URLSafeTimedSerializer(secret, salt="frostpress.reset-password")
 
@@ -184,6 +188,12 @@ class Accounts:
 
     def authenticate(self, login: str, password: str) -> User:
         user = self.by_login(login)
+        if self.login_throttle is not None:
+            # Unknown names get a budget of their own, spent the same way.
+            key = f"user:{user.id}" if user else f"name:{login.strip().lower()[:254]}"
+            self.login_throttle.spend(
+                key, "Too many sign-in attempts for this account; wait a little and try again."
+            )
         try:
             self.hasher.verify(user.password_hash if user else _dummy_hash(self.hasher), password)
         except (VerificationError, InvalidHashError):
