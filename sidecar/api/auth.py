@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import session
+from flask import g, session
 from flask_login import login_user, logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
@@ -13,14 +13,16 @@ from sidecar import deps
 from sidecar.api.common import errors, signed_in_user
 from sidecar.api.schemas import (
     LoginSchema,
+    PasswordChangeSchema,
     RegisterSchema,
     RegistrationSchema,
     TokenCreatedSchema,
     TokenInSchema,
+    TokenListSchema,
     UserSchema,
 )
-from sidecar.extensions import LOGIN_RATE, db, limiter
-from sidecar.services.tokens import create_token, revoke_token
+from sidecar.extensions import LOGIN_RATE, commenter_key, db, limiter
+from sidecar.services.tokens import active_tokens, create_token, revoke_token
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/auth", description="Accounts")
 
@@ -56,7 +58,8 @@ def login(data: dict[str, Any]) -> Any:
 @blp.response(204)
 @errors(blp, 400)
 def logout() -> Any:
-    """Sign out everywhere: every session and remember-me cookie of the account ends."""
+    """Sign out everywhere: every session and remember-me cookie of the account
+    ends, and every API token is revoked."""
     from flask_login import current_user
 
     if current_user.is_authenticated:
@@ -73,12 +76,41 @@ def me() -> Any:
     return signed_in_user()
 
 
+@blp.route("/password", methods=["POST"])
+@limiter.limit("5 per hour", key_func=commenter_key)
+@blp.arguments(PasswordChangeSchema)
+@blp.response(200, UserSchema)
+@errors(blp, 400, 401, 413, 422, 429)
+def change_password(data: dict[str, Any]) -> Any:
+    """Change the password. Every other session and every API token of the account
+    ends; this browser gets a new session (its ``X-CSRFToken`` header has the token)."""
+    user = signed_in_user()
+    deps.accounts().change_password(user, data["current_password"], data["new_password"])
+    if g.get("via_token"):
+        return user  # the token used for this request is revoked with the others
+    session.clear()
+    login_user(user)
+    return user, 200, {"X-CSRFToken": generate_csrf()}
+
+
+@blp.route("/tokens")
+@blp.response(200, TokenListSchema)
+@errors(blp, 401)
+def list_tokens() -> Any:
+    """The caller's working tokens. A password reset or change and signing out
+    revoke them all."""
+    items = active_tokens(db.session, signed_in_user())
+    return {"items": items, "page": 1, "per_page": max(1, len(items)), "total": len(items)}
+
+
 @blp.route("/tokens", methods=["POST"])
+@limiter.limit("10 per hour", key_func=commenter_key)
 @blp.arguments(TokenInSchema)
 @blp.response(201, TokenCreatedSchema)
-@errors(blp, 400, 401, 413, 422)
+@errors(blp, 400, 401, 413, 422, 429)
 def new_token(data: dict[str, Any]) -> Any:
-    """A personal API token for ``Authorization: Bearer``; shown only this once."""
+    """A personal API token for ``Authorization: Bearer``; shown only this once. It
+    works until revoked, or until a password reset or change, or signing out."""
     token, plaintext = create_token(db.session, signed_in_user(), data["name"])
     return {"id": token.id, "name": token.name, "token": plaintext, "created_at": token.created_at}
 

@@ -13,6 +13,7 @@ __all__ = [
     "EditSchema",
     "HealthSchema",
     "LoginSchema",
+    "PasswordChangeSchema",
     "PostListSchema",
     "PostSchema",
     "PostsQuerySchema",
@@ -24,6 +25,7 @@ __all__ = [
     "SearchResultsSchema",
     "TokenCreatedSchema",
     "TokenInSchema",
+    "TokenListSchema",
     "UserSchema",
     "ViewSchema",
 ]
@@ -62,6 +64,17 @@ class LoginSchema(_In):
 
 class TokenInSchema(_In):
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+
+
+class PasswordChangeSchema(_In):
+    current_password = ma.fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=256)
+    )
+    new_password = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=256, error="8 to 256 characters"),
+    )
 
 
 class CommentInSchema(_In):
@@ -136,6 +149,22 @@ class TokenCreatedSchema(ma.Schema):
     name = ma.fields.String()
     token = ma.fields.String(metadata={"description": "shown once; store it now"})
     created_at = ma.fields.DateTime()
+
+
+class TokenSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    last_used_at = ma.fields.DateTime(allow_none=True)
+
+
+class TokenListSchema(ma.Schema):
+    """The caller's tokens that still work (never their secret)."""
+
+    items = ma.fields.List(ma.fields.Nested(TokenSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
 
 
 class AuthorSchema(ma.Schema):

@@ -122,6 +122,9 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
             return render_template(
                 "auth/message.html", title="Link not valid", message=exc.message
             ), exc.status
-        flash("Your password is changed; sign in with it.")
+        flash(
+            "Your password is changed. Every session and API token of the account has "
+            "ended: sign in with the new password."
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), _form_status()

@@ -27,6 +27,7 @@ from sidecar.models import OutboxMail, Role, User
 from sidecar.services.mail import Message
 from sidecar.services.outbox import Composer, enqueue
 from sidecar.services.throttle import Throttle
+from sidecar.services.tokens import revoke_all
 from sidecar.services.unit import transaction
 
 __all__ = ["Accounts", "InvalidCredentials", "Registration"]
@@ -212,11 +213,14 @@ class Accounts:
         return user
 
     def end_sessions(self, user: User) -> None:
-        """Logout: every cookie issued so far stops working."""
+        """Sign out everywhere: every cookie issued so far and every API token stop
+        working."""
         with transaction(self.session):
             user.session_version += 1
+            revoke_all(self.session, user)
 
     def change_password(self, user: User, current: str, new: str) -> None:
+        """Every session and API token of the account ends, this one's too."""
         try:
             self.hasher.verify(user.password_hash, current)
         except (VerificationError, InvalidHashError):
@@ -224,6 +228,7 @@ class Accounts:
         with transaction(self.session):
             user.password_hash = self.hasher.hash(new)
             user.session_version += 1
+            revoke_all(self.session, user)
 
     def request_password_reset(self, email: str) -> None:
         """Queue a reset mail: whether the address has an account is decided when the
@@ -239,6 +244,7 @@ class Accounts:
         with transaction(self.session):
             user.password_hash = self.hasher.hash(new)
             user.session_version += 1
+            revoke_all(self.session, user)
             if user.email_confirmed_at is None:
                 user.email_confirmed_at = now_utc()  # they proved they read the mail
         return user

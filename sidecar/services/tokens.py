@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
@@ -14,7 +14,7 @@ from sidecar.errors import NotFound
 from sidecar.models import ApiToken, User
 from sidecar.services.unit import transaction
 
-__all__ = ["authenticate_bearer", "create_token", "revoke_token"]
+__all__ = ["active_tokens", "authenticate_bearer", "create_token", "revoke_all", "revoke_token"]
 
 PREFIX = "fp_"
 _TOUCH_EVERY = timedelta(minutes=1)
@@ -39,6 +39,27 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
         raise NotFound("No such token.", code="token_not_found")
     with transaction(session):
         token.revoked_at = now_utc()
+
+
+def active_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at, ApiToken.id)
+        )
+    )
+
+
+def revoke_all(session: Session, user: User) -> None:
+    """Revoke every token of ``user``, in the caller's transaction (a password reset
+    or change, signing out everywhere: whoever had a token loses it too)."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now_utc())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def authenticate_bearer(session: Session, plaintext: str) -> User | None:
