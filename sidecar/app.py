@@ -295,8 +295,10 @@ def register_request_hooks(app: Flask) -> None:
         """NUL bytes and invalid UTF-8 never reach the services or the database."""
         if request.routing_exception is not None:
             return  # a 404 or 405 is the answer, whatever the body says
-        if request.method not in _UNSAFE or not request.content_length:
+        if request.method not in _UNSAFE:
             return
+        # Read whatever the body's framing: Content-Length or chunked (where the
+        # server marks the stream as terminated and no length is given).
         raw = request.get_data(cache=True)
         try:
             raw.decode("utf-8")

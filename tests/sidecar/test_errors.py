@@ -276,3 +276,26 @@ def test_domain_errors_use_the_envelope(
     api: ApiClient, method: str, path: str, kwargs: dict[str, Any], status: int, code: str
 ) -> None:
     envelope(getattr(api, method)(path, **kwargs), status, code)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"name": "a\\u0000b"}', b'{"name": "caf\xe9"}'],
+    ids=["nul", "latin-1"],
+)
+def test_a_chunked_body_is_checked_like_any_other(
+    app: Flask, api: ApiClient, make_user: Any, body: bytes
+) -> None:
+    """Without Content-Length (Transfer-Encoding: chunked) the guard was skipped."""
+    import io
+
+    api.login(make_user())
+    response = api.client.post(
+        "/api/auth/tokens",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"X-CSRFToken": api.csrf(), "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 422, response.get_json()
+    assert api.get("/api/auth/tokens").get_json()["items"] == []
