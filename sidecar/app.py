@@ -53,7 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Errors name the statement, never its values (comment bodies, emails, hashes).
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "WTF_CSRF_CHECK_DEFAULT": False,  # checked in a hook unless the request has a token
     "WTF_CSRF_TIME_LIMIT": None,
     "API_TITLE": "frostpress sidecar",

@@ -1,4 +1,12 @@
-"""JSON log lines, each carrying the request id (also sent back as X-Request-ID)."""
+"""JSON log lines, each carrying the request id (also sent back as X-Request-ID).
+
+Every line the sidecar's process writes is one JSON object: the app's own,
+SQLAlchemy's, and the server's (gunicorn's error and access logs, through
+``sidecar.gunicorn_config``). Outside development, secrets never reach a
+line: links that carry a token (confirmation and reset links, whether in a
+request path, an access log line or a mail) are redacted, and SQL errors
+are logged without their parameters (``hide_parameters``).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +14,31 @@ import json
 import logging
 import re
 import uuid
+from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 
-__all__ = ["configure_logging"]
+__all__ = ["JsonFormatter", "configure_logging", "redact"]
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# The paths that carry a secret in their last segment (every route with a
+# <token> argument: tests/sidecar/test_logs.py checks the URL map against it).
+TOKEN_PATHS = re.compile(r"(/auth/(?:confirm|reset)/)[^/?#\s\"']+")
+
+
+# PostgreSQL's errors repeat the offending values ("Key (email)=(ada@...)").
+DB_DETAIL = re.compile(r"^DETAIL:.*$", re.MULTILINE)
+
+
+def redact(text: str) -> str:
+    return TOKEN_PATHS.sub(r"\1[redacted]", text)
 
 
 class JsonFormatter(logging.Formatter):
+    def __init__(self, *args: Any, redact_secrets: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.redact_secrets = redact_secrets
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
@@ -25,19 +49,30 @@ class JsonFormatter(logging.Formatter):
         if has_request_context():
             entry["request_id"] = g.get("request_id", "-")
             entry["path"] = request.path
+            user = g.get("_login_user")
+            if user is not None and getattr(user, "is_authenticated", False):
+                entry["user_id"] = user.id
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+            entry["exception"] = DB_DETAIL.sub(
+                "DETAIL: [redacted]", self.formatException(record.exc_info)
+            )
+        line = json.dumps(entry, ensure_ascii=False)
+        return redact(line) if self.redact_secrets else line
+
+
+def json_handler(*, redact_secrets: bool = True) -> logging.Handler:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter(redact_secrets=redact_secrets))
+    return handler
 
 
 def configure_logging(app: Flask) -> None:
     if not app.config.get("TESTING") and not any(
         isinstance(h.formatter, JsonFormatter) for h in logging.getLogger().handlers
     ):
-        handler = logging.StreamHandler()
-        handler.setFormatter(JsonFormatter())
         root = logging.getLogger()
-        root.addHandler(handler)
+        # Development prints mails with their links: that is how one confirms there.
+        root.addHandler(json_handler(redact_secrets=app.config["SIDECAR_ENV"] != "development"))
         root.setLevel(logging.INFO)
 
     @app.before_request

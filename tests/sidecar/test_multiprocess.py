@@ -32,7 +32,8 @@ PASSWORD = "correct horse battery"
 @contextmanager
 def sidecar_process(env: dict[str, str], log: Path) -> Iterator[str]:
     argv = [
-        *(sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "20"),
+        *(sys.executable, "-m", "gunicorn", "-c", "python:sidecar.gunicorn_config"),
+        *("--workers", "1", "--threads", "20"),
         *("--bind", "127.0.0.1:{port}", "--graceful-timeout", "2", "sidecar.wsgi:app"),
     ]
     with running_http_process(argv, log, ready="/api/health", env=env, cwd=REPO) as url:
