@@ -14,7 +14,7 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from sidecar import outbox
+from sidecar import failsafe, outbox
 from sidecar.config import settings_from_env
 from sidecar.errors import (
     Invalid,
@@ -121,6 +121,8 @@ def register_extensions(app: Flask) -> None:
 
     config = app.config
     production = config["SIDECAR_ENV"] == "production"
+    db.init_app(app)
+    failsafe.init_app(app)  # innermost around Flask: sees what escapes it
     if config["TRUSTED_PROXIES"]:
         hops = config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(
@@ -129,7 +131,6 @@ def register_extensions(app: Flask) -> None:
             x_proto=hops,  # type: ignore[method-assign]
             x_host=hops,
         )
-    db.init_app(app)
     _sqlite_pragmas(app)
     # Batch mode: SQLite can only ALTER tables by copying them.
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from sidecar.api.schemas import CsrfSchema, HealthSchema
 from sidecar.extensions import db
+from sidecar.failsafe import drop_session
 
 blp = Blueprint("health", __name__, url_prefix="/api", description="Health and CSRF")
 
@@ -36,7 +37,7 @@ def health() -> Any:
         db.session.execute(text("SELECT 1"))
         database = "ok"
     except Exception:
-        db.session.rollback()
+        drop_session()
         database = "unreachable"
     redis_state = _redis_status()
     degraded = database != "ok" or redis_state == "unreachable"
