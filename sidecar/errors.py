@@ -139,7 +139,7 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, str]:
             # webargs nests by location ("json", "query"); the field is what matters.
             name = (
                 prefix
-                if key in ("json", "query", "form", "view_args")
+                if key in ("json", "query", "form", "view_args", "headers")
                 else f"{prefix}.{key}"
                 if prefix
                 else str(key)

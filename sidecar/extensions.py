@@ -60,7 +60,9 @@ COMMENT_RATE = "6 per minute;60 per hour"
 LOGIN_RATE = "10 per minute;100 per hour"
 LOGIN_ACCOUNT_RATE = "5 per minute;30 per hour"
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep what they held at COMMIT: an answer is built from what was committed,
+# never by reading the row again afterwards (a read that can fail once it is stored).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -14,6 +14,7 @@ from sidecar.api.schemas import (
     CommentListSchema,
     CommentSchema,
     EditSchema,
+    IdempotencySchema,
     PreviewOutSchema,
     PreviewSchema,
 )
@@ -49,10 +50,20 @@ def thread(slug: str) -> Any:
 @blp.route("/posts/<slug>/comments", methods=["POST"])
 @limiter.shared_limit(COMMENT_RATE, scope="comment-create", key_func=commenter_key)
 @blp.arguments(CommentInSchema)
+@blp.arguments(IdempotencySchema, location="headers")
 @blp.response(201, CommentSchema)
-@errors(blp, 400, 401, 403, 404, 413, 422, 429)
-def create(data: dict[str, Any], slug: str) -> Any:
-    comment = deps.comments().create(signed_in_user(), slug, data["body"], data["parent_id"])
+@errors(blp, 400, 401, 403, 404, 409, 413, 422, 429)
+def create(data: dict[str, Any], headers: dict[str, Any], slug: str) -> Any:
+    """A new comment. Send an ``Idempotency-Key`` (any 8–64 letters, digits, ``-``
+    or ``_``, new for each comment): if the answer is lost and the request is sent
+    again with the same key, the first comment is returned, not a second made."""
+    comment = deps.comments().create(
+        signed_in_user(),
+        slug,
+        data["body"],
+        data["parent_id"],
+        idempotency_key=headers.get("idempotency_key"),
+    )
     return comment_payload(comment, source=True)
 
 

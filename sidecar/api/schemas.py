@@ -12,6 +12,7 @@ __all__ = [
     "CsrfSchema",
     "EditSchema",
     "HealthSchema",
+    "IdempotencySchema",
     "LoginSchema",
     "PasswordChangeSchema",
     "PostListSchema",
@@ -81,6 +82,17 @@ class CommentInSchema(_In):
     body = ma.fields.String(required=True, metadata={"description": "Markdown, 1–8000 chars"})
     parent_id = ma.fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(min=1)
+    )
+
+
+class IdempotencySchema(_In):
+    idempotency_key = ma.fields.String(
+        data_key="Idempotency-Key",
+        load_default=None,
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9_-]{8,64}$", error="8 to 64 letters, digits, '-' or '_'"
+        ),
+        metadata={"description": "the same key for every retry of one comment"},
     )
 
 

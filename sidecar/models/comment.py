@@ -29,7 +29,11 @@ REMOVED = (Status.DELETED.value, Status.REJECTED.value, Status.SPAM.value)
 
 class Comment(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_post_slug_status", "post_slug", "status"),)
+    __table_args__ = (
+        Index("ix_comments_post_slug_status", "post_slug", "status"),
+        # A retried POST carries the key of the first: one comment, however often sent.
+        Index("uq_comments_author_id_idempotency_key", "author_id", "idempotency_key", unique=True),
+    )
 
     post_slug: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
@@ -39,6 +43,7 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     body_html: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=Status.PENDING.value)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 

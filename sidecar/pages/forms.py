@@ -8,14 +8,20 @@ answer the API, these pages and the admin alike.
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Optional, Regexp
 
-__all__ = ["CommentForm", "DeleteForm", "EditForm"]
+__all__ = ["CommentForm", "DeleteForm", "EditForm", "new_key"]
 
 _ID = re.compile(r"[0-9]{1,12}\Z")  # digits only, no trailing newline
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}\Z")
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(18)
 
 
 class CommentForm(FlaskForm):
@@ -23,6 +29,14 @@ class CommentForm(FlaskForm):
     parent_id = HiddenField(
         validators=[Optional(), Regexp(_ID, message="That is not a comment you can reply to.")]
     )
+    # New with every form shown, the same when the browser sends the form again
+    # (a double click, a retry after an error page): one comment either way.
+    idempotency_key = HiddenField()
+
+    @property
+    def key(self) -> str | None:
+        value = self.idempotency_key.data or ""
+        return value if _KEY.match(value) else None
 
     @property
     def parent(self) -> int | None:

@@ -16,12 +16,13 @@ from sidecar.errors import DomainError, NotFound
 from sidecar.extensions import COMMENT_RATE, commenter_key, limiter
 from sidecar.forms import submitted
 from sidecar.models import Comment, User
-from sidecar.pages.forms import CommentForm, DeleteForm, EditForm
+from sidecar.pages.forms import CommentForm, DeleteForm, EditForm, new_key
 from sidecar.pages.thread import build_tree, walk
 
 __all__ = ["bp"]
 
 bp = Blueprint("pages", __name__, url_prefix="/comments")
+bp.add_app_template_global(new_key, "new_idempotency_key")
 
 Page = tuple[str, int]
 
@@ -81,7 +82,9 @@ def create(slug: str) -> Page | Response:
         form.body.errors = [*form.body.errors, *form.parent_id.errors]
         return _thread_page(slug, form, 422)
     try:
-        comment = deps.comments().create(_user(), slug, form.body.data or "", form.parent)
+        comment = deps.comments().create(
+            _user(), slug, form.body.data or "", form.parent, idempotency_key=form.key
+        )
     except DomainError as exc:
         form.body.errors = [exc.message]
         return _thread_page(slug, form, exc.status)

@@ -19,10 +19,11 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
-from sidecar.errors import DomainError, Forbidden, Invalid, NotFound
+from sidecar.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from sidecar.models import Comment, Status, User
 from sidecar.models.comment import REMOVED
 from sidecar.services.catalog import PostCatalog
@@ -201,23 +202,61 @@ class Comments:
             assert parent is not None
         return parent
 
-    def create(self, author: User, slug: str, body: str, parent_id: int | None = None) -> Comment:
+    def _replayed(
+        self, author: User, key: str | None, slug: str, body: str, parent_id: int | None
+    ) -> Comment | None:
+        """The comment an earlier request with this key created, if any."""
+        if key is None:
+            return None
+        earlier = self.session.scalar(
+            select(Comment).where(Comment.author_id == author.id, Comment.idempotency_key == key)
+        )
+        if earlier is None:
+            return None
+        if earlier.post_slug != slug or earlier.body_source != body:
+            raise Conflict(
+                "This idempotency key was used for a different comment; send a new key.",
+                code="idempotency_key_reused",
+            )
+        return earlier
+
+    def create(
+        self,
+        author: User,
+        slug: str,
+        body: str,
+        parent_id: int | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Comment:
+        """A new comment; with ``idempotency_key``, sending it again (the answer was
+        lost) returns the first comment instead of making a second."""
         self._post_or_404(slug)
         self._check_author(author)
         body = validate_body(body)
+        if (earlier := self._replayed(author, idempotency_key, slug, body, parent_id)) is not None:
+            return earlier
         parent = self._parent(slug, parent_id)
-        with transaction(self.session):
-            comment = Comment(
-                post_slug=slug,
-                author_id=author.id,
-                author=author,
-                parent_id=parent.id if parent else None,
-                depth=parent.depth + 1 if parent else 0,
-                body_source=body,
-                body_html=render_comment(body),
-                status=self._status_for(author),
-            )
-            self.session.add(comment)
+        try:
+            with transaction(self.session):
+                comment = Comment(
+                    post_slug=slug,
+                    author_id=author.id,
+                    author=author,
+                    parent_id=parent.id if parent else None,
+                    depth=parent.depth + 1 if parent else 0,
+                    body_source=body,
+                    body_html=render_comment(body),
+                    status=self._status_for(author),
+                    idempotency_key=idempotency_key,
+                )
+                self.session.add(comment)
+        except IntegrityError:
+            # The same key, sent twice at once: the other request stored it.
+            earlier = self._replayed(author, idempotency_key, slug, body, parent_id)
+            if earlier is None:
+                raise
+            return earlier
         self._announce("comment:new", comment)
         return comment
 

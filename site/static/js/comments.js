@@ -20,8 +20,8 @@
   // -- HTTP: JSON in and out, the CSRF token fetched once and again when refused --
   let csrf = null;
 
-  async function api(method, path, body, retried) {
-    const headers = { Accept: "application/json" };
+  async function api(method, path, body, extra, retried) {
+    const headers = { Accept: "application/json", ...extra };
     if (method !== "GET") {
       csrf = csrf || (await api("GET", "/api/csrf")).csrf_token;
       headers["X-CSRFToken"] = csrf;
@@ -42,7 +42,7 @@
     };
     if (error.code === "csrf_failed" && !retried) {
       csrf = null;
-      return api(method, path, body, true);
+      return api(method, path, body, extra, true);
     }
     throw Object.assign(new Error(error.message), {
       status: response ? response.status : 0, code: error.code, fields: error.fields || {},
@@ -271,8 +271,12 @@
 
     // -- writing --
     async create(body, parentId) {
+      // One key per draft: sending it again after a lost answer makes no second comment.
+      const draft = `${parentId}\n${body}`, keys = (this.keys ||= {});
+      keys[draft] ||= crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
       const comment = await api("POST", `/api/posts/${this.slug}/comments`,
-        { body, parent_id: parentId });
+        { body, parent_id: parentId }, { "Idempotency-Key": keys[draft] });
+      delete keys[draft];
       const el = this.upsert(comment);
       this.renderEmpty();
       this.say(comment.status === "pending"
