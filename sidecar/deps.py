@@ -13,6 +13,7 @@ from sidecar.services.analytics import Analytics
 from sidecar.services.audit import AuditLog
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.comments import CommentRules, Comments
+from sidecar.services.events import Publisher
 from sidecar.services.mail import Mailer
 from sidecar.services.moderation import Moderation
 from sidecar.services.people import People
@@ -25,6 +26,7 @@ __all__ = [
     "audit_log",
     "catalog",
     "comments",
+    "events",
     "hasher",
     "mailer",
     "moderation",
@@ -44,6 +46,11 @@ def mailer() -> Mailer:
     return found
 
 
+def events() -> Publisher:
+    found: Publisher = current_app.extensions["sidecar.events"]
+    return found
+
+
 def hasher() -> PasswordHasher:
     found: PasswordHasher = current_app.extensions["sidecar.hasher"]
     return found
@@ -59,7 +66,8 @@ def accounts() -> Accounts:
         "reset_request": url_for("auth.reset_request", _external=True),
     }
     links = {name: link.replace(_SLOT, "{token}") for name, link in links.items()}
-    return Accounts(db.session, hasher(), current_app.config["SECRET_KEY"], mailer(), links)
+    secret = current_app.config["SECRET_KEY"]
+    return Accounts(db.session, hasher(), secret, mailer(), links, events())
 
 
 def comments() -> Comments:
@@ -69,11 +77,11 @@ def comments() -> Comments:
         edit_window=timedelta(seconds=config["EDIT_WINDOW_SECONDS"]),
         max_depth=config["MAX_COMMENT_DEPTH"],
     )
-    return Comments(db.session, catalog(), rules, current_app.extensions["sidecar.events"])
+    return Comments(db.session, catalog(), rules, events())
 
 
 def moderation() -> Moderation:
-    return Moderation(db.session, current_app.extensions["sidecar.events"])
+    return Moderation(db.session, events())
 
 
 def analytics() -> Analytics:
@@ -90,7 +98,7 @@ def rebuilder() -> Rebuilder:
 
 
 def people() -> People:
-    return People(db.session)
+    return People(db.session, events())
 
 
 def audit_log() -> AuditLog:

@@ -5,8 +5,9 @@ Origin of every connection must be one of ``SITE_ORIGIN`` or the sidecar's
 own (its dashboard); browsers send it, and the CDN cannot proxy websockets,
 so this check is the only gate. A reader
 joins ``post:<slug>`` for a post the engine publishes; a moderator's session
-cookie, checked on connect, also puts them in the ``admin`` room. Payloads
-are never trusted for identity.
+cookie, checked on connect, also puts them in the ``admin`` room and in
+``user:<id>``, which ``Publisher.end_live_access`` closes when their sessions
+end or their role changes. Payloads are never trusted for identity.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room, leave_room
 
 from sidecar import deps
+from sidecar.extensions import db
 from sidecar.realtime.origins import origin_allowed
 from sidecar.realtime.presence import LocalPresence
-from sidecar.services.events import ADMIN_ROOM, post_room
+from sidecar.services.events import ADMIN_ROOM, post_room, user_room
 
 __all__ = ["LiveNamespace"]
 
@@ -52,8 +54,25 @@ class LiveNamespace(Namespace):  # type: ignore[misc]
             config["TRUSTED_PROXIES"],
         ):
             raise ConnectionRefusedError("origin not allowed")
-        if current_user.is_authenticated and current_user.is_moderator:
-            join_room(ADMIN_ROOM)
+        self._admit_moderator()
+
+    def _admit_moderator(self) -> None:
+        """A moderator's socket joins ``admin`` and ``user:<id>``.
+
+        A demotion, ban or logout committed meanwhile either closed ``user:<id>``
+        after this socket joined it, or committed before the account is read
+        again here: either way the socket does not stay in ``admin``."""
+        user = current_user
+        if not (user.is_authenticated and user.is_moderator):
+            return
+        admitted_as = user.get_id()  # the session version the cookie carries
+        rooms = (user_room(user.id), ADMIN_ROOM)
+        for room in rooms:
+            join_room(room)
+        db.session.rollback()  # read what has been committed since
+        if not (user.is_moderator and user.is_active and user.get_id() == admitted_as):
+            for room in rooms:
+                leave_room(room)
 
     def on_join(self, data: Any) -> dict[str, Any]:
         slug = _slug(data)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sidecar.database import now_utc
 from sidecar.errors import Conflict, Forbidden, Invalid, Unauthorized
 from sidecar.models import Role, User
+from sidecar.services.events import Publisher, RecordingPublisher
 from sidecar.services.mail import Mailer, Message
 from sidecar.services.unit import transaction
 
@@ -86,8 +87,10 @@ class Accounts:
         secret: str,
         mailer: Mailer,
         links: dict[str, str],
+        events: Publisher | None = None,
     ) -> None:
         self.session = session
+        self.events: Publisher = events if events is not None else RecordingPublisher()
         self.hasher = hasher
         self.mailer = mailer
         self.links = links  # "confirm" / "reset": URL templates with {token}
@@ -184,6 +187,7 @@ class Accounts:
         """Logout: every cookie issued so far stops working."""
         with transaction(self.session):
             user.session_version += 1
+        self.events.end_live_access(user.id)
 
     def change_password(self, user: User, current: str, new: str) -> None:
         try:
@@ -193,6 +197,7 @@ class Accounts:
         with transaction(self.session):
             user.password_hash = self.hasher.hash(new)
             user.session_version += 1
+        self.events.end_live_access(user.id)
 
     def request_password_reset(self, email: str) -> None:
         user = self.session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -217,6 +222,7 @@ class Accounts:
             user.session_version += 1
             if user.email_confirmed_at is None:
                 user.email_confirmed_at = now_utc()  # they proved they read the mail
+        self.events.end_live_access(user.id)
         return user
 
     def create_admin(self, email: str, username: str, password: str) -> User:

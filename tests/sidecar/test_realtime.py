@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from sidecar import deps
 from sidecar.extensions import socketio
-from sidecar.models import Role
+from sidecar.models import Role, User
 from sidecar.services.events import SocketIOPublisher
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.browser import Browser, press
+from tests.sidecar.conftest import ApiClient, link_in
 
 ORIGIN = "https://blog.example"
 
@@ -121,6 +123,96 @@ class TestHeldComments:
         assert held.get_json()["status"] == "pending"
         assert received(moderator, "moderation:new") == [public(held.get_json())]
         assert reader.get_received() == [] and commenter.get_received() == []
+
+
+class TestLiveAccessEnds:
+    """A moderator's socket leaves the admin room as soon as their sessions end."""
+
+    @pytest.fixture
+    def sidecar_config(self) -> dict[str, Any]:
+        return {"SITE_ORIGINS": [ORIGIN], "MODERATION": "all"}
+
+    @pytest.fixture
+    def hold(self, app: Flask, make_user: Any) -> Any:
+        """``hold()``: a commenter posts a comment that waits for moderation; its id."""
+        commenter = ApiClient(app.test_client())
+        commenter.login(make_user())
+
+        def post() -> int:
+            held = commenter.post("/api/posts/hello/comments", json={"body": "wait for me"})
+            assert held.get_json()["status"] == "pending", held.get_json()
+            return int(held.get_json()["id"])
+
+        return post
+
+    def end_access(self, how: str, app: Flask, user: User, api: ApiClient, admin: Browser) -> None:
+        if how == "demoted":
+            assert "is now commenter" in press(admin, user, "role", role="commenter")
+        elif how == "banned":
+            assert "Banned" in press(admin, user, "ban")
+        elif how == "signed out":
+            assert api.post("/api/auth/logout").status_code == 204
+        elif how == "signed out by the form":
+            Browser(api.client).submit("/comments/hello", action="/auth/logout")
+        elif how == "password changed":
+            with app.test_request_context():
+                account = deps.accounts()
+                me = account.by_login(user.username)
+                assert me is not None
+                account.change_password(me, "correct horse battery", "a new passphrase here")
+        elif how == "password reset":
+            stranger = Browser(app.test_client())
+            stranger.submit("/auth/reset", email=user.email)
+            link = link_in(app.extensions["sidecar.mailer"], "/auth/reset/")
+            new = "a new passphrase here"
+            assert stranger.submit(link, password=new, confirm=new).status_code == 302
+
+    @pytest.mark.parametrize(
+        "how",
+        [
+            "demoted",
+            "banned",
+            "signed out",
+            "signed out by the form",
+            "password changed",
+            "password reset",
+        ],
+    )
+    def test_held_comments_stop_reaching_a_moderator_whose_sessions_ended(
+        self, app: Flask, make_user: Any, new_browser: Any, hold: Any, how: str
+    ) -> None:
+        admin = new_browser()
+        admin.login(make_user(role=Role.ADMIN))
+        moderator = make_user(role=Role.MODERATOR)
+        moderator_api = ApiClient(app.test_client())
+        moderator_api.login(moderator)
+        socket = live(app, moderator_api)
+        colleague_api = ApiClient(app.test_client())
+        colleague_api.login(make_user(role=Role.MODERATOR))
+        colleague = live(app, colleague_api)  # another moderator, whose access goes on
+        first = hold()
+        assert [c["id"] for c in received(socket, "moderation:new")] == [first]
+        colleague.get_received()
+
+        self.end_access(how, app, moderator, moderator_api, admin)
+        assert moderator_api.get("/api/auth/me").status_code == 401  # the session ended
+        second = hold()
+        assert [c["id"] for c in received(colleague, "moderation:new")] == [second]
+        assert received(socket, "moderation:new") == []
+        assert socket.is_connected()  # still a reader: public events go on
+
+    def test_a_socket_opened_before_a_promotion_stays_out_of_the_admin_room(
+        self, app: Flask, make_user: Any, new_browser: Any, hold: Any
+    ) -> None:
+        admin = new_browser()
+        admin.login(make_user(role=Role.ADMIN))
+        carol = make_user()
+        carol_api = ApiClient(app.test_client())
+        carol_api.login(carol)
+        socket = live(app, carol_api)
+        assert "is now moderator" in press(admin, carol, "role", role="moderator")
+        hold()
+        assert received(socket, "moderation:new") == []
 
 
 def test_a_lost_live_update_never_fails_the_write(caplog: pytest.LogCaptureFixture) -> None:

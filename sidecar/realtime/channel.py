@@ -1,0 +1,35 @@
+"""Wiring the live channel into an app: the Socket.IO server, its rooms, presence."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from sidecar.extensions import socketio
+from sidecar.realtime.managers import make_manager
+from sidecar.realtime.namespace import LiveNamespace
+from sidecar.realtime.origins import origin_allowed
+from sidecar.realtime.presence import LocalPresence, SharedPresence
+from sidecar.services.events import SocketIOPublisher
+
+__all__ = ["init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Threading mode pinned (never auto-detected), origins from ``SITE_ORIGIN``,
+    and Redis as the message queue when several processes run."""
+    config = app.config
+    queue = config.get("SOCKETIO_MESSAGE_QUEUE", config.get("REDIS_URL"))
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        cors_allowed_origins=lambda origin, environ: origin_allowed(
+            origin, environ, config["SITE_ORIGINS"], config["TRUSTED_PROXIES"]
+        ),
+        client_manager=make_manager(queue),
+        logger=False,
+        engineio_logger=False,
+    )
+    # Reader counts span every process that shares the queue's Redis.
+    presence = SharedPresence(queue) if queue else LocalPresence()
+    socketio.on_namespace(LiveNamespace("/", presence))
+    app.extensions["sidecar.events"] = SocketIOPublisher(socketio)
