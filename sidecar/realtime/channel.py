@@ -31,5 +31,11 @@ def init_app(app: Flask) -> None:
     )
     # Reader counts span every process that shares the queue's Redis.
     presence = SharedPresence(queue) if queue else LocalPresence()
-    socketio.on_namespace(LiveNamespace("/", presence))
+    live = LiveNamespace(
+        "/",
+        presence,
+        scheduler=config.get("LIVE_SCHEDULER"),  # tests move time by hand
+        interval=config.get("LIVE_PRESENCE_INTERVAL", 1.0),
+    )
+    socketio.on_namespace(live)
     app.extensions["sidecar.events"] = SocketIOPublisher(socketio)
