@@ -7,7 +7,8 @@ so this check is the only gate. A reader
 joins ``post:<slug>`` for a post the engine publishes; a moderator's session
 cookie, checked on connect, also puts them in the ``admin`` room and in
 ``user:<id>``, which ``Publisher.end_live_access`` closes when their sessions
-end or their role changes. Payloads are never trusted for identity.
+end or their role changes (``moderators``). Payloads are never trusted for
+identity.
 
 Joining costs the room's readers a broadcast, so it is bounded: a repeated
 join changes nothing and tells nobody; a socket is in at most ``MAX_ROOMS``
@@ -20,17 +21,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_socketio import Namespace, disconnect, join_room, leave_room
 
 from sidecar import deps
-from sidecar.extensions import db
 from sidecar.realtime.announce import PresenceAnnouncer, Scheduler
 from sidecar.realtime.budget import SocketBudget, Verdict
+from sidecar.realtime.moderators import Moderators
 from sidecar.realtime.origins import origin_allowed
 from sidecar.realtime.presence import LocalPresence, TooManyRooms
-from sidecar.services.events import ADMIN_ROOM, post_room, user_room
+from sidecar.services.events import ADMIN_ROOM, post_room
 
 __all__ = ["LiveNamespace"]
 
@@ -58,6 +59,7 @@ class LiveNamespace(Namespace):  # type: ignore[misc]
             self.presence, self._send_presence, interval=interval, scheduler=scheduler
         )
         self.budget = SocketBudget()
+        self.moderators = Moderators()
 
     def _send_presence(self, slug: str, count: int) -> None:
         self.socketio.emit(
@@ -73,25 +75,26 @@ class LiveNamespace(Namespace):  # type: ignore[misc]
             config["TRUSTED_PROXIES"],
         ):
             raise ConnectionRefusedError("origin not allowed")
-        self._admit_moderator()
+        sid = request.sid  # type: ignore[attr-defined]
+        self.moderators.admit(self.socketio.server, self.namespace, sid, current_user)
 
-    def _admit_moderator(self) -> None:
-        """A moderator's socket joins ``admin`` and ``user:<id>``.
-
-        A demotion, ban or logout committed meanwhile either closed ``user:<id>``
-        after this socket joined it, or committed before the account is read
-        again here: either way the socket does not stay in ``admin``."""
-        user = current_user
-        if not (user.is_authenticated and user.is_moderator):
-            return
-        admitted_as = user.get_id()  # the session version the cookie carries
-        rooms = (user_room(user.id), ADMIN_ROOM)
-        for room in rooms:
-            join_room(room)
-        db.session.rollback()  # read what has been committed since
-        if not (user.is_moderator and user.is_active and user.get_id() == admitted_as):
-            for room in rooms:
-                leave_room(room)
+    def after_gap(self, app: Flask) -> None:
+        """This process could not hear the message queue for a while: what other
+        processes published meanwhile never reached its sockets. Its moderators'
+        sessions are checked again (an end of access may have been missed), then
+        every post room it holds and the ``admin`` room are told to ``resync``
+        (readers fetch the thread again), and its readers are counted again."""
+        with app.app_context():
+            self.moderators.recheck(self.socketio.server, self.namespace)
+        self.presence.refresh()
+        rooms = [({"post": slug}, post_room(slug)) for slug in self.presence.slugs()]
+        for payload, room in [*rooms, ({"admin": True}, ADMIN_ROOM)]:
+            # Every process tells its own sockets (not through the queue).
+            self.socketio.emit(
+                "resync", payload, to=room, namespace=self.namespace, ignore_queue=True
+            )
+        for slug in self.presence.slugs():
+            self.announcer.changed(slug)
 
     def _refusal(self, data: Any) -> dict[str, Any] | None:
         """Why this join or leave is refused (it counts against the socket's budget)."""
@@ -132,5 +135,6 @@ class LiveNamespace(Namespace):  # type: ignore[misc]
     def on_disconnect(self, reason: Any = None) -> None:
         sid = request.sid  # type: ignore[attr-defined]
         self.budget.forget(sid)
+        self.moderators.forget(sid)
         for slug in self.presence.drop(sid):
             self.announcer.changed(slug)

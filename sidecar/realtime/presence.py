@@ -81,6 +81,9 @@ class LocalPresence:
         with self._lock:
             return [(sid, slug) for sid, rooms in self._rooms.items() for slug in rooms]
 
+    def refresh(self) -> None:
+        """Mark this process's readers alive: one process has nothing to tell."""
+
     def slugs(self) -> set[str]:
         """The posts this process has readers on."""
         with self._lock:
