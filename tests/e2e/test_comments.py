@@ -127,6 +127,29 @@ def test_after_a_dropped_connection_the_widget_rejoins_and_catches_up(
     expect(comment_article(theirs, "And live again.")).to_be_visible(timeout=TIMEOUT)
 
 
+def test_on_resync_the_widget_fetches_what_the_server_missed(dev: DevServer, reader: Any) -> None:
+    writer = reader(dev, "/posts/second/")
+    sign_in_in_widget(writer, confirmed_user(writer, dev))
+    mine = live(writer)
+    page = reader(dev, "/posts/second/")
+    theirs = live(page)
+    # The event is lost before it reaches this reader (as when the sidecar that
+    # holds its socket could not hear the others for a while) ...
+    page.evaluate("() => window.frostpressComments.socket.off('comment:new')")
+    mine.get_by_label("Your comment").fill("Posted while your sidecar was cut off.")
+    mine.get_by_role("button", name="Post comment").click()
+    expect(comment_article(mine, "Posted while your sidecar was cut off.")).to_be_visible()
+    assert comment_article(theirs, "Posted while your sidecar was cut off.").count() == 0
+    # ... and then the sidecar says "resync", as it does once it hears them again.
+    page.evaluate(
+        """() => window.frostpressComments.socket.listeners('resync')
+            .forEach((handle) => handle({ post: 'second' }))"""
+    )
+    expect(comment_article(theirs, "Posted while your sidecar was cut off.")).to_be_visible(
+        timeout=TIMEOUT
+    )
+
+
 def test_keyboard_alone_signs_in_and_comments(dev: DevServer, reader: Any) -> None:
     page = reader(dev)
     name = confirmed_user(page, dev)
