@@ -87,9 +87,12 @@ class RedisQueue(_UserRooms, socketio.RedisManager):  # type: ignore[misc]
         self._started = True
         delay, gap = RETRY_FIRST, False
         while True:
-            client = self._get_redis_module().Redis.from_url(self.redis_url, **self.redis_options)
-            pubsub = client.pubsub()  # the listener's own: publishing reconnects apart
+            client = pubsub = None
             try:
+                client = self._get_redis_module().Redis.from_url(
+                    self.redis_url, **self.redis_options
+                )
+                pubsub = client.pubsub()  # the listener's own: publishing reconnects apart
                 pubsub.subscribe(self.channel)
                 while True:
                     message = pubsub.get_message(timeout=POLL)
@@ -105,8 +108,8 @@ class RedisQueue(_UserRooms, socketio.RedisManager):  # type: ignore[misc]
                         log.warning("live channel: subscribed to the message queue again")
                         self._caught_up()
             except Exception as exc:
-                if self._subscribed.is_set():
-                    log.warning("live channel: lost the message queue (%s); resubscribing", exc)
+                if not gap:  # once per gap
+                    log.warning("live channel: cannot hear the message queue (%s); retrying", exc)
                 self._subscribed.clear()
                 gap = True
             finally:
@@ -128,8 +131,9 @@ def _logging_errors(action: Callable[[], None]) -> None:
 
 def _close_quietly(*closables: Any) -> None:
     for closable in closables:
-        with suppress(Exception):  # it is being thrown away
-            closable.close()
+        if closable is not None:
+            with suppress(Exception):  # it is being thrown away
+                closable.close()
 
 
 def make_manager(queue: str | None) -> Any:
