@@ -97,7 +97,7 @@ def test_a_comment_appears_live_for_another_reader_then_is_edited_and_deleted(
     assert alice.js_errors == [] and bob.js_errors == []  # type: ignore[attr-defined]
 
 
-def test_after_a_dropped_connection_the_widget_rejoins_and_catches_up(
+def test_after_a_dropped_connection_or_a_resync_the_widget_catches_up(
     dev: DevServer, reader: Any
 ) -> None:
     writer = reader(dev, "/posts/second/")
@@ -126,21 +126,14 @@ def test_after_a_dropped_connection_the_widget_rejoins_and_catches_up(
     mine.get_by_role("button", name="Post comment").click()  # the room was re-joined
     expect(comment_article(theirs, "And live again.")).to_be_visible(timeout=TIMEOUT)
 
-
-def test_on_resync_the_widget_fetches_what_the_server_missed(dev: DevServer, reader: Any) -> None:
-    writer = reader(dev, "/posts/second/")
-    sign_in_in_widget(writer, confirmed_user(writer, dev))
-    mine = live(writer)
-    page = reader(dev, "/posts/second/")
-    theirs = live(page)
-    # The event is lost before it reaches this reader (as when the sidecar that
-    # holds its socket could not hear the others for a while) ...
+    # An event lost before it reaches the reader (the sidecar holding its socket
+    # could not hear the others for a while) ...
     page.evaluate("() => window.frostpressComments.socket.off('comment:new')")
     mine.get_by_label("Your comment").fill("Posted while your sidecar was cut off.")
     mine.get_by_role("button", name="Post comment").click()
     expect(comment_article(mine, "Posted while your sidecar was cut off.")).to_be_visible()
     assert comment_article(theirs, "Posted while your sidecar was cut off.").count() == 0
-    # ... and then the sidecar says "resync", as it does once it hears them again.
+    # ... arrives once that sidecar says "resync", as it does when it hears them again.
     page.evaluate(
         """() => window.frostpressComments.socket.listeners('resync')
             .forEach((handle) => handle({ post: 'second' }))"""
