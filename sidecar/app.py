@@ -32,15 +32,11 @@ from sidecar.extensions import (
     limiter,
     login_manager,
     migrate,
-    socketio,
 )
 from sidecar.logs import configure_logging
 from sidecar.ratelimits import fallback_limits
-from sidecar.realtime import LiveNamespace
-from sidecar.realtime.origins import origin_allowed
-from sidecar.realtime.presence import LocalPresence, SharedPresence
+from sidecar.realtime.channel import init_app as init_realtime
 from sidecar.services.catalog import PostCatalog
-from sidecar.services.events import SocketIOPublisher
 from sidecar.services.mail import DisabledMailer, LogMailer, Mailer, SmtpMailer
 from sidecar.services.throttle import Throttle
 
@@ -175,28 +171,7 @@ def register_extensions(app: Flask) -> None:
         },
     )
     api.init_app(app)
-    # The live channel: threading mode pinned (never auto-detected), origins from
-    # SITE_ORIGIN, and Redis as the message queue when several processes run.
-    queue = config.get("SOCKETIO_MESSAGE_QUEUE", redis_url)
-    socketio.init_app(
-        app,
-        async_mode="threading",
-        cors_allowed_origins=lambda origin, environ: origin_allowed(
-            origin,
-            environ,
-            config["SITE_ORIGINS"],
-            config["TRUSTED_PROXIES"],
-            config["TRUSTED_HOSTS"],
-        ),
-        message_queue=queue,
-        logger=False,
-        engineio_logger=False,
-    )
-    # Reader counts span every process that shares the queue's Redis.
-    shared = bool(queue) and str(queue).startswith(("redis://", "rediss://", "unix://"))
-    presence = SharedPresence(queue) if shared else LocalPresence()
-    socketio.on_namespace(LiveNamespace("/", presence))
-    app.extensions["sidecar.events"] = SocketIOPublisher(socketio)
+    init_realtime(app)
     app.extensions["sidecar.catalog"] = PostCatalog(
         config["FROSTPRESS_ROOT"], config["CONTENT_DIR"]
     )

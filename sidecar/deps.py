@@ -15,6 +15,7 @@ from sidecar.services.analytics import Analytics
 from sidecar.services.audit import AuditLog
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.comments import CommentRules, Comments
+from sidecar.services.events import Publisher
 from sidecar.services.mail import Mailer
 from sidecar.services.moderation import Moderation
 from sidecar.services.outbox import Outbox
@@ -28,6 +29,7 @@ __all__ = [
     "audit_log",
     "catalog",
     "comments",
+    "events",
     "hasher",
     "mailer",
     "moderation",
@@ -45,6 +47,11 @@ def catalog() -> PostCatalog:
 
 def mailer() -> Mailer:
     found: Mailer = current_app.extensions["sidecar.mailer"]
+    return found
+
+
+def events() -> Publisher:
+    found: Publisher = current_app.extensions["sidecar.events"]
     return found
 
 
@@ -69,6 +76,7 @@ def accounts() -> Accounts:
         current_app.config["SECRET_KEY"],
         links,
         current_app.extensions["sidecar.login_throttle"],
+        events(),
     )
 
 
@@ -85,11 +93,11 @@ def comments() -> Comments:
         edit_window=timedelta(seconds=config["EDIT_WINDOW_SECONDS"]),
         max_depth=config["MAX_COMMENT_DEPTH"],
     )
-    return Comments(db.session, catalog(), rules, current_app.extensions["sidecar.events"])
+    return Comments(db.session, catalog(), rules, events())
 
 
 def moderation() -> Moderation:
-    return Moderation(db.session, current_app.extensions["sidecar.events"])
+    return Moderation(db.session, events())
 
 
 def analytics() -> Analytics:
@@ -106,7 +114,7 @@ def rebuilder() -> Rebuilder:
 
 
 def people() -> People:
-    return People(db.session)
+    return People(db.session, events())
 
 
 def audit_log() -> AuditLog:

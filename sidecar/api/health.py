@@ -33,6 +33,8 @@ def _redis_status() -> str:
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="The database is down")
 def health() -> Any:
+    """``degraded`` (still 200) while Redis is unreachable or the live channel is
+    not subscribed to it; 503 only when the database is down."""
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"
@@ -40,10 +42,13 @@ def health() -> Any:
         drop_session()
         database = "unreachable"
     redis_state = _redis_status()
-    degraded = database != "ok" or redis_state == "unreachable"
+    # The live channel: "unsubscribed" while this process cannot hear what the
+    # others publish (Redis down, or back but not listened to yet).
+    realtime = current_app.extensions["sidecar.live"].status
+    degraded = database != "ok" or redis_state == "unreachable" or realtime == "unsubscribed"
     body = {
         "status": "degraded" if degraded else "ok",
-        "checks": {"database": database, "redis": redis_state},
+        "checks": {"database": database, "redis": redis_state, "realtime": realtime},
     }
     return body, (503 if database != "ok" else 200)
 

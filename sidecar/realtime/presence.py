@@ -7,6 +7,9 @@ when they were last known alive. Each process re-scores its own readers every
 ``heartbeat`` seconds, so the readers of a process that died without saying
 goodbye drop out of the count after ``ttl``. If Redis cannot be reached the
 count falls back to this process's own, with a log line, and never fails a join.
+
+:meth:`claim` is how processes take turns announcing a post's count: at most
+one of them announces within each ``interval`` (``sidecar.realtime.announce``).
 """
 
 from __future__ import annotations
@@ -17,9 +20,13 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
-__all__ = ["LocalPresence", "SharedPresence"]
+__all__ = ["LocalPresence", "SharedPresence", "TooManyRooms"]
 
 log = logging.getLogger("sidecar.realtime")
+
+
+class TooManyRooms(Exception):
+    """A connection is already in as many post rooms as it may be."""
 
 
 class LocalPresence:
@@ -30,13 +37,27 @@ class LocalPresence:
         self._counts: Counter[str] = Counter()
         self._rooms: dict[str, set[str]] = {}
 
-    def join(self, sid: str, slug: str) -> int:
+    def join(self, sid: str, slug: str, *, limit: int | None = None) -> int | None:
+        """The new count, or None when ``sid`` was in that room already; raises
+        :class:`TooManyRooms` when ``sid`` is in ``limit`` rooms already."""
         with self._lock:
             rooms = self._rooms.setdefault(sid, set())
-            if slug not in rooms:
-                rooms.add(slug)
-                self._counts[slug] += 1
+            if slug in rooms:
+                return None
+            if limit is not None and len(rooms) >= limit:
+                raise TooManyRooms(f"at most {limit} posts at once")
+            rooms.add(slug)
+            self._counts[slug] += 1
             return self._counts[slug]
+
+    def count(self, slug: str) -> int:
+        with self._lock:
+            return self._counts[slug]
+
+    def claim(self, slug: str, interval: float) -> float:
+        """0 when this process may announce ``slug``'s count now, else how many
+        seconds until it may. One process: always now (the announcer keeps time)."""
+        return 0.0
 
     def leave(self, sid: str, slug: str) -> int | None:
         """The new count, or None when ``sid`` was not in that room."""
@@ -59,6 +80,14 @@ class LocalPresence:
     def members(self) -> list[tuple[str, str]]:
         with self._lock:
             return [(sid, slug) for sid, rooms in self._rooms.items() for slug in rooms]
+
+    def refresh(self) -> None:
+        """Mark this process's readers alive: one process has nothing to tell."""
+
+    def slugs(self) -> set[str]:
+        """The posts this process has readers on."""
+        with self._lock:
+            return {slug for slug, count in self._counts.items() if count > 0}
 
 
 class SharedPresence(LocalPresence):
@@ -85,6 +114,10 @@ class SharedPresence(LocalPresence):
     def key(slug: str) -> str:
         return f"frostpress:presence:{slug}"
 
+    @staticmethod
+    def turn_key(slug: str) -> str:
+        return f"frostpress:presence-announced:{slug}"
+
     def _shared(self, slug: str, local: int, change: Callable[[object, float], None]) -> int:
         now = self.clock()
         try:
@@ -98,10 +131,30 @@ class SharedPresence(LocalPresence):
             log.warning("presence: Redis unreachable (%s); counting this process only", exc)
             return local
 
-    def join(self, sid: str, slug: str) -> int:
-        local = super().join(sid, slug)
+    def join(self, sid: str, slug: str, *, limit: int | None = None) -> int | None:
+        local = super().join(sid, slug, limit=limit)
+        if local is None:
+            return None
         self._start_heartbeat()
         return self._shared(slug, local, lambda pipe, now: pipe.zadd(self.key(slug), {sid: now}))
+
+    def count(self, slug: str) -> int:
+        return self._shared(slug, super().count(slug), lambda pipe, now: None)
+
+    def claim(self, slug: str, interval: float) -> float:
+        """The first process to ask within ``interval`` announces; the others are
+        told when the turn ends. Without Redis, every process announces its own."""
+        try:
+            with self.redis.pipeline() as pipe:
+                pipe.set(self.turn_key(slug), b"1", nx=True, px=max(1, int(interval * 1000)))
+                pipe.pttl(self.turn_key(slug))
+                won, left = pipe.execute()
+        except self._errors as exc:
+            log.warning("presence: Redis unreachable (%s); announcing from this process", exc)
+            return 0.0
+        if won:
+            return 0.0
+        return max(int(left), 10) / 1000  # gone meanwhile (-2): ask again very soon
 
     def leave(self, sid: str, slug: str) -> int | None:
         local = super().leave(sid, slug)

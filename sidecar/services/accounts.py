@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sidecar.database import now_utc
 from sidecar.errors import Conflict, Forbidden, Invalid, Unauthorized
 from sidecar.models import OutboxMail, Role, User
+from sidecar.services.events import Publisher, RecordingPublisher
 from sidecar.services.mail import Message
 from sidecar.services.outbox import Composer, enqueue
 from sidecar.services.throttle import Throttle
@@ -91,12 +92,14 @@ class Accounts:
         secret: str,
         links: dict[str, str],
         login_throttle: Throttle | None = None,
+        events: Publisher | None = None,
     ) -> None:
         self.session = session
+        self.events: Publisher = events if events is not None else RecordingPublisher()
         self.hasher = hasher
-        self.links = links
+        self.links = links  # "confirm" / "reset": URL templates with {token}
         # Sign-in attempts per account, whether its username or its email was typed.
-        self.login_throttle = login_throttle  # "confirm" / "reset": URL templates with {token}
+        self.login_throttle = login_throttle
         self._confirm = URLSafeTimedSerializer(secret, salt="frostpress.confirm-email")
         self._reset = URLSafeTimedSerializer(secret, salt="frostpress.reset-password")
 
@@ -218,6 +221,7 @@ class Accounts:
         with transaction(self.session):
             user.session_version += 1
             revoke_all(self.session, user)
+        self.events.end_live_access(user.id)
 
     def change_password(self, user: User, current: str, new: str) -> None:
         """Every session and API token of the account ends, this one's too."""
@@ -229,6 +233,7 @@ class Accounts:
             user.password_hash = self.hasher.hash(new)
             user.session_version += 1
             revoke_all(self.session, user)
+        self.events.end_live_access(user.id)
 
     def request_password_reset(self, email: str) -> None:
         """Queue a reset mail: whether the address has an account is decided when the
@@ -247,6 +252,7 @@ class Accounts:
             revoke_all(self.session, user)
             if user.email_confirmed_at is None:
                 user.email_confirmed_at = now_utc()  # they proved they read the mail
+        self.events.end_live_access(user.id)
         return user
 
     def create_admin(self, email: str, username: str, password: str) -> User:

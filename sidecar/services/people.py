@@ -5,7 +5,8 @@
 - Nobody changes their own role or bans themselves (no one locks the last
   admin out by accident).
 - A role change or a ban bumps the session version, so the person's open
-  sessions and copied cookies stop working. A ban also takes their pending
+  sessions and copied cookies stop working, and ends their live access (their
+  sockets leave the moderators' room). A ban also takes their pending
   comments out of the queue (rejected) and stops them signing in or commenting.
 """
 
@@ -18,6 +19,7 @@ from sidecar.database import contains, now_utc
 from sidecar.errors import Forbidden, NotFound
 from sidecar.models import Action, Comment, Role, Status, User
 from sidecar.services.audit import AuditLog
+from sidecar.services.events import Publisher, RecordingPublisher
 from sidecar.services.paging import Page, paginate
 from sidecar.services.unit import transaction
 
@@ -25,8 +27,9 @@ __all__ = ["People"]
 
 
 class People:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, events: Publisher | None = None) -> None:
         self.session = session
+        self.events: Publisher = events if events is not None else RecordingPublisher()
 
     def get(self, user_id: int) -> User:
         user = self.session.get(User, user_id)
@@ -80,6 +83,7 @@ class People:
             user.role = role.value
             user.session_version += 1
             self._audit(actor, Action.ROLE, user, f"{before} → {role.value}")
+        self.events.end_live_access(user.id)
         return user
 
     def _may_ban(self, actor: User, user: User) -> None:
@@ -105,6 +109,7 @@ class People:
                 .values(status=Status.REJECTED.value)
             ).rowcount
             self._audit(actor, Action.BAN, user, f"{rejected} pending comments rejected")
+        self.events.end_live_access(user.id)
         return int(rejected)
 
     def unban(self, actor: User, user_id: int) -> User:

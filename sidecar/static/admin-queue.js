@@ -55,6 +55,9 @@
   const socket = window.io({ transports: ["websocket", "polling"] });
   socket.on("connect", () => { document.body.dataset.live = "on"; });
   socket.on("disconnect", () => { document.body.dataset.live = "off"; });
+  socket.on("resync", (r) => {
+    if (r.admin) say("Live updates were interrupted; reload to see every waiting comment.");
+  });
   socket.on("moderation:done", (done) => {
     let gone = 0;
     for (const id of done.ids) {

@@ -123,6 +123,17 @@ def audit_rows(page: Element) -> list[list[str]]:
     return [row for row in rows if len(row) == 5]  # not the "Nothing recorded." row
 
 
+def press(browser: Browser, user: User, what: str, **data: Any) -> str:
+    """Submit one of the forms on a person's dashboard page (``role``, ``ban``,
+    ``unban``); the flashed message after it."""
+    page = f"/admin/users/{user.id}"
+    token = browser.csrf_token(page)
+    response = browser.client.post(f"{page}/{what}", data={"csrf_token": token, **data})
+    assert response.status_code == 303 and response.headers["Location"] == page
+    flash = browser.page(page).find("div", class_="flash")
+    return flash.text
+
+
 def comment_id(location: str) -> int:
     match = re.search(r"#comment-(\d+)$", location)
     assert match, location

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from sidecar.models import Role, User
-from tests.sidecar.browser import Browser, audit_rows
+from tests.sidecar.browser import Browser, audit_rows, press
 from tests.sidecar.conftest import ApiClient
 
 
@@ -21,16 +21,6 @@ def staff(make_user: Any, new_browser: Any, role: Role, name: str) -> Browser:
     browser: Browser = new_browser()
     browser.login(make_user(role=role, username=name))
     return browser
-
-
-def press(browser: Browser, user: User, what: str, **data: Any) -> str:
-    """Submit one of the forms on a person's page; the flashed message after it."""
-    page = f"/admin/users/{user.id}"
-    token = browser.csrf_token(page)
-    response = browser.client.post(f"{page}/{what}", data={"csrf_token": token, **data})
-    assert response.status_code == 303 and response.headers["Location"] == page
-    flash = browser.page(page).find("div", class_="flash")
-    return flash.text
 
 
 def signed_in_api(app: Flask, user: User) -> ApiClient:

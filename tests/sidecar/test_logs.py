@@ -24,7 +24,7 @@ from sidecar.extensions import db
 from sidecar.logs import TOKEN_PATHS, JsonFormatter
 from sidecar.models import User
 from tests.conftest import Project
-from tests.sidecar.test_multiprocess import sidecar_process
+from tests.sidecar.sidecars import sidecar_process
 
 SECRET_TOKEN = "eyJ1aWQiOjF9.ZZZsecretZZZ.abc"
 

@@ -8,17 +8,27 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from sidecar import deps
 from sidecar.extensions import socketio
-from sidecar.models import Role
+from sidecar.models import Role, User
 from sidecar.services.events import SocketIOPublisher
-from tests.sidecar.conftest import ApiClient
+from tests.conftest import Project
+from tests.sidecar.browser import Browser, press
+from tests.sidecar.conftest import ApiClient, Mailbox, link_in
+from tests.sidecar.manual_time import ManualTime
 
 ORIGIN = "https://blog.example"
 
 
 @pytest.fixture
-def sidecar_config() -> dict[str, Any]:
-    return {"SITE_ORIGINS": [ORIGIN], "MODERATION": "none"}
+def clock() -> ManualTime:
+    """The live channel's time: presence broadcasts held back wait for ``advance``."""
+    return ManualTime()
+
+
+@pytest.fixture
+def sidecar_config(clock: ManualTime) -> dict[str, Any]:
+    return {"SITE_ORIGINS": [ORIGIN], "MODERATION": "none", "LIVE_SCHEDULER": clock}
 
 
 def live(app: Flask, api: ApiClient | None = None, origin: str | None = ORIGIN) -> Any:
@@ -48,14 +58,83 @@ def test_the_sidecars_own_pages_may_connect(app: Flask) -> None:
     assert client.is_connected()
 
 
-def test_joining_a_post_answers_with_the_readers_on_it(app: Flask) -> None:
+def test_joining_a_post_answers_with_the_readers_on_it(app: Flask, clock: ManualTime) -> None:
     first, second = live(app), live(app)
     assert first.emit("join", {"post": "hello"}, callback=True) == {"ok": True, "count": 1}
-    first.get_received()
+    assert received(first, "presence") == [{"post": "hello", "count": 1}]
     assert second.emit("join", {"post": "hello"}, callback=True) == {"ok": True, "count": 2}
+    clock.advance(1)  # within a second of the last broadcast: sent when the second is up
     assert received(first, "presence") == [{"post": "hello", "count": 2}]
     second.disconnect()
+    clock.advance(1)
     assert received(first, "presence") == [{"post": "hello", "count": 1}]
+
+
+def test_joining_again_changes_nothing_and_tells_nobody(app: Flask, clock: ManualTime) -> None:
+    first, second = live(app), live(app)
+    first.emit("join", {"post": "hello"}, callback=True)
+    second.emit("join", {"post": "hello"}, callback=True)
+    clock.advance(5)
+    first.get_received()
+    for _ in range(3):
+        assert second.emit("join", {"post": "hello"}, callback=True) == {"ok": True, "count": 2}
+    clock.advance(5)
+    assert received(first, "presence") == []
+
+
+def test_one_socket_joining_and_leaving_fast_cannot_flood_the_room(
+    app: Flask, clock: ManualTime
+) -> None:
+    reader, abuser = live(app), live(app)
+    reader.emit("join", {"post": "hello"}, callback=True)
+    reader.get_received()
+    answers = []
+    for _ in range(50):  # 100 events in 3 seconds
+        for event in ("join", "leave"):
+            if abuser.is_connected():
+                answers.append(abuser.emit(event, {"post": "hello"}, callback=True))
+            clock.advance(0.03)
+    clock.advance(2)
+
+    counts = [p["count"] for p in received(reader, "presence")]
+    assert 1 <= len(counts) <= 4, counts  # not 100
+    assert counts[-1] == 1  # the final count is right: the reader alone
+    refused = [a for a in answers if a and not a["ok"]]
+    assert refused and all("slow down" in a["error"] for a in refused)
+    assert not abuser.is_connected()  # it kept going after being refused
+    assert live(app).emit("join", {"post": "hello"}, callback=True) == {"ok": True, "count": 2}
+
+
+def test_many_readers_arriving_at_once_make_one_broadcast_a_second(
+    app: Flask, clock: ManualTime
+) -> None:
+    first = live(app)
+    first.emit("join", {"post": "hello"}, callback=True)
+    first.get_received()
+    others = [live(app) for _ in range(20)]
+    for other in others:
+        other.emit("join", {"post": "hello"}, callback=True)
+        clock.advance(0.1)  # 20 arrivals over 2 seconds
+    clock.advance(1)
+    counts = [p["count"] for p in received(first, "presence")]
+    assert len(counts) <= 3 and counts[-1] == 21, counts
+
+
+class TestRoomsPerSocket:
+    @pytest.fixture
+    def blog(self, project: Project) -> Project:
+        for number in range(7):
+            project.post(title=f"Post {number}", slug=f"post-{number}")
+        return project
+
+    def test_a_socket_is_in_at_most_five_posts_at_once(self, app: Flask) -> None:
+        client = live(app)
+        answers = [client.emit("join", {"post": f"post-{n}"}, callback=True) for n in range(6)]
+        assert [a["ok"] for a in answers] == [True] * 5 + [False]
+        assert "at most 5" in answers[5]["error"]
+        assert client.emit("leave", {"post": "post-0"}, callback=True) == {"ok": True}
+        assert client.emit("join", {"post": "post-5"}, callback=True)["ok"]
+        assert live(app).emit("join", {"post": "post-6"}, callback=True)["ok"]  # others may
 
 
 @pytest.mark.parametrize(
@@ -101,8 +180,8 @@ def test_readers_see_new_edited_and_deleted_comments_live(
 
 class TestHeldComments:
     @pytest.fixture
-    def sidecar_config(self) -> dict[str, Any]:
-        return {"SITE_ORIGINS": [ORIGIN], "MODERATION": "all"}
+    def sidecar_config(self, clock: ManualTime) -> dict[str, Any]:
+        return {"SITE_ORIGINS": [ORIGIN], "MODERATION": "all", "LIVE_SCHEDULER": clock}
 
     def test_go_to_moderators_only(self, app: Flask, api: ApiClient, make_user: Any) -> None:
         reader = live(app)
@@ -121,6 +200,96 @@ class TestHeldComments:
         assert held.get_json()["status"] == "pending"
         assert received(moderator, "moderation:new") == [public(held.get_json())]
         assert reader.get_received() == [] and commenter.get_received() == []
+
+
+class TestLiveAccessEnds:
+    """A moderator's socket leaves the admin room as soon as their sessions end."""
+
+    @pytest.fixture
+    def sidecar_config(self, clock: ManualTime) -> dict[str, Any]:
+        return {"SITE_ORIGINS": [ORIGIN], "MODERATION": "all", "LIVE_SCHEDULER": clock}
+
+    @pytest.fixture
+    def hold(self, app: Flask, make_user: Any) -> Any:
+        """``hold()``: a commenter posts a comment that waits for moderation; its id."""
+        commenter = ApiClient(app.test_client())
+        commenter.login(make_user())
+
+        def post() -> int:
+            held = commenter.post("/api/posts/hello/comments", json={"body": "wait for me"})
+            assert held.get_json()["status"] == "pending", held.get_json()
+            return int(held.get_json()["id"])
+
+        return post
+
+    def end_access(self, how: str, app: Flask, user: User, api: ApiClient, admin: Browser) -> None:
+        if how == "demoted":
+            assert "is now commenter" in press(admin, user, "role", role="commenter")
+        elif how == "banned":
+            assert "Banned" in press(admin, user, "ban")
+        elif how == "signed out":
+            assert api.post("/api/auth/logout").status_code == 204
+        elif how == "signed out by the form":
+            Browser(api.client).submit("/comments/hello", action="/auth/logout")
+        elif how == "password changed":
+            with app.test_request_context():
+                account = deps.accounts()
+                me = account.by_login(user.username)
+                assert me is not None
+                account.change_password(me, "correct horse battery", "a new passphrase here")
+        elif how == "password reset":
+            stranger = Browser(app.test_client())
+            stranger.submit("/auth/reset", email=user.email)
+            link = link_in(Mailbox(app), "/auth/reset/")
+            new = "a new passphrase here"
+            assert stranger.submit(link, password=new, confirm=new).status_code == 302
+
+    @pytest.mark.parametrize(
+        "how",
+        [
+            "demoted",
+            "banned",
+            "signed out",
+            "signed out by the form",
+            "password changed",
+            "password reset",
+        ],
+    )
+    def test_held_comments_stop_reaching_a_moderator_whose_sessions_ended(
+        self, app: Flask, make_user: Any, new_browser: Any, hold: Any, how: str
+    ) -> None:
+        admin = new_browser()
+        admin.login(make_user(role=Role.ADMIN))
+        moderator = make_user(role=Role.MODERATOR)
+        moderator_api = ApiClient(app.test_client())
+        moderator_api.login(moderator)
+        socket = live(app, moderator_api)
+        colleague_api = ApiClient(app.test_client())
+        colleague_api.login(make_user(role=Role.MODERATOR))
+        colleague = live(app, colleague_api)  # another moderator, whose access goes on
+        first = hold()
+        assert [c["id"] for c in received(socket, "moderation:new")] == [first]
+        colleague.get_received()
+
+        self.end_access(how, app, moderator, moderator_api, admin)
+        assert moderator_api.get("/api/auth/me").status_code == 401  # the session ended
+        second = hold()
+        assert [c["id"] for c in received(colleague, "moderation:new")] == [second]
+        assert received(socket, "moderation:new") == []
+        assert socket.is_connected()  # still a reader: public events go on
+
+    def test_a_socket_opened_before_a_promotion_stays_out_of_the_admin_room(
+        self, app: Flask, make_user: Any, new_browser: Any, hold: Any
+    ) -> None:
+        admin = new_browser()
+        admin.login(make_user(role=Role.ADMIN))
+        carol = make_user()
+        carol_api = ApiClient(app.test_client())
+        carol_api.login(carol)
+        socket = live(app, carol_api)
+        assert "is now moderator" in press(admin, carol, "role", role="moderator")
+        hold()
+        assert received(socket, "moderation:new") == []
 
 
 def test_a_lost_live_update_never_fails_the_write(caplog: pytest.LogCaptureFixture) -> None:

@@ -226,14 +226,17 @@ def test_two_sidecar_processes_share_login_limits(
 def test_health_reports_redis(api: ApiClient, redis_server: RedisServer) -> None:
     up = api.get("/api/health")
     assert up.status_code == 200
-    assert up.get_json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert up.get_json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "redis": "ok", "realtime": "in process"},
+    }
 
     redis_server.stop()
     down = api.get("/api/health")
     assert down.status_code == 200
     assert down.get_json() == {
         "status": "degraded",
-        "checks": {"database": "ok", "redis": "unreachable"},
+        "checks": {"database": "ok", "redis": "unreachable", "realtime": "in process"},
     }
 
     redis_server.start()
@@ -250,7 +253,7 @@ def test_health_without_redis_configured(blog: Project, sqlite_database_url: str
     assert response.status_code == 200
     assert response.get_json() == {
         "status": "ok",
-        "checks": {"database": "ok", "redis": "not configured"},
+        "checks": {"database": "ok", "redis": "not configured", "realtime": "in process"},
     }
 
 
@@ -304,7 +307,10 @@ def test_when_redis_dies_limits_fall_back_in_process_and_recover(
         assert redis.dbsize() == 0  # nothing survived the crash
 
     health = api.get("/api/health")
-    assert health.get_json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert health.get_json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "redis": "ok", "realtime": "in process"},
+    }
 
     # The limiter notices on a later request, once its back-off has passed. Until
     # then it keeps to the fallback, where this address has used up its logins.

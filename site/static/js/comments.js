@@ -444,6 +444,8 @@
         socket.on("comment:deleted", (c) => {
           if (c.post === this.slug) this.tombstone(c.id, this.comments.get(c.id));
         });
+        // The server missed events while its message queue was away: catch up.
+        socket.on("resync", (r) => { if (r.post === this.slug) this.load().catch(() => {}); });
         this.socket = socket;
       }, () => { this.status.textContent = "Live updates are off; reload to see new comments."; });
     }
