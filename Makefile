@@ -7,7 +7,7 @@ NODE   := node_modules/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: dev build check test bench lint format clean distclean venv golden
+.PHONY: dev build check test hostile bench lint format clean distclean venv golden
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "frostpress needs Python 3.11 or newer" or 0)'
@@ -34,6 +34,9 @@ check: $(STAMP) $(NODE)  ## validate content/ and site/ without writing build/
 
 test: $(STAMP) $(NODE)  ## the whole suite
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+hostile: $(STAMP) $(NODE)  ## the hostile suite alone (attacks, hostile input, faults), with its report
+	$(PY) -m pytest -q tests/hostile $(PYTEST_ARGS)
 
 golden: $(STAMP) $(NODE)  ## accept the current output of the golden fixture site (commit it alone)
 	FROSTPRESS_REGENERATE_GOLDEN=1 $(PY) -m pytest -q tests/integration/test_golden.py

@@ -1,0 +1,25 @@
+"""The hostile suite: attacks, hostile input and faults against a real sidecar.
+
+Its fixtures are the sidecar's (tests/sidecar/conftest.py, imported whole),
+plus ``hostile``: the tally every test adds what it tried to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.hostile.report import Report, report
+from tests.sidecar.conftest import *  # noqa: F403 - the sidecar's fixtures, the same here
+
+
+@pytest.fixture
+def hostile() -> Report:
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if any(report.tried.values()):
+        terminalreporter.write_sep("=", "hostile suite")
+        terminalreporter.write_line(report.table())
