@@ -36,6 +36,7 @@ from sidecar.extensions import (
 from sidecar.logs import configure_logging
 from sidecar.ratelimits import fallback_limits
 from sidecar.realtime.channel import init_app as init_realtime
+from sidecar.services.accounts import prepare_dummy_hash
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.mail import DisabledMailer, LogMailer, Mailer, SmtpMailer
 from sidecar.services.throttle import Throttle
@@ -177,7 +178,8 @@ def register_extensions(app: Flask) -> None:
     )
     app.extensions["sidecar.mailer"] = _mailer(config)
     outbox.init_app(app)
-    app.extensions["sidecar.hasher"] = _password_hasher(config["ARGON2_PROFILE"])
+    app.extensions["sidecar.hasher"] = hasher = _password_hasher(config["ARGON2_PROFILE"])
+    prepare_dummy_hash(hasher)
     app.extensions["sidecar.login_throttle"] = Throttle(
         "login-account", LOGIN_ACCOUNT_RATE, lambda: limiter.limiter
     )

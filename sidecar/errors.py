@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.globals import request_ctx
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 __all__ = [
     "Conflict",
@@ -157,6 +157,8 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, str]:
 
 
 def http_error(error: HTTPException) -> Response:
+    if isinstance(error, SecurityError):  # an untrusted Host: never echo it back
+        return error_response(400, "bad_request", "This host is not served here.")
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     fields = flatten_messages(data.get("messages") or data.get("errors") or {})
