@@ -19,6 +19,7 @@ from sidecar.openapi import SidecarApi
 
 __all__ = [
     "COMMENT_RATE",
+    "THREAD_RATE",
     "api",
     "commenter_key",
     "cors",
@@ -47,6 +48,8 @@ def commenter_key() -> str:
 
 # One budget for new comments, whether they come through the API or the form.
 COMMENT_RATE = "6 per minute;60 per hour"
+# One generous budget per address for reading threads, as JSON or as the no-JS page.
+THREAD_RATE = "300 per minute"
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
