@@ -278,4 +278,9 @@ def test_a_long_thread_shows_the_newest_comments_and_loads_more(
         expect(top_level.last).to_contain_text("Old comment 0")
         nested = mine.locator(".comment-replies article.comment", has_text="years later")
         expect(nested).to_have_count(1)
-        assert alice.js_errors == [] and bob.js_errors == []  # type: ignore[attr-defined]
+
+        # A link to a comment on a later page loads pages until it is there.
+        linked = reader(busy, f"/posts/hello/#{oldest.get_attribute('id')}")
+        expect(comment_article(comments(linked), "Old comment 0")).to_be_focused()
+        for page in (alice, bob, linked):
+            assert page.js_errors == []  # type: ignore[attr-defined]

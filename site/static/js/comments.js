@@ -106,10 +106,7 @@
         await Promise.all([this.loadMe(), this.load()]);
         // A link to a comment further down: load pages until it is there.
         const wanted = Number((location.hash.match(/^#comment-(\d+)$/) || [])[1]);
-        while (wanted && !this.comments.has(wanted) && !this.more.hidden) {
-          await this.page(this.pages + 1);
-          this.pages++;
-        }
+        while (wanted && !this.comments.has(wanted) && !this.more.hidden) await this.next();
       } catch (error) {
         loading.replaceWith(h("p.comments-note.comments-unavailable", { role: "status" },
           "Comments are unavailable right now. The post is all here; try again later."));
@@ -156,12 +153,16 @@
       this.renderEmpty();
     }
 
+    async next() {
+      await this.page(this.pages + 1);
+      this.pages++;
+    }
+
     async loadMore() {
       const shown = this.list.children.length;
       this.more.disabled = true;
       try {
-        await this.page(this.pages + 1);
-        this.pages++;
+        await this.next();
         this.list.children[shown]?.firstChild.focus(); // the first of the older ones
       } catch (e) {
         this.say(e.message);
