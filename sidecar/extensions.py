@@ -21,6 +21,7 @@ __all__ = [
     "COMMENT_RATE",
     "LOGIN_ACCOUNT_RATE",
     "LOGIN_RATE",
+    "THREAD_RATE",
     "api",
     "commenter_key",
     "cors",
@@ -59,6 +60,8 @@ COMMENT_RATE = "6 per minute;60 per hour"
 # account has its own on top (services.accounts, LOGIN_ACCOUNT_RATE).
 LOGIN_RATE = "10 per minute;100 per hour"
 LOGIN_ACCOUNT_RATE = "5 per minute;30 per hour"
+# One generous budget per address for reading threads, as JSON or as the no-JS page.
+THREAD_RATE = "300 per minute"
 
 # Objects keep what they held at COMMIT: an answer is built from what was committed,
 # never by reading the row again afterwards (a read that can fail once it is stored).

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 
 from sidecar.errors import DomainError
 
-__all__ = ["submitted"]
+__all__ = ["page_number", "submitted"]
+
+
+def page_number(args: Any) -> int:
+    """``?page=`` of a paged page: a number from 1, anything else is the first."""
+    raw = args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 def submitted(form: FlaskForm) -> bool:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, redirect, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from sidecar.errors import Forbidden
+from sidecar.forms import page_number
 from sidecar.models import User
 
 __all__ = ["bp", "page_number", "user"]
@@ -45,8 +44,3 @@ def socket_io() -> Response:
 def user() -> User:
     found: User = current_user._get_current_object()  # type: ignore[attr-defined]
     return found
-
-
-def page_number(args: Any) -> int:
-    raw = args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1

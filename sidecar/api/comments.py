@@ -17,8 +17,9 @@ from sidecar.api.schemas import (
     IdempotencySchema,
     PreviewOutSchema,
     PreviewSchema,
+    ThreadQuerySchema,
 )
-from sidecar.extensions import COMMENT_RATE, commenter_key, limiter
+from sidecar.extensions import COMMENT_RATE, THREAD_RATE, commenter_key, limiter
 from sidecar.models import Comment, User
 from sidecar.services.payloads import comment_payload
 
@@ -30,19 +31,23 @@ def _may_edit(viewer: User | None, comment: Comment) -> bool:
 
 
 @blp.route("/posts/<slug>/comments")
+@limiter.shared_limit(THREAD_RATE, scope="thread-read")
+@blp.arguments(ThreadQuerySchema, location="query")
 @blp.response(200, CommentListSchema)
-@errors(blp, 404)
-def thread(slug: str) -> Any:
-    """Approved comments, the caller's own pending ones, and tombstones of deleted
-    comments that have replies, oldest first."""
+@errors(blp, 404, 422, 429)
+def thread(query: dict[str, Any], slug: str) -> Any:
+    """One page of the thread by top-level comments, each with all its replies:
+    approved comments, the caller's own pending ones, and tombstones of deleted
+    comments that have replies."""
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     service = deps.comments()
-    items = service.thread(slug, viewer)
+    found = service.thread(slug, viewer, query["page"], query["per_page"], query["order"])
     return {
-        "items": [comment_payload(c, source=_may_edit(viewer, c)) for c in items],
-        "page": 1,
-        "per_page": max(1, len(items)),
-        "total": len(items),
+        "items": [comment_payload(c, source=_may_edit(viewer, c)) for c in found.items],
+        "page": found.page,
+        "per_page": found.per_page,
+        "total": found.total,
+        "pages": found.pages,
         "edit_window_seconds": int(service.rules.edit_window.total_seconds()),
     }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from sidecar.services.threads import DEFAULT_PER_PAGE, MAX_PER_PAGE, ORDERS
+
 __all__ = [
     "CommentInSchema",
     "CommentSchema",
@@ -24,6 +26,7 @@ __all__ = [
     "RegistrationSchema",
     "SearchQuerySchema",
     "SearchResultsSchema",
+    "ThreadQuerySchema",
     "TokenCreatedSchema",
     "TokenInSchema",
     "TokenListSchema",
@@ -130,6 +133,20 @@ class PostsQuerySchema(_In):
     per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+class ThreadQuerySchema(_In):
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = ma.fields.Integer(
+        load_default=DEFAULT_PER_PAGE,
+        validate=validate.Range(min=1, max=MAX_PER_PAGE),
+        metadata={"description": "top-level comments per page (each comes with its replies)"},
+    )
+    order = ma.fields.String(
+        load_default=ORDERS[0],
+        validate=validate.OneOf(ORDERS),
+        metadata={"description": "of the top-level comments; replies are always oldest first"},
+    )
+
+
 class CountsQuerySchema(_In):
     slugs = ma.fields.String(
         required=True,
@@ -203,12 +220,21 @@ class CommentSchema(ma.Schema):
 
 
 class CommentListSchema(ma.Schema):
-    """The whole thread: one page holding every comment (the contract's list shape)."""
+    """One page of the thread, paged by top-level comments: each top-level comment
+    is followed by all its replies (and the tombstones that keep their places)."""
 
-    items = ma.fields.List(ma.fields.Nested(CommentSchema))
+    items = ma.fields.List(
+        ma.fields.Nested(CommentSchema),
+        metadata={"description": "top-level comments in order, each followed by its replies"},
+    )
     page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
+    per_page = ma.fields.Integer(metadata={"description": "top-level comments per page"})
+    total = ma.fields.Integer(
+        metadata={"description": "top-level comments in the thread (replies not counted)"}
+    )
+    pages = ma.fields.Integer(
+        metadata={"description": "pages in all; more after this one if page < pages"}
+    )
     edit_window_seconds = ma.fields.Integer(
         metadata={"description": "how long after posting an author may still edit"}
     )

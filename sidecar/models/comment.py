@@ -36,7 +36,8 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     )
 
     post_slug: Mapped[str] = mapped_column(String(200))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    # Indexed: a thread is read page by page, walking down from top-level comments.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     depth: Mapped[int] = mapped_column(default=0)  # 0 for a top-level comment
     body_source: Mapped[str] = mapped_column(Text)

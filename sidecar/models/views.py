@@ -1,8 +1,9 @@
 """Page views, counted per path per day; nothing that identifies a reader.
 
 ``view_counts`` and ``referrer_counts`` are the only lasting data. To count a
-reader once per page per day, a digest of (today's salt, address, user agent,
-path) is kept in ``view_seen`` for the day; the salt is random, lives in
+reader once per page per day, a digest of (today's salt, address, path) is
+kept in ``view_seen`` for the day, and one of (salt, address, referrer host)
+to count a host's distinct readers; the salt is random, lives in
 ``view_salts`` for its day only, and both are deleted once the day is over, so
 yesterday's digests cannot be recomputed by anyone, the operator included.
 """
@@ -35,6 +36,8 @@ class ReferrerCount(db.Model):  # type: ignore[name-defined,misc]
     day: Mapped[date] = mapped_column(Date)  # the unique (day, ...) index serves it
     host: Mapped[str] = mapped_column(String(253))
     views: Mapped[int] = mapped_column(Integer, default=0)
+    # Distinct readers that day (0 for days counted before readers were).
+    readers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ViewSalt(db.Model):  # type: ignore[name-defined,misc]

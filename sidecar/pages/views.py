@@ -1,20 +1,22 @@
-"""``/comments/<slug>``: a post's whole thread with plain forms, no JavaScript.
+"""``/comments/<slug>``: a post's thread with plain forms, no JavaScript.
 
-Each view parses its form, calls one Comments use case and maps the result
-(a 303 to the comment's anchor) or the domain error (the page again, with the
-message beside the form, the typed text kept and the error's status).
+The thread is paged by top-level comments, oldest first (``?page=``), with
+links to older and newer ones. Each view parses its form, calls one Comments
+use case and maps the result (a 303 to the comment's anchor, on the page that
+shows it) or the domain error (the page again, with the message beside the
+form, the typed text kept and the error's status).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from sidecar import deps
 from sidecar.errors import DomainError, NotFound
-from sidecar.extensions import COMMENT_RATE, commenter_key, limiter
-from sidecar.forms import submitted
+from sidecar.extensions import COMMENT_RATE, THREAD_RATE, commenter_key, limiter
+from sidecar.forms import page_number, submitted
 from sidecar.models import Comment, User
 from sidecar.pages.forms import CommentForm, DeleteForm, EditForm, new_key
 from sidecar.pages.thread import build_tree, walk
@@ -40,18 +42,25 @@ def _user() -> User:
     return user
 
 
-def _anchor(comment: Comment) -> str:
-    return url_for(".thread", slug=comment.post_slug, _anchor=f"comment-{comment.id}")
+def _page_arg(number: int) -> int | None:
+    return number if number > 1 else None  # the first page's address has no ?page=
+
+
+def _anchor(comment: Comment, viewer: User | None) -> str:
+    """The address of ``comment`` on the thread page that shows it."""
+    page = _page_arg(deps.comments().page_of(comment, viewer))
+    return url_for(".thread", slug=comment.post_slug, page=page, _anchor=f"comment-{comment.id}")
 
 
 def _thread_page(slug: str, form: CommentForm, status: int = 200) -> Page:
     viewer = _viewer()
     service = deps.comments()
-    comments = service.thread(slug, viewer)  # PostNotFound for drafts, future, unknown
+    # The page the reader was on: forms post back to it, so an error shows there.
+    found = service.thread(slug, viewer, page_number(request.args))  # 404 unless published
     post = deps.catalog().post(slug)
     if post is None:  # unpublished between the two lookups
         raise NotFound(f"There is no published post {slug!r}.")
-    tree = build_tree(comments, viewer, service)
+    tree = build_tree(found.items, viewer, service)
     replyable = {node.comment.id for node in walk(tree) if node.can_reply}
     target = form.parent if form.parent in replyable else None
     page = render_template(
@@ -59,7 +68,9 @@ def _thread_page(slug: str, form: CommentForm, status: int = 200) -> Page:
         post=post,
         post_url=deps.catalog().url(post),
         tree=tree,
-        count=sum(1 for comment in comments if not comment.is_removed),
+        found=found,
+        here=_page_arg(found.page),
+        count=service.counts([slug])[slug],
         viewer=viewer,
         form=form,
         blank=CommentForm(formdata=None),
@@ -69,6 +80,7 @@ def _thread_page(slug: str, form: CommentForm, status: int = 200) -> Page:
 
 
 @bp.get("/<slug>")
+@limiter.shared_limit(THREAD_RATE, scope="thread-read")
 def thread(slug: str) -> Page:
     return _thread_page(slug, CommentForm(formdata=None))
 
@@ -88,7 +100,7 @@ def create(slug: str) -> Page | Response:
     except DomainError as exc:
         form.body.errors = [exc.message]
         return _thread_page(slug, form, exc.status)
-    return redirect(_anchor(comment), 303)
+    return redirect(_anchor(comment, _user()), 303)
 
 
 @bp.get("/<slug>/<int:comment_id>/edit")
@@ -99,7 +111,22 @@ def edit_form(slug: str, comment_id: int) -> Page:
     if (refusal := service.edit_refusal(_user(), comment)) is not None:
         raise refusal
     form = EditForm(formdata=None, body=comment.body_source)
-    return render_template("pages/edit.html", slug=slug, comment_id=comment_id, form=form), 200
+    return _edit_page(slug, comment_id, form), 200
+
+
+def _back_to(slug: str, comment_id: int) -> str:
+    """The way back to a comment on its thread page, or to the thread if it is gone."""
+    try:
+        return _anchor(deps.comments().get(comment_id, slug), _viewer())
+    except DomainError:
+        return url_for(".thread", slug=slug, _anchor="comments")
+
+
+def _edit_page(slug: str, comment_id: int, form: EditForm) -> str:
+    back = _back_to(slug, comment_id)
+    return render_template(
+        "pages/edit.html", slug=slug, comment_id=comment_id, form=form, back=back
+    )
 
 
 @bp.post("/<slug>/<int:comment_id>/edit")
@@ -107,14 +134,13 @@ def edit_form(slug: str, comment_id: int) -> Page:
 def edit(slug: str, comment_id: int) -> Page | Response:
     form = EditForm()
     if not submitted(form):
-        return render_template("pages/edit.html", slug=slug, comment_id=comment_id, form=form), 422
+        return _edit_page(slug, comment_id, form), 422
     try:
         comment = deps.comments().edit(_user(), comment_id, form.body.data or "", slug=slug)
     except DomainError as exc:
         form.body.errors = [exc.message]
-        page = render_template("pages/edit.html", slug=slug, comment_id=comment_id, form=form)
-        return page, exc.status
-    return redirect(_anchor(comment), 303)
+        return _edit_page(slug, comment_id, form), exc.status
+    return redirect(_anchor(comment, _user()), 303)
 
 
 @bp.get("/<slug>/<int:comment_id>/delete")
@@ -125,7 +151,12 @@ def delete_form(slug: str, comment_id: int) -> Page:
     if (refusal := service.delete_refusal(_user(), comment)) is not None:
         raise refusal
     page = render_template(
-        "pages/delete.html", slug=slug, comment_id=comment_id, form=DeleteForm(), comment=comment
+        "pages/delete.html",
+        slug=slug,
+        comment_id=comment_id,
+        form=DeleteForm(),
+        comment=comment,
+        back=_back_to(slug, comment_id),
     )
     return page, 200
 
@@ -139,7 +170,12 @@ def delete(slug: str, comment_id: int) -> Page | Response:
         deps.comments().delete(_user(), comment_id, slug=slug)
     except DomainError as exc:
         page = render_template(
-            "pages/delete.html", slug=slug, comment_id=comment_id, form=form, error=exc.message
+            "pages/delete.html",
+            slug=slug,
+            comment_id=comment_id,
+            form=form,
+            error=exc.message,
+            back=_back_to(slug, comment_id),
         )
         return page, exc.status
     flash("The comment is deleted.")

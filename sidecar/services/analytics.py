@@ -3,10 +3,16 @@
 - A view counts when it is a page the site has (never a made-up path), from
   something that is not an obvious bot, and the first from that reader for
   that page today.
-- "That reader" is a SHA-256 of (today's random salt, address, user agent,
-  path): kept for the day only, salt included, so it can never be recomputed
-  or linked across days. No address, user agent or cookie is stored.
-- A referrer is kept as its host only, and only when it is another site.
+- "That reader" is a SHA-256 of (today's random salt, address, path): one
+  address is one reader whatever its user agent says, so rotating agents
+  counts nothing twice. The digests are kept for the day only, salt included,
+  so they can never be recomputed or linked across days. No address, user
+  agent or cookie is stored.
+- A referrer is kept as its host only, and only when it is another site. Its
+  distinct readers are counted per day the same way (a digest of salt,
+  address and host), and a host is shown only once ``MIN_REFERRER_READERS``
+  of them sent readers: a lone script cannot put its host on the dashboard.
+  (Days cannot be linked, so one reader on three days counts as three.)
 """
 
 from __future__ import annotations
@@ -28,7 +34,11 @@ from sidecar.models import Comment, ReferrerCount, User, ViewCount, ViewSalt, Vi
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.unit import transaction
 
-__all__ = ["Analytics", "is_bot"]
+__all__ = ["MIN_REFERRER_READERS", "Analytics", "is_bot"]
+
+# A referrer host is shown once this many distinct readers (summed over the
+# days asked for) came from it.
+MIN_REFERRER_READERS = 3
 
 _BOTS = re.compile(
     r"bot|crawl|spider|slurp|archiver|fetch|monitor|scan|preview|headless|lighthouse|"
@@ -77,22 +87,30 @@ class Analytics:
         insert = _insert(self.session)
         with transaction(self.session):
             salt = self._salt(today, now, insert)
-            digest = hashlib.sha256(
-                f"{salt}\x1f{address}\x1f{user_agent}\x1f{path}".encode()
-            ).hexdigest()
-            first = self.session.scalar(
-                insert(ViewSeen)
-                .values(day=today, digest=digest, created_at=now, updated_at=now)
-                .on_conflict_do_nothing(index_elements=["day", "digest"])
-                .returning(ViewSeen.id)
-            )
-            if first is None:
+            if not self._first_sighting(insert, today, now, salt, address, path):
                 return False  # this reader saw this page today already
-            self._increment(insert, ViewCount, {"day": today, "path": path}, now)
+            self._increment(insert, ViewCount, {"day": today, "path": path}, now, views=1)
             host = self._referrer_host(referrer)
             if host:
-                self._increment(insert, ReferrerCount, {"day": today, "host": host}, now)
+                # A reader arriving from a host counts once a day for it, and
+                # only after the page view itself counted.
+                new = self._first_sighting(insert, today, now, salt, address, "referrer", host)
+                keys = {"day": today, "host": host}
+                self._increment(insert, ReferrerCount, keys, now, views=1, readers=int(new))
         return True
+
+    def _first_sighting(
+        self, insert: Any, today: date, now: datetime, salt: str, *what: str
+    ) -> bool:
+        """Remember today's digest of ``what`` (salted); False if it was seen already."""
+        digest = hashlib.sha256("\x1f".join((salt, *what)).encode()).hexdigest()
+        found = self.session.scalar(
+            insert(ViewSeen)
+            .values(day=today, digest=digest, created_at=now, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["day", "digest"])
+            .returning(ViewSeen.id)
+        )
+        return found is not None
 
     def _salt(self, today: date, now: datetime, insert: Any) -> str:
         """Today's salt; the first view of a day also forgets every earlier day's."""
@@ -109,13 +127,14 @@ class Analytics:
         found: str = self.session.scalar(select(ViewSalt.salt).where(ViewSalt.day == today))
         return found
 
-    def _increment(self, insert: Any, model: Any, keys: dict[str, Any], now: datetime) -> None:
+    def _increment(
+        self, insert: Any, model: Any, keys: dict[str, Any], now: datetime, **counts: int
+    ) -> None:
+        added = {name: getattr(model, name) + n for name, n in counts.items()}
         self.session.execute(
             insert(model)
-            .values(**keys, views=1, created_at=now, updated_at=now)
-            .on_conflict_do_update(
-                index_elements=list(keys), set_={"views": model.views + 1, "updated_at": now}
-            )
+            .values(**keys, **counts, created_at=now, updated_at=now)
+            .on_conflict_do_update(index_elements=list(keys), set_={**added, "updated_at": now})
         )
 
     def _referrer_host(self, referrer: str) -> str:
@@ -140,15 +159,21 @@ class Analytics:
         return self._top(ViewCount.path, ViewCount, days, limit)
 
     def top_referrers(self, days: int = 30, limit: int = 10) -> list[tuple[str, int]]:
-        return self._top(ReferrerCount.host, ReferrerCount, days, limit)
+        """Hosts that sent views, each only once ``MIN_REFERRER_READERS`` readers came
+        from it in those days."""
+        enough = func.sum(ReferrerCount.readers) >= MIN_REFERRER_READERS
+        return self._top(ReferrerCount.host, ReferrerCount, days, limit, enough)
 
-    def _top(self, column: Any, model: Any, days: int, limit: int) -> list[tuple[str, int]]:
+    def _top(
+        self, column: Any, model: Any, days: int, limit: int, *having: Any
+    ) -> list[tuple[str, int]]:
         since = self.clock().date() - timedelta(days=days)
         total = func.sum(model.views)
         rows = self.session.execute(
             select(column, total)
             .where(model.day > since)
             .group_by(column)
+            .having(*having)
             .order_by(total.desc(), column)
             .limit(limit)
         )

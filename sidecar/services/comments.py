@@ -18,16 +18,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
 from sidecar.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from sidecar.models import Comment, Status, User
-from sidecar.models.comment import REMOVED
+from sidecar.services import threads
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.events import ADMIN_ROOM, Publisher, RecordingPublisher, post_room
+from sidecar.services.paging import Page
 from sidecar.services.payloads import comment_payload
 from sidecar.services.rendering import render_comment
 from sidecar.services.unit import transaction
@@ -122,34 +123,34 @@ class Comments:
         return comment
 
     # -- reading ------------------------------------------------------------------------
-    def thread(self, slug: str, viewer: User | None) -> list[Comment]:
-        """The whole thread in one query, oldest first: approved comments, the viewer's
-        own pending ones, and tombstones of deleted comments with something visible
-        below them (so replies keep their place)."""
+    def thread(
+        self,
+        slug: str,
+        viewer: User | None,
+        page: int = 1,
+        per_page: int = threads.DEFAULT_PER_PAGE,
+        order: str = "oldest",
+    ) -> Page[Comment]:
+        """One page of the thread, by top-level comments, each with all its replies:
+        approved comments, the viewer's own pending ones, and tombstones of deleted
+        comments with something visible below them (so replies keep their place).
+        ``total`` counts top-level comments."""
         self._post_or_404(slug)
-        visible = [Comment.status.in_([Status.APPROVED.value, *REMOVED])]
-        if viewer is not None:
-            visible.append(
-                (Comment.status == Status.PENDING.value) & (Comment.author_id == viewer.id)
+        if order not in threads.ORDERS:
+            raise Invalid("Unknown order.", fields={"order": " or ".join(threads.ORDERS)})
+        if not 1 <= per_page <= threads.MAX_PER_PAGE or page < 1:
+            raise Invalid(
+                "No such page.",
+                fields={"per_page": f"1 to {threads.MAX_PER_PAGE}", "page": "1 or more"},
             )
-        query = (
-            select(Comment)
-            .where(Comment.post_slug == slug, or_(*visible))
-            .order_by(Comment.created_at, Comment.id)
-        )
-        comments = list(self.session.scalars(query).unique())
-        # Replies come after their parents: walking backwards, a tombstone is kept
-        # exactly when something kept below it asked for its parent.
-        needed: set[int] = set()
-        kept: list[Comment] = []
-        for comment in reversed(comments):
-            if comment.is_removed and comment.id not in needed:
-                continue
-            kept.append(comment)
-            if comment.parent_id is not None:
-                needed.add(comment.parent_id)
-        kept.reverse()
-        return kept
+        return threads.trees(self.session, slug, viewer, page, per_page, order)
+
+    def page_of(
+        self, comment: Comment, viewer: User | None, per_page: int = threads.DEFAULT_PER_PAGE
+    ) -> int:
+        """The page of the thread (oldest first) that shows ``comment``."""
+        root = threads.root_of(self.session, comment)
+        return threads.page_of_root(self.session, root, viewer, per_page)
 
     def counts(self, slugs: Iterable[str]) -> dict[str, int]:
         wanted = list(dict.fromkeys(slugs))

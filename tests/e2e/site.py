@@ -146,3 +146,38 @@ def create_admin(root: Path, username: str = "admin") -> str:
     )
     assert created.returncode == 0, created.stdout + created.stderr
     return username
+
+
+_SEED = """
+import sys
+from sidecar import create_app, deps
+from sidecar.database import now_utc
+from sidecar.extensions import db
+from sidecar.models import User
+
+slug, count, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+app = create_app()
+with app.test_request_context():
+    user = User(email=name + "@example.org", username=name, role="moderator",  # never held
+                password_hash=deps.hasher().hash(sys.argv[4]), email_confirmed_at=now_utc())
+    db.session.add(user)
+    db.session.commit()
+    for n in range(count):
+        deps.comments().create(user, slug, f"Old comment {n}")
+"""
+
+
+def seed_comments(root: Path, slug: str, count: int, username: str = "elder") -> str:
+    """``count`` top-level comments on ``slug``, oldest first ("Old comment 0", ...),
+    by a moderator (never held), written through the Comments service into the dev
+    server's database (posting them over HTTP would meet the comment rate limit)."""
+    seeded = subprocess.run(
+        [sys.executable, "-c", _SEED, slug, str(count), username, PASSWORD],
+        env={**os.environ, "FROSTPRESS_ROOT": str(root)},
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+    return username

@@ -28,6 +28,7 @@ from tests.e2e.site import (
     live,
     make_blog,
     register_in_widget,
+    seed_comments,
     sign_in_in_widget,
 )
 from tests.processes import running_http_process
@@ -250,3 +251,52 @@ def test_with_the_sidecar_down_the_post_reads_and_says_comments_are_unavailable(
         expect(page.get_by_text("A post worth talking about.")).to_be_visible()
         expect(comments(page)).to_contain_text("Comments are unavailable right now")
         assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_a_long_thread_shows_the_newest_comments_and_loads_more(
+    tmp_path: Path, reader: Any
+) -> None:
+    blog = make_blog(tmp_path / "blog")
+    with dev_server(blog.root, tmp_path / "dev.log", moderation="none") as busy:
+        seed_comments(blog.root, "hello", 52)  # two pages: 50 top-level comments a page
+        alice = reader(busy)
+        mine = live(alice)
+        top_level = mine.locator("ol.comment-list > li > article.comment")
+        expect(top_level).to_have_count(50)
+        expect(top_level.first).to_contain_text("Old comment 51")  # newest first
+        old_one = mine.locator(
+            "article.comment", has=alice.get_by_text("Old comment 1", exact=True)
+        )
+        assert old_one.count() == 0
+        more = mine.get_by_role("button", name="Load more comments")
+        expect(more).to_be_visible()
+
+        # Someone who loaded everything answers the oldest comment, which Alice's
+        # page has not loaded: the live event must not put it anywhere or break.
+        bob = reader(busy)
+        sign_in_in_widget(bob, confirmed_user(bob, busy))
+        theirs = live(bob)
+        theirs.get_by_role("button", name="Load more comments").click()
+        oldest = comment_article(theirs, "Old comment 0")
+        oldest.get_by_role("button", name="Reply").click()
+        theirs.get_by_label("Reply to elder").fill("An answer, years later.")
+        theirs.get_by_role("button", name="Post reply").click()
+        expect(comment_article(theirs, "An answer, years later.")).to_be_visible()
+        theirs.get_by_label("Your comment").fill("Something new.")
+        theirs.get_by_role("button", name="Post comment").click()
+        expect(top_level.first).to_contain_text("Something new.", timeout=TIMEOUT)  # on top
+        assert comment_article(mine, "An answer, years later.").count() == 0
+
+        more.click()
+        expect(old_one).to_be_focused()  # the first of those loaded
+        expect(more).to_be_hidden()
+        expect(top_level).to_have_count(53)
+        expect(top_level.last).to_contain_text("Old comment 0")
+        nested = mine.locator(".comment-replies article.comment", has_text="years later")
+        expect(nested).to_have_count(1)
+
+        # A link to a comment on a later page loads pages until it is there.
+        linked = reader(busy, f"/posts/hello/#{oldest.get_attribute('id')}")
+        expect(comment_article(comments(linked), "Old comment 0")).to_be_focused()
+        for page in (alice, bob, linked):
+            assert page.js_errors == []  # type: ignore[attr-defined]

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from sidecar import deps
 from sidecar.extensions import db
-from sidecar.models import ReferrerCount, ViewCount, ViewSalt, ViewSeen
-from sidecar.services.analytics import Analytics
+from sidecar.models import ReferrerCount, Role, ViewCount, ViewSalt, ViewSeen
+from sidecar.services.analytics import MIN_REFERRER_READERS, Analytics
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
@@ -40,14 +40,20 @@ def counted(app: Flask) -> dict[str, int]:
 def test_a_reader_counts_once_per_page_per_day(app: Flask) -> None:
     beacon(app, "/posts/hello/")
     beacon(app, "/posts/hello/")  # a reload
-    beacon(app, "/posts/hello/", ua=CHROME)  # another browser on that address
     beacon(app, "/posts/hello/", ip="198.51.100.2")  # someone else
     beacon(app, "/")
-    assert counted(app) == {"/posts/hello/": 3, "/": 1}
+    assert counted(app) == {"/posts/hello/": 2, "/": 1}
     with app.app_context():
         today = deps.analytics().views_per_day(30)
-        assert len(today) == 30 and today[-1] == (datetime.now(UTC).date(), 4)
-        assert deps.analytics().top_paths() == [("/posts/hello/", 3), ("/", 1)]
+        assert len(today) == 30 and today[-1] == (datetime.now(UTC).date(), 3)
+        assert deps.analytics().top_paths() == [("/posts/hello/", 2), ("/", 1)]
+
+
+def test_rotating_the_user_agent_does_not_make_more_readers(app: Flask) -> None:
+    for n in range(20):
+        beacon(app, "/posts/hello/", ua=f"{FIREFOX} build/{n}")
+    beacon(app, "/posts/hello/", ua=CHROME)  # another browser on that address: still one
+    assert counted(app) == {"/posts/hello/": 1}
 
 
 def test_only_pages_of_the_site_count(app: Flask) -> None:
@@ -112,11 +118,40 @@ def test_the_salt_and_the_days_digests_are_forgotten_the_next_day(app: Flask) ->
 def test_referrers_are_kept_as_other_sites_hosts_only(app: Flask) -> None:
     beacon(app, "/", referrer="https://news.example.com/item?id=42&user=me")
     beacon(app, "/", ip="198.51.100.3", referrer="https://NEWS.example.com/other")
-    beacon(app, "/posts/hello/", referrer="https://blog.example.test/tags/python/")  # own site
-    beacon(app, "/posts/second/", referrer="javascript:alert(1)")
-    beacon(app, "/posts/second/", ip="198.51.100.9", referrer="not a url at all")
+    beacon(app, "/", ip="198.51.100.4", referrer="http://news.example.com/")
+    for ip in ("203.0.113.7", "198.51.100.3", "198.51.100.4"):
+        beacon(app, "/posts/hello/", ip=ip, referrer="https://blog.example.test/tags/")  # own site
+        beacon(app, "/posts/second/", ip=ip, referrer="javascript:alert(1)")
+        beacon(app, "/feed.xml", ip=ip, referrer="not a url at all")
     with app.app_context():
-        assert deps.analytics().top_referrers() == [("news.example.com", 2)]
+        assert deps.analytics().top_referrers() == [("news.example.com", 3)]
+
+
+def test_a_referrer_is_shown_only_once_several_readers_came_from_it(
+    app: Flask, new_browser: Any, make_user: Any
+) -> None:
+    # One address, however many pages and agents, is one reader of a host.
+    for path in ("/", "/posts/hello/", "/posts/second/"):
+        for ua in (FIREFOX, CHROME):
+            beacon(app, path, ua=ua, referrer="https://spam.example/buy")
+    beacon(app, "/", ip="198.51.100.1", referrer="https://friend.example/links")
+    with app.app_context():
+        assert deps.analytics().top_referrers() == []
+    admin = new_browser()
+    admin.login(make_user(role=Role.ADMIN))
+    assert "spam.example" not in admin.page("/admin/").text
+
+    for n in range(2, MIN_REFERRER_READERS + 1):  # more readers, each from their own address
+        beacon(app, "/posts/hello/", ip=f"198.51.100.{n}", referrer="https://friend.example/")
+    with app.app_context():
+        assert deps.analytics().top_referrers() == [("friend.example", MIN_REFERRER_READERS)]
+        stored = " ".join(
+            str(v) for row in db.session.execute(select(ViewSeen.digest)) for v in row
+        )
+    assert "198.51.100" not in stored  # readers are counted by digest, never by address
+    assert admin.page("/admin/").find(id="c-refs-desc").text == (
+        f"friend.example: {MIN_REFERRER_READERS}"
+    )
 
 
 def test_bad_beacons_are_json_errors_and_it_is_rate_limited(app: Flask) -> None:

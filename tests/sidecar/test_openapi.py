@@ -33,7 +33,7 @@ CONTRACT_ERRORS = {
     ("/api/posts", "get"): {422},
     ("/api/posts/{slug}", "get"): {404},
     ("/api/counts", "get"): {422},
-    ("/api/posts/{slug}/comments", "get"): {404},
+    ("/api/posts/{slug}/comments", "get"): {404, 422, 429},
     ("/api/posts/{slug}/comments", "post"): {401, 403, 404, 422, 429},
     ("/api/comments/{comment_id}", "patch"): {401, 403, 404, 422},
     ("/api/comments/{comment_id}", "delete"): {401, 403, 404},
@@ -179,6 +179,17 @@ def test_request_fields_carry_their_limits(
     assert field in properties
     if limit:
         assert properties[field][limit[0]] == limit[1]
+
+
+def test_the_thread_documents_its_paging(document: dict[str, Any]) -> None:
+    operation = resolve(document["paths"]["/api/posts/{slug}/comments"]["get"], document)
+    query = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
+    assert query["per_page"]["maximum"] == 100 and query["per_page"]["default"] == 50
+    assert query["page"]["minimum"] == 1
+    assert query["order"]["enum"] == ["oldest", "newest"] and query["order"]["default"] == "oldest"
+    listed = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert {"items", "page", "per_page", "total", "pages"} <= set(listed["properties"])
+    assert "top-level" in listed["properties"]["total"]["description"]
 
 
 def test_real_responses_match_the_documented_schemas(

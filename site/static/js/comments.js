@@ -2,9 +2,10 @@
  *
  * Progressive: without this script, #comments links to the sidecar's
  * /comments/<slug> page, which works with plain forms. With it, the thread is
- * read from /api, kept live over Socket.IO (loaded only when the section comes
- * near the viewport), and signing in, posting, replying, editing and deleting
- * happen in place. Comment HTML arrives sanitised by the sidecar; everything
+ * read from /api, newest first, a page of top-level comments (each with all its
+ * replies) at a time behind "Load more comments", kept live over Socket.IO
+ * (loaded only when the section comes near the viewport), and signing in,
+ * posting, replying, editing and deleting happen in place. Comment HTML arrives sanitised by the sidecar; everything
  * else is set as text.
  */
 (() => {
@@ -91,6 +92,9 @@
       this.announcer = h("p.visually-hidden.comments-announcer", { "aria-live": "polite" });
       this.account = h("div.comments-account");
       this.list = h("ol.comment-list");
+      this.pages = 0; // how many pages of the thread are shown
+      this.more = h("button.comments-more", { type: "button", hidden: true,
+        onclick: () => this.loadMore() }, "Load more comments");
       this.composer = null;
     }
 
@@ -100,6 +104,9 @@
       (fallback || this.section.lastChild).replaceWith(loading);
       try {
         await Promise.all([this.loadMe(), this.load()]);
+        // A link to a comment further down: load pages until it is there.
+        const wanted = Number((location.hash.match(/^#comment-(\d+)$/) || [])[1]);
+        while (wanted && !this.comments.has(wanted) && !this.more.hidden) await this.next();
       } catch (error) {
         loading.replaceWith(h("p.comments-note.comments-unavailable", { role: "status" },
           "Comments are unavailable right now. The post is all here; try again later."));
@@ -107,7 +114,8 @@
       }
       this.composer = this.form({ label: "Your comment", submit: "Post comment",
         onsubmit: (body) => this.create(body, null) });
-      loading.replaceWith(this.status, this.announcer, this.account, this.composer, this.list);
+      loading.replaceWith(this.status, this.announcer, this.account, this.composer, this.list,
+        this.more);
       this.renderAccount();
       this.connect();
       const linked = location.hash && document.getElementById(location.hash.slice(1));
@@ -123,15 +131,44 @@
       }
     }
 
-    async load() {
-      const thread = await api("GET", `/api/posts/${this.slug}/comments`);
+    // One page: its top-level comments go below those shown, in the server's order.
+    async page(n) {
+      const thread = await api("GET", `/api/posts/${this.slug}/comments?order=newest&page=${n}`);
       this.windowMs = thread.edit_window_seconds * 1000;
-      const seen = new Set(thread.items.map((c) => c.id));
+      thread.items.forEach((c) => this.upsert(c));
+      this.list.append(...thread.items.filter((c) => !c.parent_id && this.comments.has(c.id))
+        .map((c) => this.comments.get(c.id).li));
+      this.more.hidden = thread.page >= thread.pages;
+      return thread.items;
+    }
+
+    // Every page shown so far, again: after signing in or out, or a dropped connection.
+    async load() {
+      const seen = new Set();
+      this.pages = Math.max(1, this.pages);
+      for (let n = 1; n <= this.pages; n++) (await this.page(n)).forEach((c) => seen.add(c.id));
       for (const [id, entry] of this.comments) {
         if (!seen.has(id)) this.remove(id, entry);
       }
-      thread.items.forEach((c) => this.upsert(c));
       this.renderEmpty();
+    }
+
+    async next() {
+      await this.page(this.pages + 1);
+      this.pages++;
+    }
+
+    async loadMore() {
+      const shown = this.list.children.length;
+      this.more.disabled = true;
+      try {
+        await this.next();
+        this.list.children[shown]?.firstChild.focus(); // the first of the older ones
+      } catch (e) {
+        this.say(e.message);
+      } finally {
+        this.more.disabled = false;
+      }
     }
 
     renderEmpty() {
@@ -350,9 +387,11 @@
         if (document.activeElement === old) fresh.focus();
         return fresh;
       }
-      const li = h("li", {}, this.article(data), h("ol.comment-replies"));
       const parent = this.comments.get(data.parent_id);
-      (parent ? parent.li.querySelector(":scope > .comment-replies") : this.list).append(li);
+      if (data.parent_id && !parent) return null; // a reply on a page not loaded yet
+      const li = h("li", {}, this.article(data), h("ol.comment-replies"));
+      if (parent) parent.li.querySelector(":scope > .comment-replies").append(li);
+      else this.list.prepend(li); // the newest at the top; pages put theirs in place
       this.comments.set(data.id, { data, li });
       return li.firstChild;
     }
@@ -432,7 +471,7 @@
         socket.on("comment:new", (c) => {
           if (c.post !== this.slug) return;
           const isNew = !this.comments.has(c.id);
-          this.upsert(c);
+          if (!this.upsert(c)) return;
           this.renderEmpty();
           if (isNew && !(this.me && c.author.username === this.me.username)) {
             this.say(`New comment from ${c.author.username}.`);
