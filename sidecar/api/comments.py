@@ -21,6 +21,7 @@ from sidecar.api.schemas import (
 )
 from sidecar.extensions import COMMENT_RATE, THREAD_RATE, commenter_key, limiter
 from sidecar.models import Comment, User
+from sidecar.services import threads
 from sidecar.services.payloads import comment_payload
 
 blp = Blueprint("api_comments", __name__, url_prefix="/api", description="Comments")
@@ -43,7 +44,10 @@ def thread(query: dict[str, Any], slug: str) -> Any:
     service = deps.comments()
     found = service.thread(slug, viewer, query["page"], query["per_page"], query["order"])
     return {
-        "items": [comment_payload(c, source=_may_edit(viewer, c)) for c in found.items],
+        "items": [
+            comment_payload(c, source=_may_edit(viewer, c), placeholder=threads.withheld(c, viewer))
+            for c in found.items
+        ],
         "page": found.page,
         "per_page": found.per_page,
         "total": found.total,

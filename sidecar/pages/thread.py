@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sidecar.models import Comment, Status, User
 from sidecar.services.comments import Comments
+from sidecar.services.threads import withheld
 
 __all__ = ["Node", "build_tree", "walk"]
 
@@ -18,6 +19,7 @@ __all__ = ["Node", "build_tree", "walk"]
 @dataclass
 class Node:
     comment: Comment
+    placeholder: bool = False  # withheld from this viewer: only its place is shown
     can_reply: bool = False
     can_edit: bool = False
     can_delete: bool = False
@@ -45,6 +47,7 @@ def build_tree(comments: Iterable[Comment], viewer: User | None, service: Commen
     for comment in comments:
         node = Node(
             comment,
+            placeholder=withheld(comment, viewer),
             can_reply=writer and comment.status == Status.APPROVED.value,
             can_edit=viewer is not None and service.edit_refusal(viewer, comment) is None,
             can_delete=viewer is not None and service.delete_refusal(viewer, comment) is None,

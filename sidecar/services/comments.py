@@ -7,8 +7,10 @@
   sanitised beside its source.
 - Moderation: ``none`` approves at once, ``first`` holds a user's first
   comment, ``all`` holds every one; moderators are never held.
-- Authors edit within the edit window, moderators any time; deleting keeps a
-  tombstone so replies stay readable.
+- Authors edit within the edit window, moderators any time; an author's edit
+  of a public comment goes through the moderation policy again (held under
+  ``all``: it leaves public view, keeping its place, until approved);
+  deleting keeps a tombstone so replies stay readable.
 """
 
 from __future__ import annotations
@@ -295,12 +297,30 @@ class Comments:
         if (refusal := self.edit_refusal(user, comment)) is not None:
             raise refusal
         body = validate_body(body)
+        held = self._edit_needs_review(user, comment)
         with transaction(self.session):
             comment.body_source = body
             comment.body_html = render_comment(body)
             comment.edited_at = now_utc()
-        self._announce("comment:updated", comment)
+            if held:
+                comment.status = Status.PENDING.value
+        if held:
+            # Readers keep its place (its replies hang there), not its words; the
+            # moderators get it in their queue, as they would a new comment.
+            placeholder = comment_payload(comment, placeholder=True)
+            self.events.publish(post_room(comment.post_slug), "comment:updated", placeholder)
+            self.events.publish(ADMIN_ROOM, "moderation:new", comment_payload(comment))
+        else:
+            self._announce("comment:updated", comment)
         return comment
+
+    def _edit_needs_review(self, user: User, comment: Comment) -> bool:
+        """An author's edit of a public comment goes through the policy a new comment
+        would: held under ``all``, and under ``first`` while the author is untrusted
+        (never, in fact, for an approved comment: its approval made them trusted)."""
+        if comment.status != Status.APPROVED.value or user.id != comment.author_id:
+            return False
+        return self._status_for(user) == Status.PENDING.value
 
     def delete(self, user: User, comment_id: int, *, slug: str | None = None) -> Comment:
         comment = self.get(comment_id, slug)

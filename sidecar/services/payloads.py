@@ -14,11 +14,14 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def comment_payload(comment: Comment, *, source: bool = False) -> dict[str, Any]:
+def comment_payload(
+    comment: Comment, *, source: bool = False, placeholder: bool = False
+) -> dict[str, Any]:
     """The public view; ``source=True`` adds the Markdown as written (``body``) for
     someone who may edit it. Sanitising may drop parts of the source, so the
-    public and the live channel never see it."""
-    removed = comment.is_removed  # deleted, rejected or spam
+    public and the live channel never see it. ``placeholder``: the comment is
+    withheld from this reader (held for review): its place only, like a tombstone."""
+    removed = comment.is_removed or placeholder  # deleted, rejected, spam; or held
     payload = {
         "id": comment.id,
         "post": comment.post_slug,

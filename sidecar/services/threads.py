@@ -2,10 +2,12 @@
 
 - A page holds ``per_page`` top-level comments, oldest or newest first, each
   with every reply below it (replies oldest first, under their parents).
-- Shown are approved comments, the viewer's own pending ones, and tombstones
-  of removed comments (deleted, rejected, spam) with something shown below
-  them, so replies keep their place. A top-level tombstone counts as a
-  top-level comment exactly when it is shown.
+- Shown are approved comments, the viewer's own pending ones, and
+  placeholders (no author, no words) for comments withheld from the viewer
+  with something shown below them, so replies keep their place: removed ones
+  (deleted, rejected, spam) and others' held ones (an approved comment whose
+  author edited it goes back to the queue). A top-level placeholder counts as
+  a top-level comment exactly when it is shown.
 - The database does the work, whatever the thread's size: one statement
   counts the top-level comments shown, one reads the page's trees (the page's
   top-level ids, then their descendants by a recursive CTE over
@@ -23,11 +25,30 @@ from sidecar.models import Comment, Status, User
 from sidecar.models.comment import REMOVED
 from sidecar.services.paging import Page
 
-__all__ = ["DEFAULT_PER_PAGE", "MAX_PER_PAGE", "ORDERS", "page_of_root", "root_of", "trees"]
+__all__ = [
+    "DEFAULT_PER_PAGE",
+    "MAX_PER_PAGE",
+    "ORDERS",
+    "page_of_root",
+    "root_of",
+    "trees",
+    "withheld",
+]
 
 ORDERS = ("oldest", "newest")
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
+
+
+# What may stand in a thread as a placeholder, when something below it is shown.
+PLACEHOLDERS = (*REMOVED, Status.PENDING.value)
+
+
+def withheld(comment: Comment, viewer: User | None) -> bool:
+    """Whether ``viewer`` sees ``comment`` only as a placeholder (``_visible`` in Python)."""
+    if comment.status == Status.PENDING.value:
+        return viewer is None or comment.author_id != viewer.id
+    return comment.is_removed
 
 
 def _visible(viewer: User | None, comment: Any = Comment) -> ColumnElement[bool]:
@@ -42,11 +63,15 @@ def _visible(viewer: User | None, comment: Any = Comment) -> ColumnElement[bool]
 
 def _shown_roots(slug: str, viewer: User | None) -> list[ColumnElement[bool]]:
     """Which top-level comments of ``slug`` are shown (to ``viewer``)."""
-    # Removed top-level comments are shown only with something visible below
+    # Withheld top-level comments are shown only with something visible below
     # them: walk down from them alone (they are few), never the whole thread.
     below = (
         select(Comment.id.label("id"), Comment.id.label("root_id"))
-        .where(Comment.post_slug == slug, Comment.parent_id.is_(None), Comment.status.in_(REMOVED))
+        .where(
+            Comment.post_slug == slug,
+            Comment.parent_id.is_(None),
+            Comment.status.in_(PLACEHOLDERS),
+        )
         .cte("below_removed", recursive=True)
     )
     reply = aliased(Comment)
@@ -62,14 +87,14 @@ def _shown_roots(slug: str, viewer: User | None) -> list[ColumnElement[bool]]:
     ]
 
 
-def _needed(comments: list[Comment]) -> list[Comment]:
-    """Drop tombstones with nothing kept below them. Replies come after their
-    parents: walking backwards, a tombstone is kept exactly when something
+def _needed(comments: list[Comment], viewer: User | None) -> list[Comment]:
+    """Drop placeholders with nothing kept below them. Replies come after their
+    parents: walking backwards, a placeholder is kept exactly when something
     kept below it asked for its parent."""
     needed: set[int] = set()
     kept: list[Comment] = []
     for comment in reversed(comments):
-        if comment.is_removed and comment.id not in needed:
+        if withheld(comment, viewer) and comment.id not in needed:
             continue
         kept.append(comment)
         if comment.parent_id is not None:
@@ -116,11 +141,11 @@ def trees(
     query = (
         select(Comment)
         .join(tree, tree.c.id == Comment.id)
-        .where(or_(_visible(viewer), Comment.status.in_(REMOVED)))
+        .where(or_(_visible(viewer), Comment.status.in_(PLACEHOLDERS)))
         .order_by(*root_order, Comment.created_at, Comment.id)
     )
     comments = list(session.scalars(query).unique())
-    return Page(_needed(comments), int(total), page, per_page)
+    return Page(_needed(comments, viewer), int(total), page, per_page)
 
 
 def root_of(session: Session, comment: Comment) -> Comment:

@@ -397,9 +397,10 @@
     }
 
     article(c) {
-      const deleted = !c.author; // removed: deleted, rejected or spam
+      const deleted = !c.author; // removed (deleted, rejected, spam), or held for review
       const body = h("div.comment-body");
-      if (deleted) body.append(h("p.comments-note", {}, "This comment was deleted."));
+      if (deleted) body.append(h("p.comments-note", {}, c.status === "pending"
+        ? "This comment is waiting for review." : "This comment was deleted."));
       else body.innerHTML = c.body_html; // sanitised by the sidecar (nh3)
       const el = h("article.comment", { id: `comment-${c.id}`, tabindex: -1,
         "aria-labelledby": `comment-${c.id}-by` },
@@ -478,7 +479,9 @@
           }
         });
         socket.on("comment:updated", (c) => {
-          if (c.post === this.slug && this.comments.has(c.id)) this.upsert(c);
+          const had = this.comments.get(c.id), mine = had && had.data.body !== undefined;
+          // Held after an edit: others see its place; its author keeps their own view.
+          if (c.post === this.slug && had && (c.author || !mine)) this.upsert(c);
         });
         socket.on("comment:deleted", (c) => {
           if (c.post === this.slug) this.tombstone(c.id, this.comments.get(c.id));
