@@ -8,6 +8,8 @@ clock and timers; tests give one they move by hand).
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 from sidecar.extensions import socketio
@@ -18,6 +20,12 @@ from sidecar.realtime.presence import LocalPresence, SharedPresence
 from sidecar.services.events import SocketIOPublisher
 
 __all__ = ["init_app"]
+
+
+def _quiet_logger(name: str) -> logging.Logger:
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.WARNING)
+    return logger
 
 
 def init_app(app: Flask) -> None:
@@ -37,8 +45,12 @@ def init_app(app: Flask) -> None:
             config["TRUSTED_HOSTS"],
         ),
         client_manager=manager,
-        logger=False,
-        engineio_logger=False,
+        # Loggers of our own, not False: given False, python-socketio and
+        # python-engineio hang a plain-text handler on theirs, so each of their
+        # errors came out twice, once not as JSON. These only propagate to the
+        # one JSON handler, warnings and up.
+        logger=_quiet_logger("sidecar.socketio"),
+        engineio_logger=_quiet_logger("sidecar.engineio"),
     )
     # Reader counts span every process that shares the queue's Redis.
     presence = SharedPresence(queue) if queue else LocalPresence()

@@ -111,3 +111,17 @@ def test_a_served_process_writes_one_json_line_per_event_and_no_secret(
     assert len(confirm) == 1 and "/auth/confirm/[redacted]" in confirm[0]
     booted = [e for e in entries if re.search(r"Booting worker", e["message"])]
     assert len(booted) == 1  # gunicorn's own lines come out once, not twice
+
+
+def test_the_live_channel_logs_only_through_the_json_handler(app: Flask) -> None:
+    from sidecar.extensions import socketio
+
+    for logger in (socketio.server.logger, socketio.server.eio.logger):
+        assert logger.handlers == [] and logger.propagate, logger.name
+    for name in ("socketio.server", "engineio.server"):
+        plain = [
+            h
+            for h in logging.getLogger(name).handlers
+            if not isinstance(h.formatter, JsonFormatter)
+        ]
+        assert plain == [], name
