@@ -28,6 +28,7 @@ from sidecar.ratelimits import fallback_limits
 from sidecar.realtime import LiveNamespace
 from sidecar.realtime.origins import origin_allowed
 from sidecar.realtime.presence import LocalPresence, SharedPresence
+from sidecar.services import rendering
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.events import SocketIOPublisher
 from sidecar.services.mail import LogMailer, SmtpMailer
@@ -193,6 +194,7 @@ def register_extensions(app: Flask) -> None:
         else LogMailer()
     )
     app.extensions["sidecar.hasher"] = _password_hasher(config["ARGON2_PROFILE"])
+    rendering.init_app(app)
 
 
 def _password_hasher(profile: str) -> PasswordHasher:

@@ -5,7 +5,8 @@
     ├── Forbidden               403 forbidden
     ├── NotFound                404 not_found
     ├── Conflict                409 conflict
-    └── Invalid                 422 invalid (with ``fields``)
+    ├── Invalid                 422 invalid (with ``fields``)
+    └── Unavailable             503 unavailable (with ``Retry-After``)
 
 Services raise these (or subclasses with a more precise ``code``); views
 never build error responses themselves. Under ``/api`` every error —
@@ -16,7 +17,7 @@ including Flask's own 404/405/413/500 — is
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -28,6 +29,7 @@ __all__ = [
     "Invalid",
     "NotFound",
     "Unauthorized",
+    "Unavailable",
     "error_response",
     "register_errorhandlers",
     "wants_json",
@@ -54,6 +56,7 @@ HTTP_CODES = {
 class DomainError(Exception):
     status = 400
     code = "bad_request"
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(
         self, message: str, *, fields: dict[str, str] | None = None, code: str | None = None
@@ -83,6 +86,13 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     status, code = 422, "invalid"
+
+
+class Unavailable(DomainError):
+    """Could not be done now, through no fault of the request: try again shortly."""
+
+    status, code = 503, "unavailable"
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "2"}
 
 
 def wants_json() -> bool:
@@ -155,7 +165,9 @@ def http_error(error: HTTPException) -> Response:
 def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response:
-        return error_response(error.status, error.code, error.message, error.fields)
+        return error_response(
+            error.status, error.code, error.message, error.fields, dict(error.headers)
+        )
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError) -> Response:
