@@ -19,6 +19,8 @@ from sidecar.openapi import SidecarApi
 
 __all__ = [
     "COMMENT_RATE",
+    "EDIT_RATE",
+    "PREVIEW_RATE",
     "api",
     "commenter_key",
     "cors",
@@ -45,8 +47,12 @@ def commenter_key() -> str:
     return client_address()
 
 
-# One budget for new comments, whether they come through the API or the form.
+# One budget for new comments, whether they come through the API or the form;
+# one for edits, likewise; one for previews. Each render may cost up to
+# COMMENT_RENDER_TIMEOUT seconds of a worker's time.
 COMMENT_RATE = "6 per minute;60 per hour"
+EDIT_RATE = "10 per minute;60 per hour"
+PREVIEW_RATE = "10 per minute;100 per hour"
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -17,7 +17,7 @@ from sidecar.api.schemas import (
     PreviewOutSchema,
     PreviewSchema,
 )
-from sidecar.extensions import COMMENT_RATE, commenter_key, limiter
+from sidecar.extensions import COMMENT_RATE, EDIT_RATE, PREVIEW_RATE, commenter_key, limiter
 from sidecar.models import Comment, User
 from sidecar.services.payloads import comment_payload
 
@@ -50,16 +50,17 @@ def thread(slug: str) -> Any:
 @limiter.shared_limit(COMMENT_RATE, scope="comment-create", key_func=commenter_key)
 @blp.arguments(CommentInSchema)
 @blp.response(201, CommentSchema)
-@errors(blp, 400, 401, 403, 404, 413, 422, 429)
+@errors(blp, 400, 401, 403, 404, 413, 422, 429, 503)
 def create(data: dict[str, Any], slug: str) -> Any:
     comment = deps.comments().create(signed_in_user(), slug, data["body"], data["parent_id"])
     return comment_payload(comment, source=True)
 
 
 @blp.route("/comments/<int:comment_id>", methods=["PATCH"])
+@limiter.shared_limit(EDIT_RATE, scope="comment-edit", key_func=commenter_key)
 @blp.arguments(EditSchema)
 @blp.response(200, CommentSchema)
-@errors(blp, 400, 401, 403, 404, 413, 422)
+@errors(blp, 400, 401, 403, 404, 413, 422, 429, 503)
 def edit(data: dict[str, Any], comment_id: int) -> Any:
     comment = deps.comments().edit(signed_in_user(), comment_id, data["body"])
     return comment_payload(comment, source=True)
@@ -75,8 +76,11 @@ def delete(comment_id: int) -> Any:
 
 @blp.route("/comments/preview", methods=["POST"])
 @limiter.limit("30 per minute")
+@limiter.shared_limit(PREVIEW_RATE, scope="comment-preview", key_func=commenter_key)
 @blp.arguments(PreviewSchema)
 @blp.response(200, PreviewOutSchema)
-@errors(blp, 400, 413, 422, 429)
+@errors(blp, 400, 401, 413, 422, 429, 503)
 def preview(data: dict[str, Any]) -> Any:
+    """The body as it would be shown, not stored; for signed-in readers only."""
+    signed_in_user()
     return {"body_html": deps.comments().preview(data["body"])}

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from sidecar import deps
 from sidecar.errors import DomainError, NotFound
-from sidecar.extensions import COMMENT_RATE, commenter_key, limiter
+from sidecar.extensions import COMMENT_RATE, EDIT_RATE, commenter_key, limiter
 from sidecar.forms import submitted
 from sidecar.models import Comment, User
 from sidecar.pages.forms import CommentForm, DeleteForm, EditForm
@@ -100,6 +100,7 @@ def edit_form(slug: str, comment_id: int) -> Page:
 
 
 @bp.post("/<slug>/<int:comment_id>/edit")
+@limiter.shared_limit(EDIT_RATE, scope="comment-edit", key_func=commenter_key)
 @login_required
 def edit(slug: str, comment_id: int) -> Page | Response:
     form = EditForm()
