@@ -65,7 +65,11 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
     # Optional tuning, each defaulted by its own subsystem's init_app.
     tuning = {
         name: kind(environ[name])
-        for name, kind in (("COMMENT_RENDER_TIMEOUT", float), ("COMMENT_RENDER_WORKERS", int))
+        for name, kind in (
+            ("COMMENT_RENDER_TIMEOUT", float),
+            ("COMMENT_RENDER_WAIT", float),
+            ("COMMENT_RENDER_WORKERS", int),
+        )
         if environ.get(name)
     }
     return {

@@ -37,6 +37,10 @@ __all__ = [
 
 DEFAULTS: dict[str, Any] = {
     "COMMENT_RENDER_TIMEOUT": 2.0,  # seconds one comment may take to render
+    # Seconds a render may wait for a free worker: enough for other renders to
+    # finish or overrun, and for a killed worker's replacement to start (about
+    # a second when the forkserver did not preload the renderer).
+    "COMMENT_RENDER_WAIT": 5.0,
     "COMMENT_RENDER_WORKERS": 2,  # processes that render comments, per sidecar process
 }
 TAB_LENGTH = 4  # Python-Markdown's
@@ -130,9 +134,10 @@ def render_comment(source: str) -> str:
     ``RenderBusy`` (503) when no worker could take it in time."""
     config = current_app.config if has_app_context() else DEFAULTS
     budget = float(config["COMMENT_RENDER_TIMEOUT"])
+    wait = float(config["COMMENT_RENDER_WAIT"])
     pool = shared_pool(int(config["COMMENT_RENDER_WORKERS"]), _PRELOAD)
     try:
-        return pool.run(render_here, source, budget=budget, wait=budget)
+        return pool.run(render_here, source, budget=budget, wait=wait)
     except Overran:
         raise RenderTimeout(
             f"The comment took too long to render (over {budget:g} s): shorten its "

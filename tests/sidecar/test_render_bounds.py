@@ -4,6 +4,9 @@ worker that overruns it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import markdown
@@ -218,3 +221,43 @@ def test_a_render_over_its_time_budget_is_refused_and_the_server_goes_on(
     edited = api.patch(f"/api/comments/{created.get_json()['id']}", json={"body": SLOW})
     assert edited.status_code == 422 and error_of(edited)["code"] == "render_timeout"
     assert thread(api)[0]["body"] == fenced("java", "int x = 1;")  # unchanged
+
+
+# The engine's build pool may have started the process's forkserver first (make
+# dev builds before any comment is rendered): render workers then import the
+# renderer as they start, about a second, and a killed one's replacement too.
+AFTER_THE_ENGINE = f"""
+import sys
+from flask import Flask
+from frostpress.parallel import WorkerPool
+from sidecar.services import rendering
+
+SLOW = {SLOW!r}
+
+def main():
+    engine = WorkerPool(2)
+    engine.submit(sum, [1]).result()  # the forkserver starts, preloading the engine
+    app = Flask("after-the-engine")
+    app.config.update(rendering.DEFAULTS, COMMENT_RENDER_TIMEOUT=0.2)
+    with app.app_context():
+        for _ in range(2):  # both workers overrun and are killed
+            try:
+                rendering.render_comment(SLOW)
+            except rendering.RenderTimeout:
+                pass
+        print(rendering.render_comment("*after*"))
+    engine.close()
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_after_overruns_the_next_comment_waits_for_a_replacement_worker(tmp_path: Path) -> None:
+    script = tmp_path / "after_the_engine.py"
+    script.write_text(AFTER_THE_ENGINE)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "<p><em>after</em></p>"
