@@ -41,13 +41,14 @@ hostile: $(STAMP) $(NODE)  ## the hostile suite alone (attacks, hostile input, f
 golden: $(STAMP) $(NODE)  ## accept the current output of the golden fixture site (commit it alone)
 	FROSTPRESS_REGENERATE_GOLDEN=1 $(PY) -m pytest -q tests/integration/test_golden.py
 
-bench: $(STAMP) $(NODE)  ## build figures, login timing, live-comment latency and recovery, widget size, search latency, thread pages
+bench: $(STAMP) $(NODE)  ## build figures, login timing, live-comment latency and recovery, widget size, search latency, thread pages, comment rendering
 	$(PY) bench/build_bench.py $(BENCH_ARGS)
 	$(PY) bench/login_bench.py
 	$(PY) bench/live_bench.py
 	$(PY) bench/live_recovery_bench.py
 	$(PY) bench/search_bench.py
 	$(PY) bench/thread_bench.py
+	$(PY) bench/render_bench.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check frostpress sidecar tests bench

@@ -36,6 +36,7 @@ from sidecar.extensions import (
 from sidecar.logs import configure_logging
 from sidecar.ratelimits import fallback_limits
 from sidecar.realtime.channel import init_app as init_realtime
+from sidecar.services import rendering
 from sidecar.services.accounts import prepare_dummy_hash
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.mail import DisabledMailer, LogMailer, Mailer, SmtpMailer
@@ -183,6 +184,7 @@ def register_extensions(app: Flask) -> None:
     app.extensions["sidecar.login_throttle"] = Throttle(
         "login-account", LOGIN_ACCOUNT_RATE, lambda: limiter.limiter
     )
+    rendering.init_app(app)
 
 
 def _mailer(config: Any) -> Mailer:

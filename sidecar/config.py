@@ -116,8 +116,19 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
         raise ConfigurationError(
             f"MODERATION must be one of {', '.join(MODERATION_POLICIES)}, not {moderation!r}"
         )
+    # Optional tuning, each defaulted by its own subsystem's init_app.
+    tuning = {
+        name: kind(environ[name])
+        for name, kind in (
+            ("COMMENT_RENDER_TIMEOUT", float),
+            ("COMMENT_RENDER_WAIT", float),
+            ("COMMENT_RENDER_WORKERS", int),
+        )
+        if environ.get(name)
+    }
     outbox = environ.get("OUTBOX_WORKER", "").strip().lower()
     return {
+        **tuning,
         **({"OUTBOX_WORKER": outbox} if outbox else {}),
         "SIDECAR_ENV": env,
         "SECRET_KEY": secret or secrets.token_hex(32),

@@ -6,7 +6,8 @@
     ├── NotFound                404 not_found
     ├── Conflict                409 conflict
     ├── Invalid                 422 invalid (with ``fields``)
-    └── TooManyRequests         429 rate_limited (with ``Retry-After``)
+    ├── TooManyRequests         429 rate_limited (with ``Retry-After``)
+    └── Unavailable             503 unavailable (with ``Retry-After``)
 
 Services raise these (or subclasses with a more precise ``code``); views
 never build error responses themselves. Under ``/api`` every error —
@@ -32,6 +33,7 @@ __all__ = [
     "NotFound",
     "TooManyRequests",
     "Unauthorized",
+    "Unavailable",
     "error_response",
     "register_errorhandlers",
     "wants_json",
@@ -94,6 +96,16 @@ class TooManyRequests(DomainError):
     status, code = 429, "rate_limited"
 
     def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.headers["Retry-After"] = str(retry_after)
+
+
+class Unavailable(DomainError):
+    """Could not be done now, through no fault of the request: try again shortly."""
+
+    status, code = 503, "unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 2) -> None:
         super().__init__(message)
         self.headers["Retry-After"] = str(retry_after)
 

@@ -19,8 +19,10 @@ from sidecar.openapi import SidecarApi
 
 __all__ = [
     "COMMENT_RATE",
+    "EDIT_RATE",
     "LOGIN_ACCOUNT_RATE",
     "LOGIN_RATE",
+    "PREVIEW_RATE",
     "THREAD_RATE",
     "api",
     "commenter_key",
@@ -54,7 +56,9 @@ def commenter_key() -> str:
     return client_address()
 
 
-# One budget for new comments, whether they come through the API or the form.
+# One budget for new comments, whether they come through the API or the form;
+# one for edits, likewise; one for previews. Each render may cost up to
+# COMMENT_RENDER_TIMEOUT seconds of a worker's time.
 COMMENT_RATE = "6 per minute;60 per hour"
 # One per-address budget for signing in, through the form or the API; each
 # account has its own on top (services.accounts, LOGIN_ACCOUNT_RATE).
@@ -62,6 +66,8 @@ LOGIN_RATE = "10 per minute;100 per hour"
 LOGIN_ACCOUNT_RATE = "5 per minute;30 per hour"
 # One generous budget per address for reading threads, as JSON or as the no-JS page.
 THREAD_RATE = "300 per minute"
+EDIT_RATE = "10 per minute;60 per hour"
+PREVIEW_RATE = "10 per minute;100 per hour"
 
 # Objects keep what they held at COMMIT: an answer is built from what was committed,
 # never by reading the row again afterwards (a read that can fail once it is stored).

@@ -29,4 +29,6 @@ def fallback_limits() -> str:
         return "120 per minute"
     if request.endpoint in _SIGN_UP_AND_RESET:
         return "2 per hour"  # normally 5 per hour
-    return "4 per minute;30 per hour"  # login normally 10/min, comments 6/min
+    # Normally: logins 10/min, new comments 6/min, edits and previews 10/min
+    # (each a render of up to COMMENT_RENDER_TIMEOUT seconds) per user.
+    return "4 per minute;30 per hour"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import nh3
+from pygments.token import STANDARD_TYPES
 
 __all__ = ["safe_next_url", "sanitise_comment_html"]
 
 # What survives in a comment (DESIGN.md): paragraphs, emphasis, code and code
-# blocks (with Pygments' classes), quotes, lists, links. Never images, svg,
-# math, style or iframe.
+# blocks (with Pygments' classes only), quotes, lists, links. Never images,
+# svg, math, style or iframe.
 COMMENT_TAGS = {
     "p",
     "br",
@@ -36,18 +35,25 @@ COMMENT_ATTRIBUTES = {
     "a": {"href", "title"},
     "span": {"class"},
     "div": {"class"},
-    "code": {"class"},
     "ol": {"start"},
 }
 COMMENT_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener noreferrer"
-_CLASS_OK = re.compile(r"^[a-z0-9 _-]{1,64}$")
+# The classes Pygments' HTML formatter gives a code block: the wrapper div, and
+# one short class per token type. Nothing else, so a comment can neither look
+# like the site's own parts (a notice, the widget's buttons) nor be found as one.
+COMMENT_CLASSES = {
+    "div": frozenset({"highlight"}),
+    "span": frozenset(STANDARD_TYPES.values()) - {""},
+}
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "class" and not _CLASS_OK.match(value):
-        return None  # only Pygments' short class names, nothing to style with
-    return value
+    if attribute != "class":
+        return value
+    allowed = COMMENT_CLASSES.get(tag, frozenset())
+    kept = " ".join(name for name in value.split() if name in allowed)
+    return kept or None
 
 
 def sanitise_comment_html(html: str) -> str:

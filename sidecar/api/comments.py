@@ -19,7 +19,14 @@ from sidecar.api.schemas import (
     PreviewSchema,
     ThreadQuerySchema,
 )
-from sidecar.extensions import COMMENT_RATE, THREAD_RATE, commenter_key, limiter
+from sidecar.extensions import (
+    COMMENT_RATE,
+    EDIT_RATE,
+    PREVIEW_RATE,
+    THREAD_RATE,
+    commenter_key,
+    limiter,
+)
 from sidecar.models import Comment, User
 from sidecar.services import threads
 from sidecar.services.payloads import comment_payload
@@ -61,7 +68,7 @@ def thread(query: dict[str, Any], slug: str) -> Any:
 @blp.arguments(CommentInSchema)
 @blp.arguments(IdempotencySchema, location="headers")
 @blp.response(201, CommentSchema)
-@errors(blp, 400, 401, 403, 404, 409, 413, 422, 429)
+@errors(blp, 400, 401, 403, 404, 409, 413, 422, 429, 503)
 def create(data: dict[str, Any], headers: dict[str, Any], slug: str) -> Any:
     """A new comment. Send an ``Idempotency-Key`` (any 8–64 letters, digits, ``-``
     or ``_``, new for each comment): if the answer is lost and the request is sent
@@ -77,9 +84,10 @@ def create(data: dict[str, Any], headers: dict[str, Any], slug: str) -> Any:
 
 
 @blp.route("/comments/<int:comment_id>", methods=["PATCH"])
+@limiter.shared_limit(EDIT_RATE, scope="comment-edit", key_func=commenter_key)
 @blp.arguments(EditSchema)
 @blp.response(200, CommentSchema)
-@errors(blp, 400, 401, 403, 404, 413, 422)
+@errors(blp, 400, 401, 403, 404, 413, 422, 429, 503)
 def edit(data: dict[str, Any], comment_id: int) -> Any:
     comment = deps.comments().edit(signed_in_user(), comment_id, data["body"])
     return comment_payload(comment, source=True)
@@ -95,8 +103,11 @@ def delete(comment_id: int) -> Any:
 
 @blp.route("/comments/preview", methods=["POST"])
 @limiter.limit("30 per minute")
+@limiter.shared_limit(PREVIEW_RATE, scope="comment-preview", key_func=commenter_key)
 @blp.arguments(PreviewSchema)
 @blp.response(200, PreviewOutSchema)
-@errors(blp, 400, 413, 422, 429)
+@errors(blp, 400, 401, 413, 422, 429, 503)
 def preview(data: dict[str, Any]) -> Any:
+    """The body as it would be shown, not stored; for signed-in readers only."""
+    signed_in_user()
     return {"body_html": deps.comments().preview(data["body"])}

@@ -24,6 +24,7 @@ DESCRIPTIONS = {
     413: "Request too large",
     422: "Invalid fields (see error.fields)",
     429: "Too many requests (see Retry-After)",
+    503: "Busy or unavailable for now (see Retry-After)",
 }
 
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from sidecar import deps
 from sidecar.errors import DomainError, NotFound
-from sidecar.extensions import COMMENT_RATE, THREAD_RATE, commenter_key, limiter
+from sidecar.extensions import COMMENT_RATE, EDIT_RATE, THREAD_RATE, commenter_key, limiter
 from sidecar.forms import page_number, submitted
 from sidecar.models import Comment, User
 from sidecar.pages.forms import CommentForm, DeleteForm, EditForm, new_key
@@ -130,6 +130,7 @@ def _edit_page(slug: str, comment_id: int, form: EditForm) -> str:
 
 
 @bp.post("/<slug>/<int:comment_id>/edit")
+@limiter.shared_limit(EDIT_RATE, scope="comment-edit", key_func=commenter_key)
 @login_required
 def edit(slug: str, comment_id: int) -> Page | Response:
     form = EditForm()

@@ -3,8 +3,8 @@
 - A comment needs a signed-in, confirmed, unbanned author and a post the
   engine publishes now; a reply's parent must be on the same post, and a
   reply deeper than ``max_depth`` attaches to the deepest allowed ancestor.
-- The body is 1–8,000 characters, rendered once at write time and stored
-  sanitised beside its source.
+- The body is 1–8,000 characters, also once its tabs are expanded, rendered
+  once at write time and stored sanitised beside its source.
 - Moderation: ``none`` approves at once, ``first`` holds a user's first
   comment, ``all`` holds every one; moderators are never held.
 - Authors edit within the edit window, moderators any time; an author's edit
@@ -32,7 +32,7 @@ from sidecar.services.catalog import PostCatalog
 from sidecar.services.events import ADMIN_ROOM, Publisher, RecordingPublisher, post_room
 from sidecar.services.paging import Page
 from sidecar.services.payloads import comment_payload
-from sidecar.services.rendering import render_comment
+from sidecar.services.rendering import prepare, render_comment
 from sidecar.services.unit import transaction
 
 __all__ = ["CommentRules", "Comments", "Notice", "announce", "notice", "validate_body"]
@@ -94,6 +94,13 @@ def validate_body(body: str) -> str:
         raise Invalid(
             f"The comment is {len(body)} characters long; the limit is {MAX_BODY}.",
             fields={"body": f"at most {MAX_BODY} characters ({len(body)} given)"},
+        )
+    parsed = len(prepare(body))  # the limit holds for what is rendered: tabs expanded
+    if parsed > MAX_BODY:
+        raise Invalid(
+            f"The comment is {parsed} characters long once its tabs are expanded to "
+            f"spaces; the limit is {MAX_BODY}.",
+            fields={"body": f"at most {MAX_BODY} characters with tabs expanded ({parsed} given)"},
         )
     return body
 

@@ -23,9 +23,15 @@ TIMEOUT = 10_000  # ms: a live event crosses the server in well under this
 
 
 class DevServer:
-    def __init__(self, url: str, log: Path) -> None:
-        self.url, self.log = url, log
+    def __init__(self, url: str, log: Path, root: Path | None = None) -> None:
+        self.url, self.log, self.root = url, log, root
         self._users = 0
+
+    @property
+    def database(self) -> Path:
+        """The sidecar's SQLite file (``make dev`` keeps it under ``instance/``)."""
+        assert self.root is not None
+        return self.root / "instance" / "sidecar.sqlite3"
 
     def confirm_link(self, email: str) -> str:
         """The confirmation link mailed to ``email`` (development mail goes to the log)."""
@@ -49,7 +55,7 @@ def dev_server(root: Path, log: Path, moderation: str) -> Iterator[DevServer]:
     argv = [sys.executable, "-m", "sidecar.dev", "--root", str(root), "--port", "{port}"]
     env = {**os.environ, "MODERATION": moderation, "FROSTPRESS_ROOT": str(root)}
     with running_http_process(argv, log, ready="/api/health", env=env, cwd=root) as url:
-        yield DevServer(url, log)
+        yield DevServer(url, log, root)
 
 
 def make_blog(root: Path) -> Project:

@@ -7,6 +7,7 @@ log, sign in, comment, and a second browser context sees it without reloading.
 from __future__ import annotations
 
 import re
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -190,6 +191,62 @@ def test_without_javascript_the_section_links_to_the_full_comments_page(
     expect(comment_article(comments(scripted), "Posted with plain forms.")).to_be_visible(
         timeout=TIMEOUT
     )
+
+
+def test_signing_out_closes_the_reply_and_edit_forms_so_nothing_offers_a_preview(
+    dev: DevServer, reader: Any
+) -> None:
+    page = reader(dev, "/posts/second/")
+    assert dev.root is not None
+    sign_in_in_widget(page, create_admin(dev.root, "closer"))  # sign-ups: 5 an hour, all used
+    section = live(page)
+    section.get_by_label("Your comment").fill("Open forms below me.")
+    section.get_by_role("button", name="Post comment").click()
+    mine = comment_article(section, "Open forms below me.")
+    mine.get_by_role("button", name="Reply").click()
+    mine.get_by_role("button", name="Edit").click()
+    expect(section.get_by_role("button", name="Preview")).to_have_count(3)  # composer too
+
+    section.get_by_role("button", name="Sign out").click()
+    expect(section.get_by_text("Sign in to comment")).to_be_visible()
+    expect(section.get_by_role("button", name="Preview")).to_have_count(0)
+    expect(section.locator("textarea:visible")).to_have_count(0)
+    expect(mine.get_by_text("Open forms below me.")).to_be_visible()  # the body is back
+    assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_the_widget_finds_its_own_parts_whatever_a_stored_comment_contains(
+    dev: DevServer, reader: Any
+) -> None:
+    page = reader(dev, "/posts/second/")
+    assert dev.root is not None
+    sign_in_in_widget(page, create_admin(dev.root, "keeper"))
+    section = live(page)
+    section.get_by_label("Your comment").fill("Rendered before classes were filtered.")
+    section.get_by_role("button", name="Post comment").click()
+    comment_id = comment_article(section, "Rendered before").get_attribute("id")
+    # HTML stored by an older sidecar, whose sanitiser let any short class through.
+    with sqlite3.connect(dev.database) as db:
+        db.execute(
+            "UPDATE comments SET body_html = ? WHERE id = ?",
+            (
+                '<p class="comment-actions">Rendered before classes were filtered.</p>'
+                '<div class="comment-body"><p class="comment-reply">fake</p></div>',
+                int(comment_id.split("-")[1]),
+            ),
+        )
+    page.reload()
+    article = comments(page).locator(f"#{comment_id}")
+    expect(article.locator(":scope > .comment-actions button")).to_have_count(3)
+    expect(article.locator(":scope > .comment-body button")).to_have_count(0)
+
+    article.get_by_role("button", name="Reply").click()
+    page.get_by_role("button", name="Cancel").click()
+    expect(article.locator(":scope > .comment-actions > .comment-reply")).to_be_focused()
+    article.get_by_role("button", name="Edit").click()
+    expect(article.locator(":scope > .comment-body")).to_be_hidden()
+    expect(page.get_by_label("Edit your comment")).to_be_visible()
+    assert page.js_errors == []  # type: ignore[attr-defined]
 
 
 def test_list_pages_show_comment_counts(dev: DevServer, reader: Any) -> None:

@@ -35,9 +35,9 @@ CONTRACT_ERRORS = {
     ("/api/counts", "get"): {422},
     ("/api/posts/{slug}/comments", "get"): {404, 422, 429},
     ("/api/posts/{slug}/comments", "post"): {401, 403, 404, 422, 429},
-    ("/api/comments/{comment_id}", "patch"): {401, 403, 404, 422},
+    ("/api/comments/{comment_id}", "patch"): {401, 403, 404, 422, 429},
     ("/api/comments/{comment_id}", "delete"): {401, 403, 404},
-    ("/api/comments/preview", "post"): {422, 429},
+    ("/api/comments/preview", "post"): {401, 422, 429},
     ("/api/views", "post"): {422, 429},
 }
 NOT_AN_ERROR_ENVELOPE = {("/api/health", "get", "503")}  # the health body, by contract

@@ -6,7 +6,9 @@
  * replies) at a time behind "Load more comments", kept live over Socket.IO
  * (loaded only when the section comes near the viewport), and signing in,
  * posting, replying, editing and deleting happen in place. Comment HTML arrives sanitised by the sidecar; everything
- * else is set as text.
+ * else is set as text. The widget finds its own parts by reference or as
+ * direct children (":scope > "), never by a class that a comment's HTML
+ * could carry too.
  */
 (() => {
   "use strict";
@@ -88,6 +90,7 @@
       this.me = null;
       this.windowMs = 0;
       this.comments = new Map(); // id -> {data, li}
+      this.drafts = new Set(); // how to close each open reply or edit form
       this.status = h("p.comments-presence", { role: "status" });
       this.announcer = h("p.visually-hidden.comments-announcer", { "aria-live": "polite" });
       this.account = h("div.comments-account");
@@ -99,7 +102,7 @@
     }
 
     async start() {
-      const fallback = this.section.querySelector(".comments-fallback");
+      const fallback = this.section.querySelector(":scope > .comments-fallback");
       const loading = h("p.comments-note", {}, "Loading comments…");
       (fallback || this.section.lastChild).replaceWith(loading);
       try {
@@ -174,7 +177,7 @@
     renderEmpty() {
       const empty = !this.list.children.length;
       this.list.hidden = empty;
-      if (this.composer) this.composer.querySelector("textarea").placeholder =
+      if (this.composer) this.composer.elements.body.placeholder =
         empty ? "Be the first to comment" : "";
     }
 
@@ -197,6 +200,7 @@
             "create an account"), "."));
       }
       this.composer.hidden = !this.me;
+      if (!this.me) [...this.drafts].forEach((close) => close()); // no forms for readers
       for (const { data, li } of this.comments.values()) {
         this.renderActions(li.querySelector(":scope > .comment"), data);
       }
@@ -222,7 +226,7 @@
             this.renderAccount();
             await this.load(); // now with my pending comments and sources
             this.say(`Signed in as ${this.me.username}.`);
-            this.composer.querySelector("textarea").focus();
+            this.composer.elements.body.focus();
           } else {
             await api("POST", "/api/auth/register", data);
             this.account.replaceChildren(h("p.comments-note", { role: "status", tabindex: -1 },
@@ -268,9 +272,9 @@
         required: true, value });
       const preview = h("div.comment-preview", { hidden: true, "aria-live": "polite" });
       const error = h("p.comment-error", { role: "alert" });
+      const button = h("button", { type: "submit" }, submit);
       const form = h("form.comment-form", { novalidate: true, onsubmit: async (event) => {
         event.preventDefault();
-        const button = form.querySelector("[type=submit]");
         button.disabled = true;
         error.textContent = "";
         try {
@@ -290,7 +294,7 @@
       preview,
       error,
       h("p.comment-buttons", {},
-        h("button", { type: "submit" }, submit),
+        button,
         h("button", { type: "button", onclick: async () => {
           try {
             const { body_html } = await api("POST", "/api/comments/preview",
@@ -330,19 +334,20 @@
         await this.load();
         data = this.comments.get(id).data;
       }
-      const body = el.querySelector(".comment-body");
+      const body = el.querySelector(":scope > .comment-body");
+      const close = () => { form.remove(); body.hidden = false; this.drafts.delete(close); };
       const form = this.form({ label: "Edit your comment", submit: "Save", value: data.body || "",
         onsubmit: async (text) => {
           const saved = await api("PATCH", `/api/comments/${id}`, { body: text });
-          form.remove();
-          body.hidden = false;
+          close();
           this.upsert(saved).focus();
           this.say("Your edit is saved.");
         },
-        oncancel: () => { form.remove(); body.hidden = false; el.focus(); } });
+        oncancel: () => { close(); el.focus(); } });
+      this.drafts.add(close);
       body.hidden = true;
       body.after(form);
-      form.querySelector("textarea").focus();
+      form.elements.body.focus();
     }
 
     async destroy(el) {
@@ -357,20 +362,26 @@
       const entry = this.comments.get(id);
       this.tombstone(id, entry);
       this.say("Your comment is deleted.");
-      this.section.querySelector("h2").setAttribute("tabindex", -1);
-      (this.comments.has(id) ? entry.li.querySelector(".comment") : this.section.querySelector("h2"))
-        .focus();
+      const title = this.section.querySelector(":scope > h2");
+      title.setAttribute("tabindex", -1);
+      (this.comments.has(id) ? entry.li.querySelector(":scope > .comment") : title).focus();
     }
 
     reply(el) {
       const li = el.parentElement;
       if (li.querySelector(":scope > .comment-form")) return;
-      const author = el.querySelector(".comment-author").textContent;
-      const form = this.form({ label: `Reply to ${author}`, submit: "Post reply",
-        onsubmit: async (text) => { await this.create(text, Number(el.dataset.id)); form.remove(); },
-        oncancel: () => { form.remove(); el.querySelector(".comment-reply").focus(); } });
+      const id = Number(el.dataset.id);
+      const close = () => { form.remove(); this.drafts.delete(close); };
+      const form = this.form({ label: `Reply to ${this.comments.get(id).data.author.username}`,
+        submit: "Post reply",
+        onsubmit: async (text) => { await this.create(text, id); close(); },
+        oncancel: () => {
+          close();
+          el.querySelector(":scope > .comment-actions > .comment-reply").focus();
+        } });
+      this.drafts.add(close);
       el.after(form);
-      form.querySelector("textarea").focus();
+      form.elements.body.focus();
     }
 
     // -- showing --
@@ -418,7 +429,7 @@
     }
 
     renderActions(el, c) {
-      const bar = el.querySelector(".comment-actions");
+      const bar = el.querySelector(":scope > .comment-actions");
       bar.replaceChildren();
       const mine = this.me && c.author && c.author.username === this.me.username;
       const mod = this.me && ["moderator", "admin"].includes(this.me.role);

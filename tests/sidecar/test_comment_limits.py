@@ -1,0 +1,69 @@
+"""Every render costs a worker's time, so previews and edits have budgets of their
+own: per user (not per address), and for edits one budget whether they come
+through the API or the no-JavaScript form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from sidecar.models import User
+from tests.sidecar.browser import Browser
+from tests.sidecar.conftest import ApiClient, error_of
+
+PREVIEW = {"body": "*soon*"}
+PREVIEWS_PER_MINUTE = 10
+EDITS_PER_MINUTE = 10
+
+
+def assert_rate_limited(response: Any) -> None:
+    assert response.status_code == 429, response.get_data(as_text=True)[:300]
+    assert error_of(response)["code"] == "rate_limited"
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_preview_is_for_signed_in_readers_only(app: Flask, api: ApiClient, ada: User) -> None:
+    response = api.post("/api/comments/preview", json=PREVIEW)
+    assert response.status_code == 401
+    assert error_of(response)["code"] == "unauthorized"
+    assert "body_html" not in response.get_json()
+    api.login(ada)
+    assert api.post("/api/comments/preview", json=PREVIEW).status_code == 200
+
+
+def test_previews_are_counted_per_user_not_per_address(
+    app: Flask, api: ApiClient, make_user: Any
+) -> None:
+    api.login(make_user())
+    for _ in range(PREVIEWS_PER_MINUTE):
+        assert api.post("/api/comments/preview", json=PREVIEW).status_code == 200
+    assert_rate_limited(api.post("/api/comments/preview", json=PREVIEW))
+
+    neighbour = ApiClient(app.test_client())  # the same address, another account
+    neighbour.login(make_user())
+    assert neighbour.post("/api/comments/preview", json=PREVIEW).status_code == 200
+
+
+def test_edits_share_one_budget_per_user_across_the_api_and_the_form(
+    app: Flask, api: ApiClient, ada: User, browser: Browser, make_user: Any
+) -> None:
+    api.login(ada)
+    browser.login(ada)
+    mine = api.post("/api/posts/hello/comments", json={"body": "draft"}).get_json()["id"]
+    form = f"/comments/hello/{mine}/edit"
+    half = EDITS_PER_MINUTE // 2
+    for n in range(half):
+        assert api.patch(f"/api/comments/{mine}", json={"body": f"api {n}"}).status_code == 200
+    for n in range(EDITS_PER_MINUTE - half):
+        assert browser.submit(form, body=f"form {n}").status_code == 303
+    assert_rate_limited(api.patch(f"/api/comments/{mine}", json={"body": "one more"}))
+    refused = browser.submit(form, body="one more")
+    assert refused.status_code == 429 and refused.mimetype == "text/html"
+    shown = api.get("/api/posts/hello/comments").get_json()["items"][0]
+    assert shown["body"] == f"form {EDITS_PER_MINUTE - half - 1}"
+
+    other = ApiClient(app.test_client())  # someone else's edits are their own
+    other.login(make_user())
+    theirs = other.post("/api/posts/hello/comments", json={"body": "x"}).get_json()["id"]
+    assert other.patch(f"/api/comments/{theirs}", json={"body": "y"}).status_code == 200
