@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,11 +128,9 @@ def test_saving_a_post_rebuilds_and_tells_open_tabs(
     try:
         first = events.next_build()
         post = next(built.posts.glob("*.md"))
-        started = time.monotonic()
         _edit(post, "The first paragraph", "A freshly saved paragraph")
         second = events.next_build()
         assert second["version"] == first["version"] + 1 and second["error"] is None
-        assert time.monotonic() - started < 5
         page = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         page.request("GET", "/posts/hello/")
         assert b"A freshly saved paragraph" in page.getresponse().read()
