@@ -181,8 +181,11 @@ def register_extensions(app: Flask) -> None:
     outbox.init_app(app)
     app.extensions["sidecar.hasher"] = hasher = _password_hasher(config["ARGON2_PROFILE"])
     prepare_dummy_hash(hasher)
-    app.extensions["sidecar.login_throttle"] = Throttle(
-        "login-account", LOGIN_ACCOUNT_RATE, lambda: limiter.limiter
+    # One switch for every limit: RATELIMIT_ENABLED (off only in benchmarks).
+    app.extensions["sidecar.login_throttle"] = (
+        Throttle("login-account", LOGIN_ACCOUNT_RATE, lambda: limiter.limiter)
+        if config.get("RATELIMIT_ENABLED", True)
+        else None
     )
     rendering.init_app(app)
 
