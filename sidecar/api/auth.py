@@ -22,9 +22,17 @@ from sidecar.api.schemas import (
     UserSchema,
 )
 from sidecar.extensions import LOGIN_RATE, commenter_key, db, limiter
+from sidecar.models import User
 from sidecar.services.tokens import active_tokens, create_token, revoke_token
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/auth", description="Accounts")
+
+
+def _new_session(user: User, *, remember: bool = False) -> Any:
+    """A fresh session for ``user`` (nothing from before survives), and its CSRF token."""
+    session.clear()
+    login_user(user, remember=remember)
+    return user, 200, {"X-CSRFToken": generate_csrf()}
 
 
 @blp.route("/register", methods=["POST"])
@@ -49,9 +57,7 @@ def login(data: dict[str, Any]) -> Any:
     """Sign in by email or username. A new session starts; the response's
     ``X-CSRFToken`` header carries the token for it."""
     user = deps.accounts().authenticate(data["login"], data["password"])
-    session.clear()  # a fresh session: nothing from before the login survives
-    login_user(user, remember=data["remember"])
-    return user, 200, {"X-CSRFToken": generate_csrf()}
+    return _new_session(user, remember=data["remember"])
 
 
 @blp.route("/logout", methods=["POST"])
@@ -88,9 +94,7 @@ def change_password(data: dict[str, Any]) -> Any:
     deps.accounts().change_password(user, data["current_password"], data["new_password"])
     if g.get("via_token"):
         return user  # the token used for this request is revoked with the others
-    session.clear()
-    login_user(user)
-    return user, 200, {"X-CSRFToken": generate_csrf()}
+    return _new_session(user)
 
 
 @blp.route("/tokens")
