@@ -1,0 +1,177 @@
+"""Faults under load: real servers die mid-stream, and no comment is lost or doubled.
+
+Each test runs a stream of comment posts (tests/hostile/streams.py) against
+real gunicorn sidecar processes, breaks something while it runs (Redis, the
+PostgreSQL server, a sidecar process, a build), and then holds the database
+to what every client was told: a 201 is stored exactly once, a refusal not at
+all, and no error is a 500 or an HTML page.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import Project
+from tests.hostile.report import Report
+from tests.hostile.streams import Stream, bearer_tokens, losses, stored_comments, stream_users
+from tests.servers import PostgresServer, RedisServer, find_postgres, require, running_postgres
+from tests.sidecar.conftest import make_app, migrate_to
+from tests.sidecar.sidecars import (
+    Listener,
+    sidecar_env,
+    sidecar_process,
+    sidecar_server,
+    until,
+)
+
+USERS = 30  # two comments each: well inside COMMENT_RATE, which stays on
+
+
+def health(base: str) -> requests.Response:
+    return requests.get(base + "/api/health", timeout=5)
+
+
+def post_until_created(base: str, token: str, body: str, within: float = 40.0) -> requests.Response:
+    """One comment, sent again (same key) while it is refused cleanly, until a 201."""
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
+    deadline = time.monotonic() + within
+    while True:
+        response = requests.post(
+            base + "/api/posts/hello/comments", json={"body": body}, headers=headers, timeout=10
+        )
+        if response.status_code == 201 or time.monotonic() > deadline:
+            assert response.status_code == 201, response.text
+            return response
+        assert response.status_code in (429, 503), response.text
+        time.sleep(0.5)
+
+
+def _tally(hostile: Report, faults: int, lost: list[str], what: str) -> None:
+    hostile.add("faults", faults, len(lost), f"{what}: {lost[:3]}" if lost else None)
+
+
+def test_redis_killed_during_a_stream_of_posts(
+    blog: Project,
+    postgresql_database_url: str,
+    redis_url: str,
+    redis_server: RedisServer,
+    tmp_path: Path,
+    hostile: Report,
+) -> None:
+    users = stream_users(USERS + 1)  # the last one posts after the stream
+    env = sidecar_env(blog, postgresql_database_url, redis_url, users=users)
+    *tokens, last = bearer_tokens(blog, postgresql_database_url, list(users))
+    with (
+        sidecar_process(env, tmp_path / "a.log") as a,
+        sidecar_process(env, tmp_path / "b.log") as b,
+    ):
+        reader = Listener(b)
+        try:
+            assert reader.join()["ok"]
+            assert until(lambda: health(b).json()["status"] == "ok")
+            stream = Stream([a, b], tokens, label="redis")
+            with stream.running():
+                stream.wait_answered(15)
+                redis_server.stop()  # as a crash would
+                stream.wait_answered(35)  # twenty posts at least while it is down
+                assert until(lambda: health(b).json()["status"] == "degraded")
+                down = health(a)
+                assert down.status_code == 200 and down.json()["checks"]["database"] == "ok"
+                redis_server.start()
+
+            # Realtime resumes: what A publishes reaches B's reader, or it is told to resync.
+            assert until(lambda: health(b).json()["status"] == "ok"), health(b).json()
+            # The in-process fallback limits count until the limiter next checks Redis.
+            after = post_until_created(a, last, "after Redis came back")
+            assert reader.wait_for(
+                lambda r: (
+                    after.json()["id"] in [c["id"] for c in r.of("comment:new")]
+                    or bool(r.of("resync"))
+                )
+            )
+        finally:
+            reader.close()
+
+    lost = losses(stream, stored_comments(postgresql_database_url))
+    _tally(hostile, 1, lost + stream.problems, "Redis killed")
+    assert stream.problems == []
+    assert lost == []
+    assert stream.created  # posting went on while Redis was down
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the test's own, to restart (the session's is shared)."""
+    binaries = find_postgres()
+    require("PostgreSQL (initdb and postgres)", binaries is not None)
+    assert binaries is not None
+    with running_postgres(binaries) as server:
+        yield server
+
+
+def test_postgresql_restarted_during_a_stream_of_posts(
+    blog: Project, own_postgres: PostgresServer, redis_url: str, tmp_path: Path, hostile: Report
+) -> None:
+    url = own_postgres.create_database("blog")
+    migrate_to(make_app(blog, url))
+    users = stream_users(USERS + 1)
+    env = sidecar_env(blog, url, redis_url, users=users)
+    *tokens, last = bearer_tokens(blog, url, list(users))
+    with sidecar_process(env, tmp_path / "sidecar.log") as base:
+        stream = Stream([base], tokens, label="postgres")
+        with stream.running():
+            stream.wait_answered(15)
+            own_postgres.stop()
+            stream.wait_answered(30)  # fifteen at least while it is down
+            down = health(base)
+            assert down.status_code == 503, down.text
+            assert down.json()["checks"]["database"] == "unreachable"
+            own_postgres.start()  # same port, same data directory
+        # Back without restarting the sidecar.
+        assert until(lambda: health(base).status_code == 200)
+        post_until_created(base, last, "after PostgreSQL came back")
+
+    lost = losses(stream, stored_comments(url))
+    _tally(hostile, 1, lost + stream.problems, "PostgreSQL restarted")
+    assert stream.problems == []
+    assert lost == []
+    statuses = stream.statuses()
+    assert statuses.get(201, 0) >= 15  # before it stopped
+    assert statuses.get(503, 0) >= 15  # the outage: a JSON 503 with Retry-After each
+    assert set(statuses) <= {201, 503}, statuses
+
+
+def test_a_sidecar_process_killed_during_a_stream_of_posts(
+    blog: Project,
+    postgresql_database_url: str,
+    redis_url: str,
+    tmp_path: Path,
+    hostile: Report,
+) -> None:
+    """The client retries what got no answer (or a 5xx) on the other process, with
+    the same Idempotency-Key: what was committed on the dead one is not doubled."""
+    users = stream_users(USERS)
+    env = sidecar_env(blog, postgresql_database_url, redis_url, users=users)
+    tokens = bearer_tokens(blog, postgresql_database_url, list(users))
+    with (
+        sidecar_server(env, tmp_path / "a.log") as a,
+        sidecar_process(env, tmp_path / "b.log") as b,
+    ):
+        stream = Stream([a.url, b], tokens, label="sigkill", threads=8, pause=0.05, retry=True)
+        with stream.running():
+            stream.wait_answered(15)
+            a.kill()  # SIGKILL, gunicorn's master and its worker, mid-request
+
+    lost = losses(stream, stored_comments(postgresql_database_url))
+    undone = [o.body for o in stream.refused]
+    _tally(hostile, 1, lost + undone + stream.problems, "sidecar SIGKILLed")
+    assert stream.problems == []
+    assert lost == []
+    assert undone == []  # every comment ended up done, each stored once
+    assert any(o.attempts > 1 for o in stream.outcomes)  # the kill was felt
