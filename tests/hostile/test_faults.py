@@ -9,6 +9,10 @@ all, and no error is a 500 or an HTML page.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -175,3 +179,127 @@ def test_a_sidecar_process_killed_during_a_stream_of_posts(
     assert lost == []
     assert undone == []  # every comment ended up done, each stored once
     assert any(o.attempts > 1 for o in stream.outcomes)  # the kill was felt
+
+
+# -- builds -------------------------------------------------------------------------
+def build_argv(project: Project, *args: str) -> list[str]:
+    return [sys.executable, "-m", "frostpress", "build", "--root", str(project.root), "-q", *args]
+
+
+def frostpress_build(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        build_argv(project, *args), capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def site_tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def inodes(root: Path) -> dict[str, tuple[int, int]]:
+    """Which file is there: one written again gets a new inode or mtime."""
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def cold_tree(project: Project, tmp_path: Path, name: str) -> dict[str, bytes]:
+    """The same project built from nothing, by the CLI, into a directory of its own."""
+    out = tmp_path / name
+    built = frostpress_build(project, "--output", str(out))
+    assert built.returncode == 0, built.stderr
+    return site_tree(out)
+
+
+def leftovers(project: Project) -> list[str]:
+    return sorted(p.name for p in project.root.glob(".build.new-*"))
+
+
+@pytest.fixture
+def big_site(project: Project) -> Project:
+    """Enough pages that a build takes a few seconds to freeze."""
+    for n in range(300):
+        project.post(
+            f"2025-01-01-p{n:03d}.md",
+            f"Body of post {n}.\n",
+            title=f"Post {n}",
+            date="2025-01-01 10:00:00",
+            tags=[f"t{n % 20}"],
+        )
+    return project
+
+
+def test_two_builds_at_once_leave_one_complete_site(
+    big_site: Project, tmp_path: Path, hostile: Report
+) -> None:
+    builds = [
+        subprocess.Popen(build_argv(big_site), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    results = [(b.wait(120), b.communicate()[1].decode()) for b in builds]
+    expected = cold_tree(big_site, tmp_path, "cold")
+    broken = [] if site_tree(big_site.output) == expected else ["build/ is not the cold build"]
+    _tally(hostile, 1, broken + [err for code, err in results if code != 0], "two builds")
+    assert [code for code, _ in results] == [0, 0], results  # the second waited for the lock
+    assert broken == []
+    assert leftovers(big_site) == []
+
+
+def test_a_build_failing_half_way_leaves_build_as_it_was(
+    big_site: Project, hostile: Report
+) -> None:
+    assert frostpress_build(big_site).returncode == 0
+    before, before_inodes = site_tree(big_site.output), inodes(big_site.output)
+    template = big_site.root / "site/templates/post.html"
+    good = template.read_text(encoding="utf-8")
+    # Every page is rendered again, and one post in the middle of them fails.
+    template.write_text(
+        good.replace(
+            "{% block main %}",
+            "{% block main %}{% if post.slug == 'p150' %}{{ post.no_such_field }}{% endif %}",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    failed = frostpress_build(big_site)
+    changed = site_tree(big_site.output) != before or inodes(big_site.output) != before_inodes
+    _tally(hostile, 1, int(changed) * ["build/ changed"], "a build failing half way")
+    assert failed.returncode != 0 and "no_such_field" in failed.stderr, failed.stderr
+    assert not changed
+    assert leftovers(big_site) == []
+    template.write_text(good, encoding="utf-8")
+    assert frostpress_build(big_site).returncode == 0
+    assert site_tree(big_site.output) == before
+
+
+def test_a_build_killed_mid_freeze_leaves_the_old_site(
+    big_site: Project, tmp_path: Path, hostile: Report
+) -> None:
+    assert frostpress_build(big_site).returncode == 0
+    before = site_tree(big_site.output)
+    base = big_site.root / "site/templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "\n<!-- changed -->\n", encoding="utf-8")
+    build = subprocess.Popen(
+        build_argv(big_site),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its worker processes are killed with it
+    )
+    fresh = big_site.root / f".build.new-{build.pid}"
+    try:
+        assert until(lambda: len(list(fresh.rglob("*.html"))) >= 30, timeout=60)
+    finally:
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait(10)
+    damaged = site_tree(big_site.output) != before
+    _tally(hostile, 1, int(damaged) * ["build/ changed"], "a build SIGKILLed mid-freeze")
+    assert not damaged
+    assert frostpress_build(big_site).returncode == 0  # the next one works, and cleans up
+    assert site_tree(big_site.output) == cold_tree(big_site, tmp_path, "cold")
+    assert leftovers(big_site) == []
