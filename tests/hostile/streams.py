@@ -9,11 +9,13 @@ answer is kept, so a test can hold the database to what the clients were told.
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +28,15 @@ from sidecar.services.tokens import create_token
 from tests.conftest import Project
 from tests.sidecar.conftest import make_app
 
-__all__ = ["Outcome", "Stream", "bearer_tokens", "losses", "stored_comments", "stream_users"]
+__all__ = [
+    "LossyLink",
+    "Outcome",
+    "Stream",
+    "bearer_tokens",
+    "losses",
+    "stored_comments",
+    "stream_users",
+]
 
 THREAD = "/api/posts/hello/comments"
 TIMEOUT = 10.0  # seconds for one answer
@@ -236,3 +246,66 @@ def losses(stream: Stream, rows: list[dict[str, Any]]) -> list[str]:
         elif len(stored) > 1:
             found.append(f"{outcome.body!r} is stored {len(stored)} times")
     return found
+
+
+class LossyLink:
+    """A TCP relay on 127.0.0.1 to a server's ``port`` that can lose its answers.
+
+    While ``dropping`` is set, a request still reaches the server, which acts on
+    it, but the client's connection is reset at the first byte of the answer:
+    what a client sees when a process dies after its commit, before its answer
+    got out. The server gone, a connection through the link is reset at once."""
+
+    def __init__(self, port: int) -> None:
+        self.upstream = ("127.0.0.1", port)
+        self.dropping = threading.Event()
+        self.dropped = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _relay(self, client: socket.socket) -> None:
+        try:
+            server = socket.create_connection(self.upstream, timeout=TIMEOUT)
+        except OSError:
+            _reset(client)
+            return
+        threading.Thread(target=_copy, args=(client, server), daemon=True).start()
+        try:
+            while data := server.recv(65536):
+                if self.dropping.is_set():
+                    self.dropped += 1
+                    break
+                client.sendall(data)
+        except OSError:
+            pass
+        _reset(client)
+        server.close()
+
+    def close(self) -> None:
+        self._closed = True
+        self._listener.close()
+
+
+def _copy(source: socket.socket, target: socket.socket) -> None:
+    try:
+        while data := source.recv(65536):
+            target.sendall(data)
+    except OSError:
+        pass
+
+
+def _reset(sock: socket.socket) -> None:
+    """Close with a RST, as a dead peer's kernel would answer."""
+    with suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
