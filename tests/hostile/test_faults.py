@@ -254,6 +254,12 @@ def big_site(project: Project) -> Project:
 def test_two_builds_at_once_leave_one_complete_site(
     big_site: Project, tmp_path: Path, hostile: Report
 ) -> None:
+    # Two builds first, so that the swapped-out tree is kept as the next one's stage.
+    for n in range(2):
+        assert frostpress_build(big_site).returncode == 0
+        big_site.post(f"2025-02-0{n + 1}-new{n}.md", title=f"New {n}", date="2025-02-01")
+    base = big_site.root / "site/templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "\n<!-- changed -->\n", encoding="utf-8")
     builds = [
         subprocess.Popen(build_argv(big_site), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)
@@ -265,6 +271,8 @@ def test_two_builds_at_once_leave_one_complete_site(
     assert [code for code, _ in results] == [0, 0], results  # the second waited for the lock
     assert broken == []
     assert leftovers(big_site) == []
+    assert frostpress_build(big_site).returncode == 0  # and the stage they left is sound
+    assert site_tree(big_site.output) == expected
 
 
 def test_a_build_failing_half_way_leaves_build_as_it_was(
