@@ -1,10 +1,12 @@
 """Faults under load: real servers die mid-stream, and no comment is lost or doubled.
 
-Each test runs a stream of comment posts (tests/hostile/streams.py) against
-real gunicorn sidecar processes, breaks something while it runs (Redis, the
-PostgreSQL server, a sidecar process, a build), and then holds the database
-to what every client was told: a 201 is stored exactly once, a refusal not at
-all, and no error is a 500 or an HTML page.
+The sidecar's tests run a stream of comment posts (tests/hostile/streams.py)
+against real gunicorn processes, break something while it runs (Redis, the
+PostgreSQL server, a sidecar process), and then hold the database to what
+every client was told: a 201 is stored exactly once, a refusal not at all, no
+row half-written, and no error is a 500 or an HTML page. The build's tests run
+``frostpress build`` as a user would, two at once, failing, or SIGKILLed, and
+hold ``build/`` to being a complete site, the old one or the new.
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ def test_redis_killed_during_a_stream_of_posts(
     _tally(hostile, 1, lost + stream.problems, "Redis killed")
     assert stream.problems == []
     assert lost == []
-    assert stream.created  # posting went on while Redis was down
+    assert stream.created  # and the stream was not refused whole
 
 
 @pytest.fixture
