@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.servers import free_port
 
-__all__ = ["free_port", "running_http_process"]
+__all__ = ["HttpProcess", "free_port", "running_http_process", "running_http_server"]
 
 
 def _answers(url: str) -> bool:
@@ -23,6 +26,20 @@ def _answers(url: str) -> bool:
         return True  # it answered, if not with 200
     except OSError:
         return False
+
+
+@dataclass(frozen=True)
+class HttpProcess:
+    """A program serving HTTP in a process group of its own."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def kill(self) -> None:
+        """End it as a crash would: SIGKILL for it and every process it started."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
 
 
 @contextmanager
@@ -37,6 +54,22 @@ def running_http_process(
 ) -> Iterator[str]:
     """Start ``argv`` (``{port}`` in it becomes a free port) and yield its base URL
     once ``ready`` answers; stop it afterwards, killing it if it will not stop."""
+    with running_http_server(argv, log, ready=ready, env=env, cwd=cwd, timeout=timeout) as served:
+        yield served.url
+
+
+@contextmanager
+def running_http_server(
+    argv: Sequence[str],
+    log: Path,
+    *,
+    ready: str = "/",
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 30.0,
+) -> Iterator[HttpProcess]:
+    """:func:`running_http_process`, yielding the process too (one a test may kill);
+    whatever it started is stopped with it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("w") as output:
@@ -46,6 +79,7 @@ def running_http_process(
             cwd=cwd,
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
             deadline = time.monotonic() + timeout
@@ -53,11 +87,12 @@ def running_http_process(
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{argv[:4]} did not start:\n{log.read_text()}")
                 time.sleep(0.1)
-            yield url
+            yield HttpProcess(url, process)
         finally:
             process.terminate()
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            with suppress(ProcessLookupError):  # it, or what it left running
+                os.killpg(process.pid, signal.SIGKILL)
+            with suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=10)

@@ -207,13 +207,60 @@ def _as(account: pwd.struct_passwd | None) -> dict[str, Any]:
 
 
 class PostgresServer:
-    """A running throwaway cluster; superuser ``postgres``, trust authentication."""
+    """A running throwaway cluster; superuser ``postgres``, trust authentication.
 
-    def __init__(self, port: int, datadir: Path, log: Path) -> None:
+    One started by :func:`running_postgres` can be stopped and started again on
+    the same port and data directory (``stop()``, ``start()``), as a restart would."""
+
+    def __init__(
+        self,
+        port: int,
+        datadir: Path,
+        log: Path,
+        *,
+        command: list[str] | None = None,
+        launch: dict[str, Any] | None = None,
+        timeout: float = START_TIMEOUT,
+    ) -> None:
         self.host = "127.0.0.1"
         self.port = port
         self.datadir = datadir
         self.log = log
+        self.timeout = timeout
+        self._command = command
+        self._launch = launch or {}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        """Start ``postgres`` (again); returns once it accepts connections."""
+        if self.running:
+            return
+        if self._command is None:
+            raise ServerError("this server was not started here: it cannot be started again")
+        with self.log.open("ab") as output:
+            self.process = subprocess.Popen(
+                self._command, stdin=subprocess.DEVNULL, stdout=output,
+                stderr=subprocess.STDOUT, start_new_session=True, **self._launch,
+            )  # fmt: skip
+        try:
+            _wait_for_postgres(self.process, self, time.monotonic() + self.timeout)
+        except ServerError:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Stop it; its data directory stays, for ``start()``.
+
+        SIGINT is PostgreSQL's "fast" shutdown: it ends the clients' sessions
+        (SIGTERM would wait for them), then SIGKILL for anything left."""
+        if self.process is None:
+            return
+        _stop(self.process, signal.SIGINT, STOP_TIMEOUT)
+        self.process = None
 
     def url(self, database: str = "postgres") -> str:
         """A SQLAlchemy URL (psycopg 3 driver) for ``database``."""
@@ -285,7 +332,7 @@ def running_postgres(
     scratch = _scratch_dir("frostpress-pg-", account, memory=True)
     datadir, sockets, log = scratch / "data", scratch / "sockets", scratch / "postgres.log"
     environ = {**_clean_environ(), "LC_ALL": "C", "LANG": "C", "TZ": "UTC"}
-    process: subprocess.Popen[bytes] | None = None
+    server: PostgresServer | None = None
     try:
         sockets.mkdir(mode=0o700)
         if account is not None:
@@ -301,34 +348,28 @@ def running_postgres(
             raise ServerError(f"initdb failed ({initdb.returncode}):\n{_tail(log)}")
         for attempt in range(ATTEMPTS):
             port = free_port()
-            server = PostgresServer(port, datadir, log)
-            with log.open("ab") as output:
-                process = subprocess.Popen(
-                    [str(binaries.postgres), "-D", str(datadir), "-k", str(sockets),
-                     "-h", "127.0.0.1", "-p", str(port), "-F",
-                     "-c", "fsync=off", "-c", "full_page_writes=off",
-                     "-c", "synchronous_commit=off", "-c", "max_connections=100",
-                     *[a for s in settings for a in ("-c", s)]],
-                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                    env=environ, cwd=scratch, start_new_session=True, **_as(account),
-                )  # fmt: skip
+            server = PostgresServer(
+                port, datadir, log, timeout=timeout,
+                command=[str(binaries.postgres), "-D", str(datadir), "-k", str(sockets),
+                         "-h", "127.0.0.1", "-p", str(port), "-F",
+                         "-c", "fsync=off", "-c", "full_page_writes=off",
+                         "-c", "synchronous_commit=off", "-c", "max_connections=100",
+                         *[a for s in settings for a in ("-c", s)]],
+                launch={"env": environ, "cwd": scratch, **_as(account)},
+            )  # fmt: skip
             try:
-                _wait_for_postgres(process, server, time.monotonic() + timeout)
+                server.start()
             except ServerError:
-                exited = process.poll() is not None
-                _stop(process, signal.SIGINT, STOP_TIMEOUT)
-                process = None
-                clash = "could not bind" in _tail(log, 10) or "in use" in _tail(log, 10)
-                if exited and clash and attempt + 1 < ATTEMPTS:
+                server = None
+                tail = _tail(log, 10)
+                if ("could not bind" in tail or "in use" in tail) and attempt + 1 < ATTEMPTS:
                     continue  # the free port was taken meanwhile: another one
                 raise
             yield server
             break
     finally:
-        if process is not None:
-            # SIGINT is PostgreSQL's "fast" shutdown: it does not wait for clients
-            # (SIGTERM would), then SIGKILL for anything left.
-            _stop(process, signal.SIGINT, STOP_TIMEOUT)
+        if server is not None:
+            server.stop()
         shutil.rmtree(scratch, ignore_errors=True)
 
 

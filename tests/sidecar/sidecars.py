@@ -23,10 +23,19 @@ import socketio as socketio_client
 from sidecar.extensions import db
 from sidecar.models import Role, User
 from tests.conftest import REPO, Project
-from tests.processes import running_http_process
+from tests.processes import HttpProcess, running_http_server
 from tests.sidecar.conftest import make_app
 
-__all__ = ["ORIGIN", "PASSWORD", "Listener", "Writer", "sidecar_env", "sidecar_process", "until"]
+__all__ = [
+    "ORIGIN",
+    "PASSWORD",
+    "Listener",
+    "Writer",
+    "sidecar_env",
+    "sidecar_process",
+    "sidecar_server",
+    "until",
+]
 
 ORIGIN = "https://blog.example"
 PASSWORD = "correct horse battery"
@@ -35,13 +44,20 @@ WAIT = 10.0  # seconds for something to cross between processes
 
 @contextmanager
 def sidecar_process(env: dict[str, str], log: Path) -> Iterator[str]:
+    with sidecar_server(env, log) as served:
+        yield served.url
+
+
+@contextmanager
+def sidecar_server(env: dict[str, str], log: Path) -> Iterator[HttpProcess]:
+    """:func:`sidecar_process`, as a process the test can kill (``.kill()``)."""
     argv = [
         *(sys.executable, "-m", "gunicorn", "-c", "python:sidecar.gunicorn_config"),
         *("--workers", "1", "--threads", "20"),
         *("--bind", "127.0.0.1:{port}", "--graceful-timeout", "2", "sidecar.wsgi:app"),
     ]
-    with running_http_process(argv, log, ready="/api/health", env=env, cwd=REPO) as url:
-        yield url
+    with running_http_server(argv, log, ready="/api/health", env=env, cwd=REPO) as served:
+        yield served
 
 
 def sidecar_env(
