@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import nh3
+from pygments.token import STANDARD_TYPES
 
 __all__ = ["safe_next_url", "sanitise_comment_html"]
 
@@ -41,12 +40,24 @@ COMMENT_ATTRIBUTES = {
 }
 COMMENT_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener noreferrer"
-_CLASS_OK = re.compile(r"^[a-z0-9 _-]{1,64}$")
+# Pygments' token classes and the code block's own: nothing of the site's to style with.
+PYGMENTS_CLASSES = frozenset(name for name in STANDARD_TYPES.values() if name) | {"highlight"}
+# Bidi controls and invisible characters: in a link they make the address read
+# other than it is ("https://ok.example/\u202egnp.exe" shows as "exe.png").
+_HIDDEN = "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+_HIDDEN += "\u2066\u2067\u2068\u2069\ufeff"
+_ENCODED = {ord(c): "".join(f"%{byte:02X}" for byte in c.encode()) for c in _HIDDEN}
+_DROPPED = dict.fromkeys(map(ord, _HIDDEN))
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "class" and not _CLASS_OK.match(value):
-        return None  # only Pygments' short class names, nothing to style with
+    if attribute == "class":
+        kept = [name for name in value.split() if name in PYGMENTS_CLASSES]
+        return " ".join(kept) or None
+    if attribute == "href":
+        return value.translate(_ENCODED)  # the address still works, and reads as it is
+    if attribute == "title":
+        return value.translate(_DROPPED)
     return value
 
 

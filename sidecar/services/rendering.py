@@ -10,8 +10,11 @@ from __future__ import annotations
 import html
 import re
 import threading
+from collections.abc import Iterable
+from typing import Any
 
 import markdown
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
 from frostpress.content.markdown import EXTENSION_CONFIGS
 from frostpress.content.typography import SmartTypography
@@ -20,6 +23,20 @@ from sidecar.security import sanitise_comment_html
 __all__ = ["render_comment"]
 
 _local = threading.local()
+
+
+class _LanguageOnlyFences(FencedBlockPreprocessor):
+    """A fence's ``{.lang #id .class key=value}`` keeps its language only.
+
+    The rest would reach the highlighter as options (``style=...`` even made it
+    raise, ``css_class=...`` named the block's class) or the HTML as ids and
+    classes: none of it is a commenter's to set."""
+
+    def handle_attrs(
+        self, attrs: Iterable[tuple[str, str | None]]
+    ) -> tuple[str, list[str], dict[str, Any]]:
+        _id, classes, _options = super().handle_attrs(attrs)
+        return "", classes[:1], {}
 
 
 def _markdown() -> markdown.Markdown:
@@ -31,6 +48,9 @@ def _markdown() -> markdown.Markdown:
             output_format="html",
         )
         md.preprocessors.deregister("html_block")
+        fences = md.preprocessors["fenced_code_block"]
+        # 25: fenced_code's own priority (before the paragraphs are split).
+        md.preprocessors.register(_LanguageOnlyFences(md, fences.config), "fenced_code_block", 25)
         md.inlinePatterns.deregister("html")
         _local.md = md
     return md
