@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import markdown
-from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
+from frostpress.content.fences import Fences, use_fences
 from frostpress.content.markdown import EXTENSION_CONFIGS
 from frostpress.content.typography import SmartTypography
 from sidecar.security import sanitise_comment_html
@@ -25,7 +25,7 @@ __all__ = ["render_comment"]
 _local = threading.local()
 
 
-class _LanguageOnlyFences(FencedBlockPreprocessor):
+class _LanguageOnlyFences(Fences):
     """A fence's ``{.lang #id .class key=value}`` keeps its language only.
 
     The rest would reach the highlighter as options (``style=...`` even made it
@@ -48,9 +48,7 @@ def _markdown() -> markdown.Markdown:
             output_format="html",
         )
         md.preprocessors.deregister("html_block")
-        fences = md.preprocessors["fenced_code_block"]
-        # 25: fenced_code's own priority (before the paragraphs are split).
-        md.preprocessors.register(_LanguageOnlyFences(md, fences.config), "fenced_code_block", 25)
+        use_fences(md, _LanguageOnlyFences)
         md.inlinePatterns.deregister("html")
         _local.md = md
     return md
