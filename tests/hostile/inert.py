@@ -7,6 +7,8 @@
   ``on*`` attribute and no unsafe URL anywhere, no active element (script,
   iframe, form ...) the same page does not have without the hostile text, and
   every comment body (``<div class="body">``) held to ``comment_problems``.
+- Bidi controls are looked for in addresses and titles, where they make a link
+  or its tooltip read other than it is.
 - ``assert_inert`` keeps the older single-fragment form for tests/sidecar.
 
 URL schemes are read as a browser does: entities decoded (the parser does it),
@@ -16,7 +18,6 @@ whitespace and control characters removed, lower-cased.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from html.parser import HTMLParser
 
 from pygments.token import STANDARD_TYPES
@@ -110,7 +111,7 @@ def _attribute_problems(tag: str, attributes: Attributes) -> list[str]:
             scheme = scheme_of(value)
             if scheme is not None and scheme not in SAFE_SCHEMES:
                 problems.append(f"<{tag} {name}={value!r}>: scheme {scheme}")
-        if value and BIDI & set(value):
+        if (name in URL_ATTRIBUTES or name == "title") and value and BIDI & set(value):
             problems.append(f"<{tag} {name}={value!r}>: a bidi control left in an attribute")
     return problems
 
@@ -146,12 +147,21 @@ def snippet_problems(html: str) -> list[str]:
     ]
 
 
-def _active(parsed: Parsed) -> Counter[str]:
-    return Counter(
-        f"<{tag} {sorted(attributes.items(), key=lambda kv: kv[0])}>"
+def _active(parsed: Parsed) -> set[str]:
+    """The page's active elements: tag, attribute names and addresses (ids as N),
+    so a comment's own form matches the next comment's, and a name shown in an
+    attribute changes nothing."""
+    return {
+        f"<{tag} {sorted(attributes)} "
+        + " ".join(
+            re.sub(r"\d+", "N", attributes[name] or "")
+            for name in sorted(attributes)
+            if name in URL_ATTRIBUTES
+        )
+        + ">"
         for tag, attributes in parsed.elements
         if tag in ACTIVE_TAGS
-    )
+    }
 
 
 def page_problems(html: str, baseline: str) -> list[str]:
