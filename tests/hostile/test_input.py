@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from sidecar.extensions import socketio
+from sidecar.extensions import limiter, socketio
 from sidecar.models import Role, User
 from tests.conftest import Project
 from tests.hostile.inert import comment_problems, page_problems, snippet_problems
@@ -31,8 +31,11 @@ BENIGN = "Just *a* comment with [a link](https://ok.example)."
 
 
 @pytest.fixture
-def sidecar_config() -> dict[str, Any]:
-    return {"MODERATION": "all", "RATELIMIT_ENABLED": False, "SITE_ORIGINS": [ORIGIN]}
+def sidecar_config() -> Iterator[dict[str, Any]]:
+    yield {"MODERATION": "all", "RATELIMIT_ENABLED": False, "SITE_ORIGINS": [ORIGIN]}
+    # The limiter is one object per process and init_app keeps its last
+    # "enabled" as the next app's default: switch it back on for the next test.
+    limiter.enabled = True
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ the document gives for its status. Each call is one "api" try.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from sidecar.extensions import limiter
 from sidecar.models import User
 from tests.hostile.report import Report
 from tests.sidecar.conftest import ApiClient
@@ -32,8 +34,11 @@ BOUNDED = settings(
 
 
 @pytest.fixture
-def sidecar_config() -> dict[str, Any]:
-    return {"RATELIMIT_ENABLED": False}  # the fuzzer is not what the limits are for
+def sidecar_config() -> Iterator[dict[str, Any]]:
+    yield {"RATELIMIT_ENABLED": False}  # the fuzzer is not what the limits are for
+    # The limiter is one object per process and init_app keeps its last
+    # "enabled" as the next app's default: switch it back on for the next test.
+    limiter.enabled = True
 
 
 def session_of(app: Flask, user: User) -> tuple[dict[str, str], dict[str, str]]:
