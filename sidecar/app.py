@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from sidecar import failsafe, outbox
 from sidecar.config import settings_from_env
+from sidecar.database import RowId
 from sidecar.errors import (
     Invalid,
     Unauthorized,
@@ -108,6 +109,7 @@ def create_app(
     # token resolves to, and must never be the one to read it from the database.
     register_request_hooks(app)
     register_extensions(app)
+    app.url_map.converters["int"] = RowId  # before any route is added
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+from werkzeug.routing import IntegerConverter
 
 __all__ = [
     "SEARCH_TABLES",
     "Base",
+    "RowId",
     "UTCDateTime",
     "autogenerate_includes",
     "contains",
@@ -19,6 +22,23 @@ __all__ = [
 
 # Made by hand in the migrations, differently per database (see services.search).
 SEARCH_TABLES = "search_"
+
+
+class RowId(IntegerConverter):
+    """``<int:...>`` in a URL: a row id, at most 9 digits (PostgreSQL's ids hold 31 bits).
+
+    A larger number used to reach the query and fail there (a 500: SQLite's
+    "Python int too large to convert to SQLite INTEGER", PostgreSQL's "integer
+    out of range"). Bounded by the pattern, so
+    such a path matches no route at all (a 404 whatever the method: a bound
+    checked after matching makes werkzeug answer 405), and the OpenAPI
+    document gives the bound."""
+
+    regex = r"\d{1,9}"
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 10**9 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def contains(text: str) -> str:

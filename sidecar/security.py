@@ -48,12 +48,24 @@ COMMENT_CLASSES = {
 }
 
 
+# Bidi controls and invisible characters: in a link they make the address read
+# other than it is ("https://ok.example/\u202egnp.exe" shows as "exe.png").
+_HIDDEN = "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+_HIDDEN += "\u2066\u2067\u2068\u2069\ufeff"
+_ENCODED = {ord(c): "".join(f"%{byte:02X}" for byte in c.encode()) for c in _HIDDEN}
+_DROPPED = dict.fromkeys(map(ord, _HIDDEN))
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if attribute != "class":
-        return value
-    allowed = COMMENT_CLASSES.get(tag, frozenset())
-    kept = " ".join(name for name in value.split() if name in allowed)
-    return kept or None
+    if attribute == "class":
+        allowed = COMMENT_CLASSES.get(tag, frozenset())
+        kept = " ".join(name for name in value.split() if name in allowed)
+        return kept or None
+    if attribute == "href":
+        return value.translate(_ENCODED)  # the address still works, and reads as it is
+    if attribute == "title":
+        return value.translate(_DROPPED)
+    return value
 
 
 def sanitise_comment_html(html: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import markdown
 from pygments.formatters.html import HtmlFormatter
 
+from frostpress.content.fences import use_fences
 from frostpress.content.slugs import slugify
 from frostpress.content.typography import SmartTypography
 
@@ -108,9 +109,11 @@ class Rendered:
 
 @cache
 def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(
+    md = markdown.Markdown(
         extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
     )
+    use_fences(md)
+    return md
 
 
 def _describe(value: Any) -> str:

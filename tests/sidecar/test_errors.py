@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from sidecar.models import Role
 from tests.sidecar.conftest import ApiClient
 
 THREAD = "/api/posts/hello/comments"
@@ -37,6 +38,26 @@ def test_an_unknown_api_route_is_a_json_404(api: ApiClient, path: str) -> None:
 def test_an_unknown_api_route_is_404_for_writes_too(api: ApiClient) -> None:
     envelope(api.post("/api/nope", json={}), 404, "not_found")
     envelope(api.delete("/api/comments/abc"), 404, "not_found")
+
+
+TOO_BIG = 2**63  # one past the databases' largest integer
+LARGEST = 10**9 - 1  # the largest id a URL may name
+
+
+def test_an_id_too_large_for_the_database_is_a_json_404(
+    app: Flask, api: ApiClient, make_user: Any
+) -> None:
+    """It used to reach the query: SQLite's OverflowError, a 500."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as in production
+    api.login(make_user(role=Role.ADMIN))
+    envelope(api.delete(f"/api/auth/tokens/{TOO_BIG}"), 404, "not_found")
+    envelope(api.patch(f"/api/comments/{TOO_BIG}", json={"body": "x"}), 404, "not_found")
+    envelope(api.delete(f"/api/comments/{TOO_BIG}"), 404, "not_found")
+    for page in (f"/admin/users/{TOO_BIG}", f"/comments/hello/{TOO_BIG}/edit"):
+        assert api.get(page).status_code == 404
+    envelope(api.delete(f"/api/comments/{LARGEST}"), 404, "comment_not_found")
+    envelope(api.delete(f"/api/comments/{LARGEST + 1}"), 404, "not_found")  # no such route
+    envelope(api.delete(f"/api/comments/{2**31}"), 404, "not_found")  # past PostgreSQL's ids
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from flask import Flask
 from pygments.token import STANDARD_TYPES
 
 from sidecar.security import sanitise_comment_html
+from tests.hostile.inert import Parsed
 from tests.sidecar.conftest import ApiClient
-from tests.sidecar.test_security import Parsed
 
 PYGMENTS = {"div": {"highlight"}, "span": set(STANDARD_TYPES.values()) - {""}}
 

@@ -4,76 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 
 from sidecar.security import safe_next_url
 from sidecar.services.rendering import render_comment
+from tests.hostile.inert import REL, assert_inert
 from tests.sidecar.conftest import ApiClient
-
-# What may survive in a comment (DESIGN.md), plus the div/span/class of highlighted code.
-SAFE_TAGS = {
-    "p",
-    "br",
-    "em",
-    "strong",
-    "del",
-    "code",
-    "pre",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "div",
-    "span",
-    "hr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-}
-SAFE_ATTRIBUTES = {
-    "a": {"href", "title", "rel"},
-    "code": {"class"},
-    "div": {"class"},
-    "span": {"class"},
-    "ol": {"start"},
-}
-REL = "nofollow ugc noopener noreferrer"
-
-
-class Parsed(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.text = ""
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text += data
-
-
-def assert_inert(html: str) -> Parsed:
-    parsed = Parsed(html)
-    for tag, attributes in parsed.elements:
-        assert tag in SAFE_TAGS, f"<{tag}> survived in {html!r}"
-        assert set(attributes) <= SAFE_ATTRIBUTES.get(tag, set()), (tag, attributes, html)
-        if tag == "a":
-            assert attributes.get("rel") == REL, html
-            href = (attributes.get("href") or "").strip()
-            assert not href or urlsplit(href).scheme.lower() in {"http", "https", "mailto"}, html
-    return parsed
 
 
 def preview(api: ApiClient, body: str) -> str:
@@ -176,6 +115,43 @@ def test_links_keep_only_web_and_mail_schemes_and_get_rel(body: str, href: str |
     assert (links[0].get("href") if links else None) == href
     if href:
         assert links[0]["rel"] == REL
+
+
+@pytest.mark.parametrize(
+    "fence",
+    [
+        '```{.python style="color:red"}',  # reached CodeHilite twice: a TypeError, a 500
+        "```{.python pygments_style=nope noclasses=true}",
+        "```{.python .flash css_class=admin-banner}",  # the site's own classes
+        "```{.x use_pygments=false lang_prefix=evil-}",
+    ],
+)
+def test_a_fence_keeps_its_language_and_nothing_else(
+    api: ApiClient, ada: Any, fence: str
+) -> None:
+    api.login(ada)
+    response = api.post("/api/comments/preview", json={"body": f"{fence}\nx = 1\n```"})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    body_html = response.get_json()["body_html"]
+    assert_inert(body_html)
+    assert body_html.startswith('<div class="highlight"><pre>'), body_html
+
+
+@pytest.mark.parametrize(
+    ("body", "attribute"),
+    [
+        (
+            "[invoice](https://ok.example/\u202egnp.exe)",
+            'href="https://ok.example/%E2%80%AEgnp.exe"',
+        ),
+        ("<https://ok.example/\u2066x\u2069>", 'href="https://ok.example/%E2%81%A6x%E2%81%A9"'),
+        ('[x](https://ok.example "\u202eeulav")', 'title="eulav"'),
+    ],
+)
+def test_links_show_no_bidi_controls_in_their_attributes(body: str, attribute: str) -> None:
+    rendered = render_comment(body)
+    assert attribute in rendered, rendered
+    assert_inert(rendered)
 
 
 # -- pathological Markdown ------------------------------------------------------------------

@@ -202,3 +202,13 @@ def test_rendered_round_trips_through_plain_data() -> None:
 def test_renderer_fingerprint_is_stable() -> None:
     assert renderer_fingerprint() == renderer_fingerprint()
     assert re.fullmatch(r"[0-9a-f]{16}", renderer_fingerprint())
+
+
+@pytest.mark.parametrize(
+    "attributes", ["style=x", "lang=x", "src=x", "pygments_style=nope", '#id style="color:red"']
+)
+def test_a_fence_attribute_never_breaks_the_renderer(attributes: str) -> None:
+    """They reached CodeHilite as arguments: a TypeError or ClassNotFound, not a page."""
+    html = render_markdown(f"```{{.python {attributes}}}\nx = 1\n```\n").html
+    assert html.startswith('<div class="highlight"><pre>'), html
+    assert '<span class="n">x</span>' in html
