@@ -126,9 +126,7 @@ def test_links_keep_only_web_and_mail_schemes_and_get_rel(body: str, href: str |
         "```{.x use_pygments=false lang_prefix=evil-}",
     ],
 )
-def test_a_fence_keeps_its_language_and_nothing_else(
-    api: ApiClient, ada: Any, fence: str
-) -> None:
+def test_a_fence_keeps_its_language_and_nothing_else(api: ApiClient, ada: Any, fence: str) -> None:
     api.login(ada)
     response = api.post("/api/comments/preview", json={"body": f"{fence}\nx = 1\n```"})
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
