@@ -110,8 +110,38 @@ def split_front_matter(path: Path, text: str) -> FrontMatter:
         raise FrontMatterError(
             path, 2, f"front matter must be 'key: value' lines, not a {type(data).__name__}"
         )
-    body = "\n".join(lines[index + 1 :])
-    return FrontMatter(data, tuple(header), body, index + 2)
+    result = FrontMatter(
+        data, tuple(header), body="\n".join(lines[index + 1 :]), body_line=index + 2
+    )
+    _check_expanded_size(path, result)
+    return result
+
+
+# Values in the whole header once YAML's aliases are expanded. A few hundred
+# is a rich post; an alias bomb (``&a [*b, *b, ...]`` nested) is billions,
+# which PyYAML loads as shared lists in no time but every later step expands.
+MAX_VALUES = 10_000
+
+
+def _check_expanded_size(path: Path, fm: FrontMatter) -> None:
+    budget = MAX_VALUES
+    for key, value in fm.data.items():
+        stack = [value]
+        while stack:
+            budget -= 1
+            if budget < 0:
+                raise FrontMatterError(
+                    path,
+                    fm.line_of(str(key)),
+                    f"front matter holds more than {MAX_VALUES:,} values once YAML "
+                    f"aliases (*name) are expanded, here in '{key}': "
+                    "write the values out, or fewer of them",
+                )
+            if isinstance(value := stack.pop(), dict):
+                stack.extend(value.keys())
+                stack.extend(value.values())
+            elif isinstance(value, list):
+                stack.extend(value)
 
 
 def line_of_key(path: Path, key: str) -> int:

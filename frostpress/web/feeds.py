@@ -7,6 +7,7 @@ content, never the clock, so two builds are byte-identical.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
@@ -25,8 +26,13 @@ def _index() -> SiteIndex:
     return index
 
 
+# Characters XML 1.0 forbids even as references: one in a title or a body
+# (YAML's "\x01", a pasted control character) would make the whole feed unreadable.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _xml(template: str, mimetype: str, **context: object) -> Response:
-    return Response(render_template(template, **context), mimetype=mimetype)
+    return Response(_NOT_XML.sub("", render_template(template, **context)), mimetype=mimetype)
 
 
 @bp.route("/feed.xml")

@@ -27,6 +27,7 @@ __all__ = [
     "SAFE_TAGS",
     "Parsed",
     "assert_inert",
+    "attribute_problems",
     "comment_problems",
     "page_problems",
     "scheme_of",
@@ -102,7 +103,9 @@ def scheme_of(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _attribute_problems(tag: str, attributes: Attributes) -> list[str]:
+def attribute_problems(tag: str, attributes: Attributes, *, titles: bool = True) -> list[str]:
+    """Handlers, unsafe schemes, and bidi controls in addresses (and in ``title``
+    unless ``titles`` is false: an author's own right-to-left text may use them)."""
     problems = []
     for name, value in attributes.items():
         if name.startswith("on"):
@@ -111,13 +114,14 @@ def _attribute_problems(tag: str, attributes: Attributes) -> list[str]:
             scheme = scheme_of(value)
             if scheme is not None and scheme not in SAFE_SCHEMES:
                 problems.append(f"<{tag} {name}={value!r}>: scheme {scheme}")
-        if (name in URL_ATTRIBUTES or name == "title") and value and BIDI & set(value):
+        checked = name in URL_ATTRIBUTES or (titles and name == "title")
+        if checked and value and BIDI & set(value):
             problems.append(f"<{tag} {name}={value!r}>: a bidi control left in an attribute")
     return problems
 
 
 def _element_problems(tag: str, attributes: Attributes) -> list[str]:
-    problems = _attribute_problems(tag, attributes)
+    problems = attribute_problems(tag, attributes)
     if tag not in SAFE_TAGS:
         return [*problems, f"<{tag}> survived"]
     extra = set(attributes) - SAFE_ATTRIBUTES.get(tag, set())
@@ -167,7 +171,7 @@ def _active(parsed: Parsed) -> set[str]:
 def page_problems(html: str, baseline: str) -> list[str]:
     """What hostile text made active in a page, compared with the page without it."""
     parsed = Parsed(html)
-    problems = [p for element in parsed.elements for p in _attribute_problems(*element)]
+    problems = [p for element in parsed.elements for p in attribute_problems(*element)]
     added = _active(parsed) - _active(Parsed(baseline))
     problems += [f"{element} is not on the page without the hostile text" for element in added]
     for body in parsed.bodies:

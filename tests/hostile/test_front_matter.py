@@ -18,7 +18,7 @@ from tests.hostile.report import Report
 LAUGHS = "lol: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']\n" + "".join(
     f"l{n}: &{chr(98 + n)} [*{chr(97 + n)},*{chr(97 + n)},*{chr(97 + n)},*{chr(97 + n)},"
     f"*{chr(97 + n)},*{chr(97 + n)},*{chr(97 + n)},*{chr(97 + n)},*{chr(97 + n)}]\n"
-    for n in range(4)  # 9**5 items expanded (9**9 took a build 2 minutes)
+    for n in range(8)  # 9**9 values once expanded: refused before anything expands them
 )
 HEAD = "---\ntitle: Attack\ndate: 2020-05-03\n"
 ATTACKS: dict[str, bytes] = {
@@ -26,7 +26,7 @@ ATTACKS: dict[str, bytes] = {
         HEAD + "x: !!python/object/apply:os.system ['touch /tmp/pwned']\n---\nB.\n"
     ).encode(),
     "python name tag": (HEAD + "x: !!python/name:os.system\n---\nB.\n").encode(),
-    "billion laughs": (HEAD + LAUGHS + "tags: *e\n---\nB.\n").encode(),
+    "billion laughs": (HEAD + LAUGHS + "tags: *i\n---\nB.\n").encode(),
     "huge front matter": (
         HEAD + "".join(f"k{n}: {'v' * 200}\n" for n in range(2_000)) + "---\nB.\n"
     ).encode(),

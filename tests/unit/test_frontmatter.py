@@ -30,6 +30,24 @@ def fields_of(header: str, default_slug: str = "x") -> tuple[dict, list[str]]:
 # -- splitting -----------------------------------------------------------------------
 
 
+def test_an_alias_bomb_is_refused_at_its_key_before_anything_expands_it() -> None:
+    """Nine levels of nine aliases are 387 million values: PyYAML loads them as
+    shared lists at once, and the build then spent minutes expanding them."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, 9)]
+    header = "title: Bomb\ndate: 2024-01-01\nlol:\n" + "\n".join(f"  {line}" for line in levels)
+    with pytest.raises(FrontMatterError) as raised:
+        split_front_matter(PATH, f"---\n{header}\n---\nBody.\n")
+    assert raised.value.line == 4
+    assert "aliases" in raised.value.format() and "'lol'" in raised.value.format()
+
+
+def test_a_long_list_written_out_is_not_an_alias_bomb() -> None:
+    tags = ", ".join(f"t{n}" for n in range(2_000))
+    fm = split_front_matter(PATH, f"---\ntitle: Hi\ndate: 2024-01-01\ntags: [{tags}]\n---\n")
+    assert len(fm.data["tags"]) == 2_000
+
+
 def test_split_returns_data_body_and_first_body_line() -> None:
     fm = split_front_matter(PATH, "---\ntitle: Hi\ndate: 2024-01-01\n---\nFirst.\nSecond.\n")
     assert set(fm.data) == {"title", "date"} and fm.data["title"] == "Hi"
