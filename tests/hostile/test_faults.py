@@ -40,8 +40,10 @@ from tests.sidecar.sidecars import (
     sidecar_env,
     sidecar_process,
     sidecar_server,
+    two_sidecars,
     until,
 )
+from tests.trees import inodes, tree
 
 USERS = 30  # two comments each: well inside COMMENT_RATE, which stays on
 
@@ -80,10 +82,7 @@ def test_redis_killed_during_a_stream_of_posts(
     users = stream_users(USERS + 1)  # the last one posts after the stream
     env = sidecar_env(blog, postgresql_database_url, redis_url, users=users)
     *tokens, last = bearer_tokens(blog, postgresql_database_url, list(users))
-    with (
-        sidecar_process(env, tmp_path / "a.log") as a,
-        sidecar_process(env, tmp_path / "b.log") as b,
-    ):
+    with two_sidecars(env, tmp_path) as (a, b):
         reader = Listener(b)
         try:
             assert reader.join()["ok"]
@@ -210,29 +209,12 @@ def frostpress_build(project: Project, *args: str) -> subprocess.CompletedProces
     )
 
 
-def site_tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-def inodes(root: Path) -> dict[str, tuple[int, int]]:
-    """Which file is there: one written again gets a new inode or mtime."""
-    return {
-        p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-        for p in root.rglob("*")
-        if p.is_file()
-    }
-
-
 def cold_tree(project: Project, tmp_path: Path, name: str) -> dict[str, bytes]:
     """The same project built from nothing, by the CLI, into a directory of its own."""
     out = tmp_path / name
     built = frostpress_build(project, "--output", str(out))
     assert built.returncode == 0, built.stderr
-    return site_tree(out)
+    return tree(out)
 
 
 def leftovers(project: Project) -> list[str]:
@@ -268,20 +250,20 @@ def test_two_builds_at_once_leave_one_complete_site(
     ]
     results = [(b.wait(120), b.communicate()[1].decode()) for b in builds]
     expected = cold_tree(big_site, tmp_path, "cold")
-    broken = [] if site_tree(big_site.output) == expected else ["build/ is not the cold build"]
+    broken = [] if tree(big_site.output) == expected else ["build/ is not the cold build"]
     _tally(hostile, 1, broken + [err for code, err in results if code != 0], "two builds")
     assert [code for code, _ in results] == [0, 0], results  # the second waited for the lock
     assert broken == []
     assert leftovers(big_site) == []
     assert frostpress_build(big_site).returncode == 0  # and the stage they left is sound
-    assert site_tree(big_site.output) == expected
+    assert tree(big_site.output) == expected
 
 
 def test_a_build_failing_half_way_leaves_build_as_it_was(
     big_site: Project, hostile: Report
 ) -> None:
     assert frostpress_build(big_site).returncode == 0
-    before, before_inodes = site_tree(big_site.output), inodes(big_site.output)
+    before, before_inodes = tree(big_site.output), inodes(big_site.output)
     template = big_site.root / "site/templates/post.html"
     good = template.read_text(encoding="utf-8")
     # Every page is rendered again, and one post in the middle of them fails.
@@ -294,21 +276,21 @@ def test_a_build_failing_half_way_leaves_build_as_it_was(
         encoding="utf-8",
     )
     failed = frostpress_build(big_site)
-    changed = site_tree(big_site.output) != before or inodes(big_site.output) != before_inodes
+    changed = tree(big_site.output) != before or inodes(big_site.output) != before_inodes
     _tally(hostile, 1, int(changed) * ["build/ changed"], "a build failing half way")
     assert failed.returncode != 0 and "no_such_field" in failed.stderr, failed.stderr
     assert not changed
     assert leftovers(big_site) == []
     template.write_text(good, encoding="utf-8")
     assert frostpress_build(big_site).returncode == 0
-    assert site_tree(big_site.output) == before
+    assert tree(big_site.output) == before
 
 
 def test_a_build_killed_mid_freeze_leaves_the_old_site(
     big_site: Project, tmp_path: Path, hostile: Report
 ) -> None:
     assert frostpress_build(big_site).returncode == 0
-    before = site_tree(big_site.output)
+    before = tree(big_site.output)
     base = big_site.root / "site/templates/base.html"
     base.write_text(base.read_text(encoding="utf-8") + "\n<!-- changed -->\n", encoding="utf-8")
     build = subprocess.Popen(
@@ -323,9 +305,9 @@ def test_a_build_killed_mid_freeze_leaves_the_old_site(
     finally:
         os.killpg(build.pid, signal.SIGKILL)
         build.wait(10)
-    damaged = site_tree(big_site.output) != before
+    damaged = tree(big_site.output) != before
     _tally(hostile, 1, int(damaged) * ["build/ changed"], "a build SIGKILLed mid-freeze")
     assert not damaged
     assert frostpress_build(big_site).returncode == 0  # the next one works, and cleans up
-    assert site_tree(big_site.output) == cold_tree(big_site, tmp_path, "cold")
+    assert tree(big_site.output) == cold_tree(big_site, tmp_path, "cold")
     assert leftovers(big_site) == []

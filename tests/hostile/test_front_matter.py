@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from frostpress.cli import main
 from tests.conftest import Project
 from tests.hostile.report import Report
+from tests.trees import tree
 
 LAUGHS = "lol: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']\n" + "".join(
     f"l{n}: &{chr(98 + n)} [*{chr(97 + n)},*{chr(97 + n)},*{chr(97 + n)},*{chr(97 + n)},"
@@ -43,10 +44,6 @@ ATTACKS: dict[str, bytes] = {
 }
 
 
-def files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
 @pytest.fixture
 def site(project: Project) -> Project:
     project.post("2020-05-01-hello.md", title="Hello", date="2020-05-01 10:00:00")
@@ -60,15 +57,15 @@ def test_hostile_content_fails_clearly_or_builds_safely(
     runner = CliRunner()
     build = ["build", "--root", str(site.root), "-q"]
     assert runner.invoke(main, build).exit_code == 0
-    before = files(site.output)
+    before = tree(site.output)
     name = "2020-05-03-attack.md"
     (site.posts / name).write_bytes(ATTACKS[attack])
-    outside = {p for p in files(tmp_path) if not p.startswith("blog/build/")}
+    outside = {p for p in tree(tmp_path) if not p.startswith("blog/build/")}
 
     result = runner.invoke(main, build)
     problems = []
     if result.exit_code == 0:
-        added = {p for p in files(tmp_path) if not p.startswith("blog/build/")} - outside
+        added = {p for p in tree(tmp_path) if not p.startswith("blog/build/")} - outside
         # the build's own cache and staging tree sit beside build/, by design
         added = {p for p in added if not p.startswith(("blog/.cache/", "blog/.build"))}
         if added:
@@ -78,7 +75,7 @@ def test_hostile_content_fails_clearly_or_builds_safely(
             problems.append(f"the error does not name the file: {result.output[-300:]!r}")
         if "Traceback" in result.output or (result.exception and result.exit_code != 1):
             problems.append(f"crashed: {result.exception!r}")
-        if files(site.output) != before:
+        if tree(site.output) != before:
             problems.append("build/ changed after a failed build")
     assert not Path("/tmp/pwned").exists()
     hostile.add("input", 1, bool(problems), f"front matter {attack}: {problems}")

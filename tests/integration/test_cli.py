@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from frostpress.cli import main
 from tests.conftest import Project
+from tests.trees import tree
 
 BAD_DATE_AND_TAG = "---\ntitle: Broken\ndate: soon\ntags: [1]\n---\n\nBody.\n"
 BROKEN_LINK = "---\ntitle: Links\ndate: 2020-05-02\n---\n\nSee [this](/posts/helo/).\n"
@@ -26,14 +27,6 @@ def _no_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def run(project: Project, *args: str) -> Result:
     return CliRunner().invoke(main, [args[0], "--root", str(project.root), *args[1:]])
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

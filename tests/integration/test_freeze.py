@@ -10,6 +10,7 @@ import pytest
 from frostpress.errors import BuildFailed, BuildLocked
 from frostpress.output import build_lock
 from tests.conftest import Project
+from tests.trees import inodes, tree
 
 BAD_POSTS = {
     "impossible date": ("---\ntitle: Broken\ndate: 2026-14-03\n---\n\nBody.\n", 3),
@@ -18,23 +19,6 @@ BAD_POSTS = {
     "tag not text": ("---\ntitle: T\ndate: 2026-05-01\ntags: [1]\n---\n\nBody.\n", 4),
     "broken link": ("---\ntitle: T\ndate: 2026-05-01\n---\n\nSee [x](/posts/helo/).\n", 6),
 }
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-def inodes(root: Path) -> dict[str, tuple[int, int]]:
-    """Which file is there: a file written again gets a new inode or mtime."""
-    return {
-        p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-        for p in root.rglob("*")
-        if p.is_file()
-    }
 
 
 def file_of(url: str) -> str:

@@ -6,7 +6,7 @@ a template, copied per test), never by ``create_all``.
 Every test that uses a database runs twice: on SQLite (a copied file) and on a
 real PostgreSQL server that the session starts itself (``CREATE DATABASE ...
 TEMPLATE``). ``redis_server``/``redis_url`` give a real Redis. Without the
-server binaries those tests skip, and fail under ``CI=true`` (tests/servers.py).
+server binaries those tests skip, and fail under ``CI=true`` (tests/servers/).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ __all__ = [
     "sidecar_env",
     "sidecar_process",
     "sidecar_server",
+    "two_sidecars",
     "until",
 ]
 
@@ -46,6 +47,13 @@ WAIT = 10.0  # seconds for something to cross between processes
 def sidecar_process(env: dict[str, str], log: Path) -> Iterator[str]:
     with sidecar_server(env, log) as served:
         yield served.url
+
+
+@contextmanager
+def two_sidecars(env: dict[str, str], logs: Path) -> Iterator[tuple[str, str]]:
+    """Two processes sharing ``env``'s database and Redis; logs ``a.log``, ``b.log``."""
+    with sidecar_process(env, logs / "a.log") as a, sidecar_process(env, logs / "b.log") as b:
+        yield a, b
 
 
 @contextmanager

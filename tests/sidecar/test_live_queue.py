@@ -16,7 +16,13 @@ import requests
 from sidecar.models import Role
 from tests.conftest import Project
 from tests.servers import RedisServer
-from tests.sidecar.sidecars import Listener, Writer, sidecar_env, sidecar_process, until
+from tests.sidecar.sidecars import (
+    Listener,
+    Writer,
+    sidecar_env,
+    two_sidecars,
+    until,
+)
 
 
 def health(base: str) -> requests.Response:
@@ -40,10 +46,7 @@ def test_health_is_degraded_until_the_live_channel_listens_again(
     tmp_path: Path,
 ) -> None:
     env = sidecar_env(blog, sqlite_database_url, redis_url, users={"ada": Role.COMMENTER})
-    with (
-        sidecar_process(env, tmp_path / "a.log") as a,
-        sidecar_process(env, tmp_path / "b.log") as b,
-    ):
+    with two_sidecars(env, tmp_path) as (a, b):
         writer = Writer(a, "ada")
         reader = Listener(b)
         try:
@@ -78,10 +81,7 @@ def test_readers_catch_up_on_what_was_published_while_the_queue_was_away(
     tmp_path: Path,
 ) -> None:
     env = sidecar_env(blog, sqlite_database_url, redis_url, users={"ada": Role.COMMENTER})
-    with (
-        sidecar_process(env, tmp_path / "a.log") as a,
-        sidecar_process(env, tmp_path / "b.log") as b,
-    ):
+    with two_sidecars(env, tmp_path) as (a, b):
         writer = Writer(a, "ada")
         reader = Listener(b)
         try:
@@ -111,10 +111,7 @@ def test_an_end_of_access_missed_while_the_queue_was_away_is_caught_up(
 ) -> None:
     users = {"ada": Role.COMMENTER, "mod": Role.MODERATOR, "boss": Role.ADMIN}
     env = sidecar_env(blog, sqlite_database_url, redis_url, users=users, MODERATION="all")
-    with (
-        sidecar_process(env, tmp_path / "a.log") as a,
-        sidecar_process(env, tmp_path / "b.log") as b,
-    ):
+    with two_sidecars(env, tmp_path) as (a, b):
         ada, boss, mod = Writer(a, "ada"), Writer(a, "boss"), Writer(a, "mod")
         socket = Listener(b, cookie=mod.cookie)  # the moderator's socket, on B
         try:

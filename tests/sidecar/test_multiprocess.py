@@ -14,7 +14,15 @@ import socketio as socketio_client
 
 from sidecar.models import Role
 from tests.conftest import Project
-from tests.sidecar.sidecars import ORIGIN, Listener, Writer, sidecar_env, sidecar_process, until
+from tests.sidecar.sidecars import (
+    ORIGIN,
+    Listener,
+    Writer,
+    sidecar_env,
+    sidecar_process,
+    two_sidecars,
+    until,
+)
 
 
 @pytest.fixture
@@ -77,10 +85,7 @@ def test_a_moderator_signed_out_on_one_process_leaves_the_admin_room_on_another(
 ) -> None:
     users = {"ada": Role.COMMENTER, "mod": Role.MODERATOR, "boss": Role.ADMIN}
     env = sidecar_env(blog, sqlite_database_url, redis_url, users=users, MODERATION="all")
-    with (
-        sidecar_process(env, tmp_path / "a.log") as a,
-        sidecar_process(env, tmp_path / "b.log") as b,
-    ):
+    with two_sidecars(env, tmp_path) as (a, b):
         ada, boss, mod = Writer(a, "ada"), Writer(a, "boss"), Writer(a, "mod")
         socket = Listener(b, cookie=mod.cookie)  # the moderator's socket, on the other process
         try:

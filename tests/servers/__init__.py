@@ -1,0 +1,20 @@
+"""Throwaway servers for the tests, started from installed binaries on loopback."""
+
+from tests.servers.common import START_TIMEOUT, ServerError, free_port, in_ci, require
+from tests.servers.postgres import PostgresBinaries, PostgresServer, find_postgres, running_postgres
+from tests.servers.redis import RedisServer, find_redis, running_redis
+
+__all__ = [
+    "START_TIMEOUT",
+    "PostgresBinaries",
+    "PostgresServer",
+    "RedisServer",
+    "ServerError",
+    "find_postgres",
+    "find_redis",
+    "free_port",
+    "in_ci",
+    "require",
+    "running_postgres",
+    "running_redis",
+]
