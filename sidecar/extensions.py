@@ -18,10 +18,13 @@ from sidecar.database import Base
 from sidecar.openapi import SidecarApi
 
 __all__ = [
+    "ACCOUNT_WRITE_RATE",
     "COMMENT_RATE",
+    "DELETE_RATE",
     "EDIT_RATE",
     "LOGIN_ACCOUNT_RATE",
     "LOGIN_RATE",
+    "MODERATION_RATE",
     "PREVIEW_RATE",
     "THREAD_RATE",
     "api",
@@ -68,6 +71,11 @@ LOGIN_ACCOUNT_RATE = "5 per minute;30 per hour"
 THREAD_RATE = "300 per minute"
 EDIT_RATE = "10 per minute;60 per hour"
 PREVIEW_RATE = "10 per minute;100 per hour"
+# Every other write has a budget too: deleting a comment (API and form share it),
+# ending sessions and revoking tokens, and a moderator's actions in the admin.
+DELETE_RATE = "10 per minute;60 per hour"
+ACCOUNT_WRITE_RATE = "30 per minute;300 per hour"
+MODERATION_RATE = "120 per minute;2000 per hour"
 
 # Objects keep what they held at COMMIT: an answer is built from what was committed,
 # never by reading the row again afterwards (a read that can fail once it is stored).

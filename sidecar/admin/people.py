@@ -9,6 +9,7 @@ from sidecar import deps
 from sidecar.admin.base import bp, page_number, user
 from sidecar.admin.forms import PlainForm, RoleForm
 from sidecar.errors import DomainError
+from sidecar.extensions import MODERATION_RATE, commenter_key, limiter
 from sidecar.forms import submitted
 from sidecar.models import Role
 from sidecar.services.moderation import QueueFilter
@@ -57,6 +58,7 @@ def _act(user_id: int, form_ok: bool, act: object) -> Response:
 
 
 @bp.post("/users/<int:user_id>/role")
+@limiter.shared_limit(MODERATION_RATE, scope="moderation", key_func=commenter_key)
 def change_role(user_id: int) -> Response:
     form = RoleForm()
     ok = submitted(form)
@@ -69,6 +71,7 @@ def change_role(user_id: int) -> Response:
 
 
 @bp.post("/users/<int:user_id>/ban")
+@limiter.shared_limit(MODERATION_RATE, scope="moderation", key_func=commenter_key)
 def ban(user_id: int) -> Response:
     ok = submitted(PlainForm())
 
@@ -80,6 +83,7 @@ def ban(user_id: int) -> Response:
 
 
 @bp.post("/users/<int:user_id>/unban")
+@limiter.shared_limit(MODERATION_RATE, scope="moderation", key_func=commenter_key)
 def unban(user_id: int) -> Response:
     ok = submitted(PlainForm())
 

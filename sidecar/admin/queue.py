@@ -11,6 +11,7 @@ from sidecar.admin import charts
 from sidecar.admin.base import bp, page_number, user
 from sidecar.admin.forms import ModerateForm
 from sidecar.errors import DomainError
+from sidecar.extensions import MODERATION_RATE, commenter_key, limiter
 from sidecar.forms import submitted
 from sidecar.models import Action, Status
 from sidecar.services.moderation import COMMENT_ACTIONS, QueueFilter
@@ -84,6 +85,7 @@ def queue() -> tuple[str, int]:
 
 
 @bp.post("/queue")
+@limiter.shared_limit(MODERATION_RATE, scope="moderation", key_func=commenter_key)
 def moderate() -> Response:
     form = ModerateForm()
     back = {k: request.args[k] for k in (*_FILTERS, "page") if request.args.get(k)}

@@ -9,6 +9,7 @@ from sidecar import deps
 from sidecar.admin.base import bp, user
 from sidecar.admin.forms import PlainForm
 from sidecar.errors import DomainError
+from sidecar.extensions import MODERATION_RATE, commenter_key, limiter
 from sidecar.forms import submitted
 
 __all__: list[str] = []
@@ -23,6 +24,7 @@ def site() -> str:
 
 
 @bp.post("/site/rebuild")
+@limiter.shared_limit(MODERATION_RATE, scope="moderation", key_func=commenter_key)
 def rebuild() -> Response:
     if submitted(PlainForm()):
         try:

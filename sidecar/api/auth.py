@@ -21,7 +21,7 @@ from sidecar.api.schemas import (
     TokenListSchema,
     UserSchema,
 )
-from sidecar.extensions import LOGIN_RATE, commenter_key, db, limiter
+from sidecar.extensions import ACCOUNT_WRITE_RATE, LOGIN_RATE, commenter_key, db, limiter
 from sidecar.models import User
 from sidecar.services.tokens import active_tokens, create_token, revoke_token
 
@@ -61,8 +61,9 @@ def login(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/logout", methods=["POST"])
+@limiter.shared_limit(ACCOUNT_WRITE_RATE, scope="account-write", key_func=commenter_key)
 @blp.response(204)
-@errors(blp, 400)
+@errors(blp, 400, 429)
 def logout() -> Any:
     """Sign out everywhere: every session and remember-me cookie of the account
     ends, and every API token is revoked."""
@@ -120,8 +121,9 @@ def new_token(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@limiter.shared_limit(ACCOUNT_WRITE_RATE, scope="account-write", key_func=commenter_key)
 @blp.response(204)
-@errors(blp, 400, 401, 404)
+@errors(blp, 400, 401, 404, 429)
 def delete_token(token_id: int) -> Any:
     revoke_token(db.session, signed_in_user(), token_id)
     return ""

@@ -21,6 +21,7 @@ from sidecar.api.schemas import (
 )
 from sidecar.extensions import (
     COMMENT_RATE,
+    DELETE_RATE,
     EDIT_RATE,
     PREVIEW_RATE,
     THREAD_RATE,
@@ -94,8 +95,9 @@ def edit(data: dict[str, Any], comment_id: int) -> Any:
 
 
 @blp.route("/comments/<int:comment_id>", methods=["DELETE"])
+@limiter.shared_limit(DELETE_RATE, scope="comment-delete", key_func=commenter_key)
 @blp.response(204)
-@errors(blp, 400, 401, 403, 404)
+@errors(blp, 400, 401, 403, 404, 429)
 def delete(comment_id: int) -> Any:
     deps.comments().delete(signed_in_user(), comment_id)
     return ""

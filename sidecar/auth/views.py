@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from sidecar import deps
 from sidecar.auth.forms import LoginForm, RegisterForm, ResetForm, ResetRequestForm
 from sidecar.errors import DomainError
-from sidecar.extensions import LOGIN_RATE, limiter
+from sidecar.extensions import ACCOUNT_WRITE_RATE, LOGIN_RATE, commenter_key, limiter
 from sidecar.security import safe_next_url
 
 __all__ = ["bp"]
@@ -47,6 +47,7 @@ def login() -> str | Response:
 
 
 @bp.route("/logout", methods=["POST"])
+@limiter.shared_limit(ACCOUNT_WRITE_RATE, scope="account-write", key_func=commenter_key)
 def logout() -> Response:
     if current_user.is_authenticated:
         deps.accounts().end_sessions(current_user._get_current_object())

@@ -15,7 +15,14 @@ from werkzeug.wrappers import Response
 
 from sidecar import deps
 from sidecar.errors import DomainError, NotFound
-from sidecar.extensions import COMMENT_RATE, EDIT_RATE, THREAD_RATE, commenter_key, limiter
+from sidecar.extensions import (
+    COMMENT_RATE,
+    DELETE_RATE,
+    EDIT_RATE,
+    THREAD_RATE,
+    commenter_key,
+    limiter,
+)
 from sidecar.forms import page_number, submitted
 from sidecar.models import Comment, User
 from sidecar.pages.forms import CommentForm, DeleteForm, EditForm, new_key
@@ -163,6 +170,7 @@ def delete_form(slug: str, comment_id: int) -> Page:
 
 
 @bp.post("/<slug>/<int:comment_id>/delete")
+@limiter.shared_limit(DELETE_RATE, scope="comment-delete", key_func=commenter_key)
 @login_required
 def delete(slug: str, comment_id: int) -> Page | Response:
     form = DeleteForm()
