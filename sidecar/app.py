@@ -348,6 +348,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from sidecar.commands import create_admin
+    from sidecar.commands import create_admin, rerender_comments
 
     app.cli.add_command(create_admin)
+    app.cli.add_command(rerender_comments)

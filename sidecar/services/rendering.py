@@ -30,6 +30,7 @@ __all__ = [
     "RenderBusy",
     "RenderTimeout",
     "init_app",
+    "plain_html",
     "prepare",
     "render_comment",
     "render_here",
@@ -105,7 +106,7 @@ def _defuse_brackets(source: str) -> str:
     return "".join(out)
 
 
-def _plain(source: str) -> str:
+def plain_html(source: str) -> str:
     """The text as escaped paragraphs: for input Markdown cannot nest that deep."""
     paragraphs = (p.strip() for p in source.split("\n\n"))
     return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
@@ -123,7 +124,7 @@ def render_here(source: str) -> str:
         # Markdown recurses per level. Keep every character, as plain text, and
         # drop this Markdown instance: its state is broken for the next comment.
         _local.md = None
-        rendered = _plain(text)
+        rendered = plain_html(text)
     return sanitise_comment_html(rendered)
 
 

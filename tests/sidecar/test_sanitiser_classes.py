@@ -9,6 +9,8 @@ import pytest
 from flask import Flask
 from pygments.token import STANDARD_TYPES
 
+from sidecar.extensions import db
+from sidecar.models import Comment
 from sidecar.security import sanitise_comment_html
 from tests.hostile.inert import Parsed
 from tests.sidecar.conftest import ApiClient
@@ -84,3 +86,28 @@ def test_highlighted_code_keeps_every_class_pygments_gave_it(
     tokens = {name for tag, name in found if tag == "span"}
     assert {"nd", "k", "nf", "n", "nb", "mh", "sd", "sa", "si", "c1"} <= tokens, tokens
     assert_only_pygments_classes(html)
+
+
+def test_comments_stored_under_older_rules_are_rendered_again_on_request(
+    app: Flask, api: ApiClient, ada: Any
+) -> None:
+    """HTML is made once, at write time: a comment stored before the class rules
+    keeps its site class until ``flask --app sidecar rerender-comments`` runs."""
+    api.login(ada)
+    posted = api.post("/api/posts/hello/comments", json={"body": "```\nx\n```"}).get_json()
+    with app.app_context():
+        stored = db.session.get(Comment, posted["id"])
+        stored.body_source = "```{.text .flash}\nYour account is suspended.\n```"
+        stored.body_html = (
+            '<div class="flash highlight"><pre>Your account is suspended.</pre></div>'
+        )
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["rerender-comments"])
+    assert result.exit_code == 0, result.output
+    assert "1 changed" in result.output
+    shown = api.get("/api/posts/hello/comments").get_json()["items"][0]["body_html"]
+    assert "Your account is suspended." in shown
+    assert_only_pygments_classes(shown)
+    again = app.test_cli_runner().invoke(args=["rerender-comments"])
+    assert "0 changed" in again.output  # rendering is stable: nothing to do twice
