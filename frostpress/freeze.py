@@ -30,7 +30,7 @@ from frostpress.content.index import SiteIndex
 from frostpress.content.models import Page, Post
 from frostpress.errors import BuildFailed, ContentError
 from frostpress.parallel import WorkerPool
-from frostpress.web import assets, feeds, views
+from frostpress.web import assets, feeds, published, views
 from frostpress.web.assets import AssetManifest
 
 Progress = Callable[[str, int, int], None]
@@ -107,6 +107,7 @@ class SiteFreezer:
             assets.generate_urls(config, self.manifest),
             views.generate_urls(self.index),
             feeds.generate_urls(self.index),
+            published.generate_urls(self.index),
         )
         specs: dict[str, PageSpec] = {}
         with self.app.test_request_context(base_url=script_name or None):
