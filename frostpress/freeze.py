@@ -64,7 +64,7 @@ class _Freezer(Freezer):
     A blueprint without a generator still gets Frozen-Flask's warning.
     """
 
-    covered_blueprints = ("assets", "blog", "feeds")
+    covered_blueprints = ("assets", "blog", "feeds", "published")
 
     def _check_endpoints(self, seen_endpoints: set[str]) -> None:
         covered = {
@@ -192,6 +192,7 @@ def freeze_all(
             index.posts,
             index.pages,
             index.related_slugs(),
+            index.next_due,
             freezer.manifest,
             freezer.global_digest,
             destination,
@@ -222,6 +223,7 @@ def _freeze_in_worker(
     posts: list[Post],
     pages: list[Page],
     related: dict[str, tuple[str, ...]],
+    next_due: datetime | None,
     manifest: AssetManifest,
     global_digest: str,
     destination: Path,
@@ -235,6 +237,7 @@ def _freeze_in_worker(
 
     index = SiteIndex.build(posts, pages, config, now=_END_OF_TIME)
     index.use_related(related)
+    index.next_due = next_due
     app = create_app(index, manifest=manifest)
     _freeze_part(SiteFreezer(app, index, manifest, global_digest), destination, specs, None)
 

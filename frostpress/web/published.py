@@ -5,6 +5,8 @@ public URL to learn which posts may take comments, what search indexes and
 which paths are pages. Only what the build published is in it (no drafts, no
 future posts), and nothing comes from the clock: ``generated_at`` is the
 newest date in the content, so two builds of one commit are byte-identical.
+``next_due`` says when the first post held back for its date comes due (its
+title and slug stay unpublished), so the sidecar can ask for a rebuild then.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def manifest_of(index: SiteIndex) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "generated_at": updated.isoformat() if updated else None,
+        "next_due": index.next_due.isoformat() if index.next_due else None,
         "site": index.config.base_url,
         "posts": [_post(p) for p in index.posts],
         "pages": [{"slug": p.slug, "title": p.title, "digest": p.digest} for p in index.pages],
@@ -81,5 +84,7 @@ def generate_urls(index: SiteIndex) -> Iterator[UrlSpec]:
             *index.tags,
             "|",
             *index.categories,
+            "|",
+            index.next_due.isoformat() if index.next_due else "",
         ),
     )
