@@ -20,6 +20,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -55,7 +56,9 @@ def fetch_manifest(url: str, *, etag: str | None, timeout: float, max_bytes: int
     """GET ``url``: at most ``max_bytes``, within ``timeout`` seconds in all."""
     deadline = time.monotonic() + timeout
     # http(s) only: settings_from_env refuses any other SITE_MANIFEST_URL.
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+    request = urllib.request.Request(  # noqa: S310
+        url, headers={"Accept": "application/json", "Accept-Encoding": "gzip"}
+    )
     if etag:
         request.add_header("If-None-Match", etag)
     try:
@@ -72,7 +75,10 @@ def fetch_manifest(url: str, *, etag: str | None, timeout: float, max_bytes: int
                 if time.monotonic() > deadline:
                     raise ManifestError(f"reading it took more than {timeout:g} s")
                 chunks.append(chunk)
-            return Fetched(b"".join(chunks), response.headers.get("ETag"))
+            body = b"".join(chunks)
+            if response.headers.get("Content-Encoding", "").lower() == "gzip":
+                body = _gunzip(body, max_bytes)
+            return Fetched(body, response.headers.get("ETag"))
     except urllib.error.HTTPError as error:
         if error.code == 304:
             return Fetched(None, etag)
@@ -80,6 +86,18 @@ def fetch_manifest(url: str, *, etag: str | None, timeout: float, max_bytes: int
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise ManifestError(f"the site is unreachable: {reason}") from None
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """The CDN's compressed answer, unpacked to at most ``max_bytes``."""
+    unpack = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        body = unpack.decompress(data, max_bytes + 1)
+    except zlib.error as error:
+        raise ManifestError(f"its gzip encoding is broken: {error}") from None
+    if len(body) > max_bytes or unpack.unconsumed_tail:
+        raise ManifestError(f"it unpacks to more than {max_bytes} bytes")
+    return body
 
 
 def _when(value: Any, where: str) -> datetime:

@@ -26,6 +26,7 @@ class ManifestSite:
     body: bytes = b""
     status: int = 200  # anything else: answered with that status and no manifest
     drip: float = 0.0  # seconds between 1 KB pieces of the body
+    gzip: bytes | None = None  # sent instead of the body to a reader that accepts gzip
     requests: list[str | None] = field(default_factory=list)  # If-None-Match of each GET
     not_modified: int = 0
 
@@ -51,6 +52,12 @@ def _handler(site: ManifestSite) -> type[BaseHTTPRequestHandler]:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("ETag", etag)
+            if site.gzip is not None and "gzip" in self.headers.get("Accept-Encoding", ""):
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(site.gzip)))
+                self.end_headers()
+                self.wfile.write(site.gzip)
+                return
             if not site.drip:
                 self.send_header("Content-Length", str(len(site.body)))
             self.end_headers()

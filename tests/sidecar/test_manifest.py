@@ -3,6 +3,7 @@ on start, on a schedule (ETag), and when CI says the content changed."""
 
 from __future__ import annotations
 
+import gzip
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -276,3 +277,17 @@ def test_settings_that_cannot_work_are_refused_at_start(
 ) -> None:
     with pytest.raises(ConfigurationError, match=message):
         settings_from_env(environ, tmp_path)
+
+
+def test_a_compressed_manifest_is_read_and_a_compression_bomb_is_not(
+    host: Project, site: ManifestSite
+) -> None:
+    site.gzip = gzip.compress(site.body)
+    catalog = catalog_for(host, site)
+    assert [p.slug for p in catalog.index().posts] == ["second", "hello"]
+    bomb = site.body.replace(b'"site"', b'"padding": "' + b" " * 5_000_000 + b'", "site"')
+    site.body, site.gzip = bomb, gzip.compress(bomb)
+    assert len(site.gzip) < 100_000
+    small = catalog_for(host, site, max_bytes=1_000_000)
+    assert small.index().posts == []
+    assert small.last_error == "it unpacks to more than 1000000 bytes"
