@@ -291,3 +291,12 @@ def test_a_compressed_manifest_is_read_and_a_compression_bomb_is_not(
     small = catalog_for(host, site, max_bytes=1_000_000)
     assert small.index().posts == []
     assert small.last_error == "it unpacks to more than 1000000 bytes"
+
+
+def test_with_a_checkout_the_content_hook_reads_content_again(
+    blog: Project, sqlite_database_url: str
+) -> None:
+    client = make_app(blog, sqlite_database_url, CONTENT_HOOK_SECRET=SECRET).test_client()
+    assert hook(client).get_json() == {"changed": False, "posts": 2}
+    blog.post(title="Fresh", slug="fresh")
+    assert hook(client).get_json() == {"changed": True, "posts": 3}
