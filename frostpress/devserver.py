@@ -26,6 +26,7 @@ from werkzeug.wrappers import Request, Response
 
 from frostpress.config import SiteConfig, load_config
 from frostpress.errors import BuildFailed, FrostpressError
+from frostpress.public_paths import is_sidecar_path
 
 __all__ = ["Backend", "BuildEvents", "DevSite", "StaticSite", "run_dev", "serve_build"]
 
@@ -162,17 +163,17 @@ def make_app(config: SiteConfig, events: BuildEvents | None, backend: Backend | 
 
 @dataclass(frozen=True)
 class Backend:
-    """A WSGI app that answers the paths under ``prefixes`` as they are (the
-    sidecar's /api, /auth, /comments, /socket.io), as the CDN's proxy does."""
+    """A WSGI app that answers the paths ``owns`` says are its own, as they are (the
+    sidecar's, from frostpress.public_paths), as the CDN's proxy does."""
 
     app: Any
-    prefixes: tuple[str, ...]
+    owns: Callable[[str], bool] = is_sidecar_path
 
 
 def _by_prefix(site: Any, backend: Backend) -> Callable[..., Any]:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "")
-        if any(path == p or path.startswith(p + "/") for p in backend.prefixes):
+        if backend.owns(path):
             return backend.app(environ, start_response)
         return site(environ, start_response)
 

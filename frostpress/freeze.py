@@ -30,7 +30,7 @@ from frostpress.content.index import SiteIndex
 from frostpress.content.models import Page, Post
 from frostpress.errors import BuildFailed, ContentError
 from frostpress.parallel import WorkerPool
-from frostpress.web import assets, feeds, views
+from frostpress.web import assets, feeds, published, views
 from frostpress.web.assets import AssetManifest
 
 Progress = Callable[[str, int, int], None]
@@ -64,7 +64,7 @@ class _Freezer(Freezer):
     A blueprint without a generator still gets Frozen-Flask's warning.
     """
 
-    covered_blueprints = ("assets", "blog", "feeds")
+    covered_blueprints = ("assets", "blog", "feeds", "published")
 
     def _check_endpoints(self, seen_endpoints: set[str]) -> None:
         covered = {
@@ -107,6 +107,7 @@ class SiteFreezer:
             assets.generate_urls(config, self.manifest),
             views.generate_urls(self.index),
             feeds.generate_urls(self.index),
+            published.generate_urls(self.index),
         )
         specs: dict[str, PageSpec] = {}
         with self.app.test_request_context(base_url=script_name or None):
@@ -191,6 +192,7 @@ def freeze_all(
             index.posts,
             index.pages,
             index.related_slugs(),
+            index.next_due,
             freezer.manifest,
             freezer.global_digest,
             destination,
@@ -221,6 +223,7 @@ def _freeze_in_worker(
     posts: list[Post],
     pages: list[Page],
     related: dict[str, tuple[str, ...]],
+    next_due: datetime | None,
     manifest: AssetManifest,
     global_digest: str,
     destination: Path,
@@ -234,6 +237,7 @@ def _freeze_in_worker(
 
     index = SiteIndex.build(posts, pages, config, now=_END_OF_TIME)
     index.use_related(related)
+    index.next_due = next_due
     app = create_app(index, manifest=manifest)
     _freeze_part(SiteFreezer(app, index, manifest, global_digest), destination, specs, None)
 

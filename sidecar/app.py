@@ -37,9 +37,8 @@ from sidecar.extensions import (
 from sidecar.logs import configure_logging
 from sidecar.ratelimits import fallback_limits
 from sidecar.realtime.channel import init_app as init_realtime
-from sidecar.services import rendering
+from sidecar.services import catalog, rebuild, rendering
 from sidecar.services.accounts import prepare_dummy_hash
-from sidecar.services.catalog import PostCatalog
 from sidecar.services.mail import DisabledMailer, LogMailer, Mailer, SmtpMailer
 from sidecar.services.throttle import Throttle
 
@@ -176,9 +175,7 @@ def register_extensions(app: Flask) -> None:
     )
     api.init_app(app)
     init_realtime(app)
-    app.extensions["sidecar.catalog"] = PostCatalog(
-        config["FROSTPRESS_ROOT"], config["CONTENT_DIR"]
-    )
+    catalog.init_app(app)
     app.extensions["sidecar.mailer"] = _mailer(config)
     outbox.init_app(app)
     app.extensions["sidecar.hasher"] = hasher = _password_hasher(config["ARGON2_PROFILE"])
@@ -190,6 +187,7 @@ def register_extensions(app: Flask) -> None:
         else None
     )
     rendering.init_app(app)
+    rebuild.init_app(app)
 
 
 def _mailer(config: Any) -> Mailer:
@@ -262,7 +260,9 @@ def register_blueprints(app: Flask) -> None:
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # The page-view beacon reads no cookie and writes nothing that is anyone's, so
 # there is no session to ride on; it is rate-limited instead.
-_NO_CSRF = {"api_views.record"}
+_NO_CSRF = {"api_views.record", "api_site.changed"}
+# Endpoints that check their own Authorization header (a shared secret, not a token).
+_OWN_AUTHORIZATION = {"api_site.changed"}
 
 
 def _has_nul(value: Any) -> bool:
@@ -302,6 +302,8 @@ def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def authenticate_and_protect() -> None:
         header = request.headers.get("Authorization", "")
+        if header and request.endpoint in _OWN_AUTHORIZATION:
+            return  # no cookie session is trusted there either: no CSRF needed
         if header:
             from sidecar.services.tokens import authenticate_bearer
 

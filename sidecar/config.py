@@ -68,6 +68,27 @@ def _trusted_hosts(value: str, production: bool, public_url: str, origins: list[
     return list(dict.fromkeys(hosts))
 
 
+def _content_settings(environ: Mapping[str, str], production: bool) -> dict[str, Any]:
+    """Where the list of published posts comes from, and who may say it changed."""
+    manifest = environ.get("SITE_MANIFEST_URL", "").strip()
+    if manifest:
+        parts = urlsplit(manifest)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigurationError(
+                "SITE_MANIFEST_URL must be the http(s) URL of the site's published-posts "
+                f"manifest, e.g. https://blog.example/_frostpress/posts.json, not {manifest!r}"
+            )
+        if production and parts.scheme != "https":
+            raise ConfigurationError("SITE_MANIFEST_URL must use https in production")
+    secret = environ.get("CONTENT_HOOK_SECRET", "").strip()
+    if secret and len(secret) < 32:
+        raise ConfigurationError(
+            "CONTENT_HOOK_SECRET must be at least 32 random characters "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    return {"SITE_MANIFEST_URL": manifest or None, "CONTENT_HOOK_SECRET": secret or None}
+
+
 def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[str, Any]:
     env = environ.get("SIDECAR_ENV", "development").strip().lower()
     if env not in ("development", "testing", "production"):
@@ -123,11 +144,17 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
             ("COMMENT_RENDER_TIMEOUT", float),
             ("COMMENT_RENDER_WAIT", float),
             ("COMMENT_RENDER_WORKERS", int),
+            ("MANIFEST_REFRESH_SECONDS", float),
+            ("MANIFEST_TIMEOUT", float),
+            ("MANIFEST_MAX_BYTES", int),
+            ("SCHEDULED_REBUILD_SECONDS", float),
         )
         if environ.get(name)
     }
     outbox = environ.get("OUTBOX_WORKER", "").strip().lower()
+    content = _content_settings(environ, production)
     return {
+        **content,
         **tuning,
         **({"OUTBOX_WORKER": outbox} if outbox else {}),
         "SIDECAR_ENV": env,

@@ -18,10 +18,9 @@ from typing import Any
 
 from frostpress.config import load_config
 from frostpress.devserver import Backend, run_dev
+from frostpress.public_paths import SIDECAR_PATHS
 
-__all__ = ["SIDECAR_PREFIXES", "main", "make_dev_sidecar"]
-
-SIDECAR_PREFIXES = ("/api", "/auth", "/comments", "/admin", "/search/results", "/socket.io")
+__all__ = ["main", "make_dev_sidecar"]
 
 
 def make_dev_sidecar(root: Path, origin: str, environ: dict[str, str] | None = None) -> Any:
@@ -49,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     origin = f"http://{args.host}:{args.port}"
     sidecar = make_dev_sidecar(root, origin)
     print(
-        f"Sidecar on {origin}{SIDECAR_PREFIXES[0]}/ with its database at "
+        f"Sidecar on {origin}{SIDECAR_PATHS[0].path}/ with its database at "
         f"{sidecar.config['SQLALCHEMY_DATABASE_URI']}.\n"
         f"Create an admin with:  FROSTPRESS_ROOT={root} "
         ".venv/bin/flask --app sidecar create-admin",
@@ -59,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         load_config(root),
         host=args.host,
         port=args.port,
-        backend=Backend(sidecar.wsgi_app, SIDECAR_PREFIXES),
+        backend=Backend(sidecar.wsgi_app),
     )
     return 0
 

@@ -97,6 +97,9 @@ class SiteIndex:
     _page_by_slug: dict[str, Page] = field(default_factory=dict)
     _position: dict[str, int] = field(default_factory=dict)
     _related: dict[str, tuple[str, ...]] | None = None
+    # When the first post left out for its future date comes due (drafts aside):
+    # the build publishes it so a sidecar can ask for a rebuild then.
+    next_due: datetime | None = None
 
     @classmethod
     def build(
@@ -118,6 +121,8 @@ class SiteIndex:
             key=lambda p: (p.title.lower(), p.slug),
         )
         index = cls(config, published, visible_pages)
+        scheduled = [p.date for p in posts if p.date > now and (config.drafts or not p.draft)]
+        index.next_due = min(scheduled, default=None)
         by_tag: dict[str, list[Post]] = defaultdict(list)
         by_category: dict[str, list[Post]] = defaultdict(list)
         for position, post in enumerate(published):

@@ -33,27 +33,10 @@ from frostpress.content.models import Document, Page, Post, Term
 from frostpress.content.slugs import slug_from_filename, slugify
 from frostpress.errors import ContentError, DuplicateSlugError, FrontMatterError
 from frostpress.parallel import WorkerPool
+from frostpress.public_paths import RESERVED_PAGE_SLUGS
 
 __all__ = ["RESERVED_PAGE_SLUGS", "ContentLoader", "LoadResult"]
 
-RESERVED_PAGE_SLUGS = frozenset(
-    {
-        "posts",
-        "tags",
-        "categories",
-        "archive",
-        "page",
-        "static",
-        "media",
-        "feeds",
-        "api",
-        "auth",
-        "comments",
-        "admin",
-        "socket-io",
-        "search",
-    }
-)
 PARALLEL_THRESHOLD = 48
 Progress = Callable[[str, int, int], None]
 

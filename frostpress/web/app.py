@@ -15,7 +15,7 @@ from werkzeug.routing import BaseConverter
 
 from frostpress.config import SiteConfig
 from frostpress.content.index import SiteIndex
-from frostpress.web import assets, feeds, filters, views
+from frostpress.web import assets, feeds, filters, published, views
 from frostpress.web.assets import AssetManifest
 
 __all__ = ["bind_index", "create_app"]
@@ -77,6 +77,6 @@ def create_app(
     app.jinja_env.globals.update(site=site, drafts_shown=site.drafts)
     bind_index(app, index, manifest or AssetManifest.scan(site))
     filters.register(app)
-    for blueprint in (assets.bp, views.bp, feeds.bp):
+    for blueprint in (assets.bp, views.bp, feeds.bp, published.bp):
         app.register_blueprint(blueprint)
     return app

@@ -1,7 +1,15 @@
 """The JSON API under /api: one module per resource, schemas, the OpenAPI document."""
 
-from sidecar.api import analytics, auth, comments, health, posts, search
+from sidecar.api import analytics, auth, comments, health, posts, search, site
 
-BLUEPRINTS = (health.blp, auth.blp, posts.blp, comments.blp, analytics.blp, search.blp)
+BLUEPRINTS = (
+    health.blp,
+    auth.blp,
+    posts.blp,
+    comments.blp,
+    analytics.blp,
+    search.blp,
+    site.blp,
+)
 
 __all__ = ["BLUEPRINTS"]

@@ -212,6 +212,7 @@ def test_editing_one_post_rewrites_only_what_shows_it(twelve: Project, tmp_path:
         "rss.xml",
         "sitemap.xml",
         "archive/index.html",
+        "_frostpress/posts.json",  # the text search indexes
     }
     assert "posts/p06/index.html" in rewritten
     assert rewritten <= showing_it

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from sidecar.services.catalog import PostCatalog
+from sidecar.services.checkout import CheckoutCatalog as PostCatalog
 from tests.conftest import Project
 
 
