@@ -9,8 +9,11 @@ crossing processes, and a process dying without the site noticing.
 
 from __future__ import annotations
 
+import http.server
+import socketserver
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +184,84 @@ def test_a_process_dying_leaves_the_site_answering_and_its_readers_move(edge: Ed
         assert until(lambda: reader.ids() == [before, *after]), reader.ids()
     finally:
         reader.close()
+
+
+class _Upstream(socketserver.ThreadingTCPServer):
+    """A stand-in for one process: ``drop`` reads each request and closes the
+    connection unanswered (a process going down under it); otherwise it answers
+    201 with the body it got."""
+
+    daemon_threads = True
+
+    def __init__(self, drop: bool) -> None:
+        self.drop = drop
+        self.bodies: list[bytes] = []
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _Upstream
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.bodies.append(body)
+        if self.server.drop:
+            self.close_connection = True
+            return
+        self.send_response(201)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: Any) -> None:
+        pass
+
+
+@contextmanager
+def _upstreams(*drops: bool) -> Iterator[list[_Upstream]]:
+    servers = [_Upstream(drop) for drop in drops]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+def test_a_comment_whose_process_drops_it_is_sent_to_the_other_with_its_key() -> None:
+    binary = find_nginx()
+    require("nginx (Debian: apt-get install nginx)", binary is not None)
+    assert binary is not None
+    with (
+        _upstreams(True, False) as (dropping, answering),
+        running_nginx(binary, HOST, [dropping.address, answering.address]) as nginx,
+    ):
+        client = EdgeClient(nginx.url)
+        bodies = [f'{{"body": "comment {n}"}}'.encode() for n in range(2)]
+        for n, body in enumerate(bodies):  # round robin: one of them meets the dropper
+            key = f"key-{n}-0123456789"
+            answer = client.post(THREAD, data=body, headers={"Idempotency-Key": key})
+            assert (answer.status_code, answer.content) == (201, body)
+        assert len(dropping.bodies) == 1
+        assert answering.bodies == bodies  # sent again whole
+
+
+def test_a_post_without_a_key_that_no_process_answers_is_a_json_503() -> None:
+    binary = find_nginx()
+    require("nginx (Debian: apt-get install nginx)", binary is not None)
+    assert binary is not None
+    with (
+        _upstreams(True, True) as servers,
+        running_nginx(binary, HOST, [s.address for s in servers]) as nginx,
+    ):
+        answer = EdgeClient(nginx.url).post(THREAD, json={"body": "lost"})
+        assert answer.status_code == 503
+        assert answer.headers["Retry-After"] == "5"
+        assert answer.json()["error"]["code"] == "unavailable"
+        assert sum(len(s.bodies) for s in servers) == 1  # never sent twice without a key
