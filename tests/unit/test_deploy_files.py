@@ -24,6 +24,7 @@ from tests.servers import deploy_renderer
 from tests.sidecar.edge import sidecar_argv
 
 SIDECARS = ("sidecar-a", "sidecar-b")
+TUNING = ("--bind", "--threads")  # options the deployment chooses for itself
 # What an operator puts in .env (docker-compose.yml's head says which).
 DOTENV = {
     "SIDECAR_HOST": "sidecar.example.org",
@@ -92,14 +93,29 @@ def compose() -> dict[str, Any]:
     return services
 
 
+def _without(argv: list[str], options: tuple[str, ...]) -> list[str]:
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in options:
+            skip = True
+        else:
+            kept.append(arg)
+    return kept
+
+
 def test_the_image_runs_the_command_the_tests_run() -> None:
+    """Equal but for where it listens and how many threads it keeps (each open
+    websocket holds one in threading mode: the tests need few, readers many)."""
     tests = sidecar_argv()
     image = _image_command()
     assert image[0] == "python" and tests[0].endswith("python"), (image[0], tests[0])
-    where = tests.index("--bind")
-    assert tests[where + 1].startswith("127.0.0.1:")  # the tests' own loopback port
-    assert image[where + 1].startswith("0.0.0.0:")  # reachable from nginx's container
-    assert image[1:where] + image[where + 2 :] == tests[1:where] + tests[where + 2 :]
+    assert tests[tests.index("--bind") + 1].startswith("127.0.0.1:")  # the tests' loopback
+    assert image[image.index("--bind") + 1].startswith("0.0.0.0:")  # reachable from nginx
+    if "--threads" in tests:
+        assert int(image[image.index("--threads") + 1]) >= int(tests[tests.index("--threads") + 1])
+    assert _without(image[1:], TUNING) == _without(tests[1:], TUNING)
 
 
 def test_the_image_is_slim_runs_as_another_user_and_checks_its_health() -> None:
@@ -195,3 +211,16 @@ def test_compose_nginx_serves_deploy_nginx_conf_in_front_of_the_sidecars(
     assert "${" not in rendered
     assert mounts["/etc/nginx/frostpress-tls"] == "./deploy/tls"
     assert (REPO / "deploy" / "tls").is_dir()
+
+
+def test_the_readme_starts_each_process_as_the_image_does() -> None:
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Deploying the sidecar on its own host") :]
+    section = section[: section.index("\n## ")]
+    found = re.search(r"/opt/frostpress/bin/gunicorn ((?:[^'\\]|\\\n)+)'", section)
+    assert found, "the README no longer shows the gunicorn command"
+    readme_args = found.group(1).replace("\\\n", " ").split()
+    image = _image_command()
+    assert image[1:3] == ["-m", "gunicorn"]
+    assert _without(readme_args, ("--bind",)) == _without(image[3:], ("--bind",))
+    assert readme_args[readme_args.index("--bind") + 1].startswith("127.0.0.1:")
