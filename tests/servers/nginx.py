@@ -30,12 +30,20 @@ from tests.servers.common import (
     ServerError,
     clean_environ,
     free_port,
+    require,
     scratch_dir,
     stop_process,
     tail,
 )
 
-__all__ = ["DEPLOY", "NginxServer", "deploy_renderer", "find_nginx", "running_nginx"]
+__all__ = [
+    "DEPLOY",
+    "NginxServer",
+    "deploy_renderer",
+    "find_nginx",
+    "require_nginx",
+    "running_nginx",
+]
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
@@ -61,6 +69,14 @@ def find_nginx() -> Path | None:
         "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
     )
     return Path(found) if found else None
+
+
+def require_nginx() -> Path:
+    """nginx's binary; skips without it, and fails under ``CI=true``."""
+    binary = find_nginx()
+    require("nginx (Debian: apt-get install nginx)", binary is not None)
+    assert binary is not None
+    return binary
 
 
 def deploy_renderer() -> ModuleType:

@@ -24,7 +24,7 @@ import socketio as socketio_client
 from sidecar.models import Role
 from tests.conftest import Project
 from tests.processes import HttpProcess
-from tests.servers import NginxServer, find_nginx, require, running_nginx
+from tests.servers import NginxServer, require_nginx, running_nginx
 from tests.sidecar.edge import HOST, EdgeClient, production_settings, served
 from tests.sidecar.sidecars import ORIGIN, sidecar_env, sidecar_server, until
 
@@ -55,9 +55,7 @@ class Edge:
 def edge(
     blog: Project, postgresql_database_url: str, redis_url: str, tmp_path: Path
 ) -> Iterator[Edge]:
-    binary = find_nginx()
-    require("nginx (Debian: apt-get install nginx)", binary is not None)
-    assert binary is not None
+    binary = require_nginx()
     env = sidecar_env(
         blog, postgresql_database_url, redis_url, users={"ada": Role.COMMENTER},
         **production_settings(),
@@ -74,16 +72,19 @@ class Reader:
     """A reader's live channel through nginx: a websocket, re-joining the thread
     whenever it (re)connects, keeping every comment it is sent."""
 
-    def __init__(self, url: str, *, reconnect: bool = False) -> None:
+    def __init__(self, url: str, *, reconnect: bool = False, transport: str = "websocket") -> None:
         self.comments: list[dict[str, Any]] = []
         self.joined = threading.Event()
+        # Every poll is a request of this session's; a websocket sends its own headers.
+        polls = requests.Session()
+        polls.headers.update({"Origin": ORIGIN, "Host": HOST})
         self.client = socketio_client.Client(
             reconnection=reconnect, reconnection_delay=0.2, reconnection_delay_max=1,
-            websocket_extra_options={"origin": ORIGIN, "host": HOST},
+            http_session=polls, websocket_extra_options={"origin": ORIGIN, "host": HOST},
         )  # fmt: skip
         self.client.on("comment:new", self.comments.append)
         self.client.on("connect", self._join)
-        self.client.connect(url, transports=["websocket"], wait_timeout=10)
+        self.client.connect(url, transports=[transport], wait_timeout=10)
         assert self.joined.wait(10), "the reader never joined the thread"
 
     def _join(self) -> None:
@@ -121,6 +122,18 @@ def test_a_websocket_reader_gets_comments_posted_to_the_other_process(edge: Edge
         assert until(lambda: reader.ids() == ids), reader.ids()
         # The reader sits on one process; both took comments, so events crossed.
         assert all(served(log, POST_LINE) >= 1 for log in edge.logs.values())
+    finally:
+        reader.close()
+
+
+def test_a_long_polling_reader_keeps_to_one_process(edge: Edge) -> None:
+    """Without a websocket, every poll must reach the process holding the session."""
+    reader = Reader(edge.url, transport="polling")
+    try:
+        ada = EdgeClient(edge.url).login("ada")
+        ids = [ada.post(THREAD, json={"body": f"polled {n}"}).json()["id"] for n in range(4)]
+        assert until(lambda: reader.ids() == ids), reader.ids()
+        assert reader.client.connected
     finally:
         reader.close()
 
@@ -235,9 +248,7 @@ def _upstreams(*drops: bool) -> Iterator[list[_Upstream]]:
 
 
 def test_a_comment_whose_process_drops_it_is_sent_to_the_other_with_its_key() -> None:
-    binary = find_nginx()
-    require("nginx (Debian: apt-get install nginx)", binary is not None)
-    assert binary is not None
+    binary = require_nginx()
     with (
         _upstreams(True, False) as (dropping, answering),
         running_nginx(binary, HOST, [dropping.address, answering.address]) as nginx,
@@ -253,9 +264,7 @@ def test_a_comment_whose_process_drops_it_is_sent_to_the_other_with_its_key() ->
 
 
 def test_a_post_without_a_key_that_no_process_answers_is_a_json_503() -> None:
-    binary = find_nginx()
-    require("nginx (Debian: apt-get install nginx)", binary is not None)
-    assert binary is not None
+    binary = require_nginx()
     with (
         _upstreams(True, True) as servers,
         running_nginx(binary, HOST, [s.address for s in servers]) as nginx,

@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, text
 
 from sidecar.models import Role
 from tests.conftest import Project
-from tests.servers import NginxServer, find_nginx, require, running_nginx
+from tests.servers import NginxServer, require_nginx, running_nginx
 from tests.sidecar.edge import (
     HOST,
     EdgeClient,
@@ -84,9 +84,7 @@ def _writer(url: str, tokens: list[str], stop: threading.Event, outcome: Outcome
 def deployed(
     blog: Project, postgresql_database_url: str, redis_url: str, tmp_path: Path
 ) -> Iterator[tuple[NginxServer, list[Sidecar], list[str]]]:
-    binary = find_nginx()
-    require("nginx (Debian: apt-get install nginx)", binary is not None)
-    assert binary is not None
+    binary = require_nginx()
     names = [f"author{n}" for n in range(AUTHORS)]
     env = sidecar_env(
         blog, postgresql_database_url, redis_url, users=dict.fromkeys(names, Role.COMMENTER),
