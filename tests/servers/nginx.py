@@ -144,10 +144,13 @@ def running_nginx(
     server_name: str,
     upstreams: Sequence[str],
     *,
+    tls: tuple[Path, Path] | None = None,
     timeout: float = START_TIMEOUT,
 ) -> Iterator[NginxServer]:
     """nginx with deploy/nginx.conf for ``server_name`` in front of ``upstreams``
-    (``host:port`` of each sidecar process), on plain HTTP on loopback."""
+    (``host:port`` of each sidecar process), on plain HTTP on loopback; with
+    ``tls`` (certificate, key), on HTTPS, the certificate lines put where the
+    README tells operators to put them (frostpress-tls/*.conf)."""
     # As root, nginx's workers run as nobody: they must reach the directory.
     worker = pwd.getpwnam("nobody") if os.geteuid() == 0 else None
     scratch = scratch_dir("frostpress-nginx-", worker)
@@ -158,9 +161,15 @@ def running_nginx(
         if worker is not None:
             user = f"user {worker.pw_name} {grp.getgrgid(worker.pw_gid).gr_name};\n"
         (scratch / "nginx.conf").write_text(MAIN_CONF.format(user=user, scratch=scratch))
+        if tls is not None:
+            (scratch / "frostpress-tls").mkdir()
+            (scratch / "frostpress-tls" / "cert.conf").write_text(
+                f"ssl_certificate {tls[0]};\nssl_certificate_key {tls[1]};\n"
+            )
         for attempt in range(ATTEMPTS):
             port = free_port()
-            site = renderer.render(server_name, f"127.0.0.1:{port}", list(upstreams))
+            listen = f"127.0.0.1:{port}" + (" ssl" if tls is not None else "")
+            site = renderer.render(server_name, listen, list(upstreams))
             (scratch / "sidecar.conf").write_text(site)
             try:
                 server = _start(binary, scratch, port, timeout)

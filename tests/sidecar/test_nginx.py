@@ -10,7 +10,11 @@ crossing processes, and a process dying without the site noticing.
 from __future__ import annotations
 
 import http.server
+import shutil
+import socket
 import socketserver
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +28,7 @@ import socketio as socketio_client
 from sidecar.models import Role
 from tests.conftest import Project
 from tests.processes import HttpProcess
-from tests.servers import NginxServer, require_nginx, running_nginx
+from tests.servers import NginxServer, require, require_nginx, running_nginx
 from tests.sidecar.edge import HOST, EdgeClient, production_settings, served
 from tests.sidecar.sidecars import ORIGIN, sidecar_env, sidecar_server, until
 
@@ -200,9 +204,9 @@ def test_a_process_dying_leaves_the_site_answering_and_its_readers_move(edge: Ed
 
 
 class _Upstream(socketserver.ThreadingTCPServer):
-    """A stand-in for one process: ``drop`` reads each request and closes the
+    """A stand-in for one process: ``drop`` reads each POST and closes the
     connection unanswered (a process going down under it); otherwise it answers
-    201 with the body it got."""
+    201 with the body it got, and a GET with "ok"."""
 
     daemon_threads = True
 
@@ -229,6 +233,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
 
     def log_message(self, *_args: Any) -> None:
         pass
@@ -274,3 +284,42 @@ def test_a_post_without_a_key_that_no_process_answers_is_a_json_503() -> None:
         assert answer.headers["Retry-After"] == "5"
         assert answer.json()["error"]["code"] == "unavailable"
         assert sum(len(s.bodies) for s in servers) == 1  # never sent twice without a key
+
+
+def _https_get(port: int, server_name: str, cafile: Path) -> bytes:
+    """GET /api/health over TLS, naming ``server_name`` in the handshake (SNI)."""
+    context = ssl.create_default_context(cafile=str(cafile))
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname=server_name) as tls,
+    ):
+        tls.sendall(
+            f"GET /api/health HTTP/1.1\r\nHost: {server_name}\r\nConnection: close\r\n\r\n".encode()
+        )
+        answer = b""
+        while chunk := tls.recv(65536):
+            answer += chunk
+        return answer
+
+
+def test_with_the_certificate_where_the_readme_puts_it_nginx_serves_https(tmp_path: Path) -> None:
+    binary = require_nginx()
+    openssl = shutil.which("openssl")
+    require("openssl (Debian: apt-get install openssl)", openssl is not None)
+    assert openssl is not None
+    cert, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", f"/CN={HOST}", "-addext", f"subjectAltName=DNS:{HOST}",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    with (
+        _upstreams(False) as (answering,),
+        running_nginx(binary, HOST, [answering.address], tls=(cert, key)) as nginx,
+    ):
+        answer = _https_get(nginx.port, HOST, cert)
+        assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\nok"), answer
+        # Another name gets no certificate at all: the handshake is refused.
+        with pytest.raises(ssl.SSLError):
+            _https_get(nginx.port, "evil.example", cert)
