@@ -64,6 +64,10 @@ def sidecar_argv() -> list[str]:
         sidecars.sidecar_server({}, Path("unused.log")),
     ):
         pass
+    assert "argv" in seen, (
+        "sidecars.sidecar_server no longer starts its process through running_http_server: "
+        "read its command another way here (it is the one deploy files are held to)"
+    )
     argv: list[str] = seen["argv"]
     return argv
 
