@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-
 from flask import current_app
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
