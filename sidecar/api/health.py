@@ -82,8 +82,10 @@ def health() -> Any:
     "behind the code (schema_outdated); see Retry-After",
 )
 def ready() -> Any:
-    """For load balancers and orchestrators: send traffic only on a 200. Cheap: the
-    answer is kept for ``SCHEMA_CHECK_SECONDS`` while the schema is current."""
+    """Ready for traffic: 200, or 503 while the database is unreachable or behind
+
+    For load balancers and orchestrators: send traffic only on a 200. Cheap: while
+    the schema is current the answer is kept for SCHEMA_CHECK_SECONDS (5)."""
     report = schema_check().report()
     if report.state is SchemaState.UNREACHABLE:
         raise Unavailable(UNAVAILABLE, retry_after=int(RETRY_AFTER))

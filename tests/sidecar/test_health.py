@@ -160,3 +160,18 @@ def test_a_current_schema_is_not_looked_up_on_every_request(app: Flask) -> None:
         assert client.get("/api/health/ready").status_code == 200
         assert client.get("/api/posts").status_code == 200
     assert connections == []  # all answered from the cache
+
+
+def test_the_api_document_says_every_operation_may_be_unavailable(app: Flask) -> None:
+    doc = app.test_client().get("/api/openapi.json").get_json()
+    error = {"$ref": "#/components/schemas/Error"}
+    unavailable = doc["components"]["responses"]["UNAVAILABLE"]
+    assert unavailable["content"]["application/json"]["schema"] == error
+    assert "schema_outdated" in unavailable["description"]
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                assert "503" in operation["responses"], f"{method.upper()} {path}"
+    ready = doc["paths"]["/api/health/ready"]["get"]["responses"]
+    assert {"200", "503"} <= set(ready)
+    assert ready["503"]["content"]["application/json"]["schema"] == error
