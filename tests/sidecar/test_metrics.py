@@ -6,19 +6,21 @@ them), so each test compares a scrape before with one after.
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
-import textwrap
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 
 from sidecar import metrics
 from sidecar.extensions import socketio
+from tests.conftest import REPO, Project
+from tests.processes import running_http_server
 from tests.sidecar.conftest import ApiClient, Mailbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,31 +164,47 @@ def test_the_cdn_proxies_no_path_to_metrics() -> None:
         assert pattern != "/metrics"
 
 
-def test_several_processes_add_up_in_the_multiprocess_directory(app: Flask, tmp_path: Path) -> None:
-    """Each gunicorn worker counts into PROMETHEUS_MULTIPROC_DIR; a scrape adds them up."""
+def test_the_workers_of_one_gunicorn_add_up_in_the_multiprocess_directory(
+    blog: Project, sqlite_database_url: str, tmp_path: Path
+) -> None:
+    """Each worker counts into PROMETHEUS_MULTIPROC_DIR; whichever answers the
+    scrape adds them all up. Through the proxy (a forwarded request) it is hidden."""
     shared = tmp_path / "prometheus"
     shared.mkdir()
-    worker = textwrap.dedent(
-        """
-        from sidecar import metrics
-        metrics.cache_hit("thread")
-        metrics.cache_miss("thread")
-        """
-    )
-    env = {"PROMETHEUS_MULTIPROC_DIR": str(shared), "PYTHONPATH": str(ROOT)}
-    for _ in range(2):
-        subprocess.run([sys.executable, "-c", worker], env=env, check=True, timeout=60)
-    reader = textwrap.dedent(
-        """
-        import os
-        from prometheus_client import CollectorRegistry, generate_latest, multiprocess
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-        print(generate_latest(registry).decode())
-        """
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", reader], env=env, check=True, timeout=60, capture_output=True
-    ).stdout.decode()
-    assert 'sidecar_readcache_hits_total{cache="thread"} 2.0' in out
-    assert 'sidecar_readcache_misses_total{cache="thread"} 2.0' in out
+    env = {
+        **os.environ,
+        "SIDECAR_ENV": "testing",
+        "SECRET_KEY": "k" * 40,
+        "DATABASE_URL": sqlite_database_url,
+        "FROSTPRESS_ROOT": str(blog.root),
+        "PROMETHEUS_MULTIPROC_DIR": str(shared),
+    }
+    argv = [
+        *(sys.executable, "-m", "gunicorn", "-c", "python:sidecar.gunicorn_config"),
+        *("--workers", "2", "--threads", "4", "--bind", "127.0.0.1:{port}"),
+        *("--graceful-timeout", "2", "sidecar.wsgi:app"),
+    ]
+    log = tmp_path / "gunicorn.log"
+    with running_http_server(argv, log, ready="/api/health", env=env, cwd=REPO) as served:
+        for _ in range(10):
+            # A new connection each time, so both workers get some.
+            assert requests.get(served.url + "/api/posts", timeout=10).status_code == 200
+        counts = set()
+        for _ in range(6):
+            scraped = requests.get(served.url + "/metrics", timeout=10)
+            assert scraped.status_code == 200
+            counts.add(
+                sum(
+                    sample.value
+                    for family in text_string_to_metric_families(scraped.text)
+                    for sample in family.samples
+                    if sample.name == "sidecar_http_requests_total"
+                    and sample.labels["endpoint"] == "api_posts.list_posts"
+                )
+            )
+        assert counts == {10.0}
+        forwarded = requests.get(
+            served.url + "/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10
+        )
+        assert forwarded.status_code == 404
+    assert list(shared.iterdir()), "the workers wrote their counts to the shared directory"
