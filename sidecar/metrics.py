@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 PATH = "/metrics"
 _START = "sidecar.metrics.start"
 _NEW_COMMENTS = "sidecar.metrics.new_comments"
+_REASONS = {200: "OK", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed"}
 _FORWARDING = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
 REQUESTS = Counter(
@@ -223,21 +224,19 @@ class MetricsEndpoint:
             environ[_START] = time.perf_counter()
             return self.wsgi_app(environ, start_response)
         status = allowed(environ, self.app.config.get("METRICS_TOKEN"))
+        method = environ.get("REQUEST_METHOD", "GET")
+        if status == 200 and method not in ("GET", "HEAD"):
+            status = 405
+        headers = [("Cache-Control", "no-store")]
         if status == 200:
             body, kind = exposition(self.app), CONTENT_TYPE_LATEST
         else:
-            body = b"Not Found\n" if status == 404 else b"Forbidden\n"
-            kind = "text/plain; charset=utf-8"
-        reason = {200: "OK", 403: "Forbidden", 404: "Not Found"}[status]
-        start_response(
-            f"{status} {reason}",
-            [
-                ("Content-Type", kind),
-                ("Content-Length", str(len(body))),
-                ("Cache-Control", "no-store"),
-            ],
-        )
-        return [body]
+            body, kind = f"{_REASONS[status]}\n".encode(), "text/plain; charset=utf-8"
+        if status == 405:
+            headers.append(("Allow", "GET, HEAD"))
+        headers += [("Content-Type", kind), ("Content-Length", str(len(body)))]
+        start_response(f"{status} {_REASONS[status]}", headers)
+        return [b""] if method == "HEAD" else [body]
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,7 @@ The code's migrations (``sidecar/migrations``, Alembic through Flask-Migrate)
 name the revision the models need; the database's ``alembic_version`` table
 says which revision it is at. While the database is behind (never migrated,
 or not upgraded after a deploy), every request but the health checks, the
-metrics and static files is refused with a 503 instead of failing later with
+API document, the metrics and static files is refused with a 503 instead of failing later with
 500s:
 
 - under ``/api``: ``{"error": {"code": "schema_outdated", ...}}``, naming the
@@ -57,7 +57,8 @@ log = logging.getLogger(__name__)
 
 UPGRADE_COMMAND = "flask --app sidecar db upgrade"
 RETRY_AFTER = 30
-# Answer whatever the schema: the checks themselves, the metrics, static files.
+# Answer whatever the schema: the checks themselves, the API document, static files
+# (/metrics is answered before the app: sidecar.metrics).
 EXEMPT_ENDPOINTS = {"health.health", "health.ready", "static", "api-docs.openapi_json"}
 
 
@@ -215,7 +216,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def refuse_on_an_outdated_schema() -> None:
-        if request.endpoint in EXEMPT_ENDPOINTS or request.path == "/metrics":
+        if request.endpoint in EXEMPT_ENDPOINTS:
             return
         report = schema_check().report()
         if report.state is SchemaState.BEHIND:

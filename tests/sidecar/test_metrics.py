@@ -145,6 +145,15 @@ def test_only_the_host_or_the_token_may_read_metrics(
         assert b"sidecar_" not in response.get_data()
 
 
+def test_metrics_are_read_not_written(app: Flask) -> None:
+    client = app.test_client()
+    refused = client.post("/metrics")
+    assert refused.status_code == 405 and refused.headers["Allow"] == "GET, HEAD"
+    assert client.post("/metrics", environ_base=FOREIGN).status_code == 404  # still hidden
+    head = client.head("/metrics")
+    assert head.status_code == 200 and head.get_data() == b""
+
+
 def test_metrics_without_a_token_configured_refuse_every_bearer(
     app: Flask,
 ) -> None:
