@@ -14,7 +14,7 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from sidecar import failsafe, outbox
+from sidecar import failsafe, metrics, outbox, schema_check
 from sidecar.config import settings_from_env
 from sidecar.database import RowId
 from sidecar.errors import (
@@ -104,6 +104,7 @@ def create_app(
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
     configure_logging(app)
+    schema_check.init_app(app)  # first: no other hook may meet an outdated schema
     # Before the extensions' hooks: the rate limiter keys on the account a bearer
     # token resolves to, and must never be the one to read it from the database.
     register_request_hooks(app)
@@ -112,6 +113,7 @@ def create_app(
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    metrics.init_app(app)  # last: the outermost WSGI layer sees the peer's own address
     return app
 
 

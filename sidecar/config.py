@@ -185,4 +185,6 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # /metrics for a scraper that is not on the host: Authorization: Bearer <token>.
+        "METRICS_TOKEN": environ.get("METRICS_TOKEN") or None,
     }

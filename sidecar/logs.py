@@ -6,6 +6,11 @@ SQLAlchemy's, and the server's (gunicorn's error and access logs, through
 line: links that carry a token (confirmation and reset links, whether in a
 request path, an access log line or a mail) are redacted, and SQL errors
 are logged without their parameters (``hide_parameters``).
+
+Each request the app answers also gets one line of its own (logger
+``sidecar.request``; ``LOG_REQUESTS=False`` turns it off): method, path
+(never the query string), status and duration, with the request id and, once
+known, the signed-in user's id. Headers, cookies and bodies are never logged.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import uuid
 from typing import Any
 
@@ -20,6 +26,7 @@ from flask import Flask, Response, g, has_request_context, request
 
 __all__ = ["JsonFormatter", "configure_logging", "redact"]
 
+request_log = logging.getLogger("sidecar.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # The paths that carry a secret in their last segment (every route with a
 # <token> argument: tests/sidecar/test_logs.py checks the URL map against it).
@@ -52,6 +59,9 @@ class JsonFormatter(logging.Formatter):
             user = g.get("_login_user")
             if user is not None and getattr(user, "is_authenticated", False):
                 entry["user_id"] = user.id
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update({k: v for k, v in fields.items() if k not in entry})
         if record.exc_info:
             entry["exception"] = DB_DETAIL.sub(
                 "DETAIL: [redacted]", self.formatException(record.exc_info)
@@ -79,8 +89,28 @@ def configure_logging(app: Flask) -> None:
     def assign_request_id() -> None:
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
 
+    app.config.setdefault("LOG_REQUESTS", True)
+
+    # Registered first, so it runs last of the after-request hooks: the status is final.
     @app.after_request
     def send_request_id(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "-")
+        if app.config["LOG_REQUESTS"]:
+            started = g.get("request_started")
+            took = round((time.perf_counter() - started) * 1000, 1) if started else None
+            request_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "fields": {
+                        "method": request.method,
+                        "status": response.status_code,
+                        "duration_ms": took,
+                    }
+                },
+            )
         return response

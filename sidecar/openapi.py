@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Response
+from apispec import BasePlugin
+from flask import Flask, Response
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -26,8 +27,38 @@ class ErrorSchema(ma.Schema):
     error = ma.fields.Nested(_ErrorBody, required=True)
 
 
+UNAVAILABLE = "UNAVAILABLE"
+
+
+class _MayBeUnavailable(BasePlugin):  # type: ignore[misc]
+    """Every operation under /api may answer 503 (see Retry-After): the database is
+    unreachable (``unavailable``) or its schema is behind the code (``schema_outdated``)."""
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        if not (path or "").startswith("/api/"):
+            return
+        for operation in (operations or {}).values():
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            if responses is not None and not {503, "503"} & set(responses):
+                responses["503"] = UNAVAILABLE
+
+
 class SidecarApi(Api):  # type: ignore[misc]
     ERROR_SCHEMA = ErrorSchema
+
+    def init_app(self, app: Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        self.spec.components.response(
+            UNAVAILABLE,
+            {
+                "description": "Unavailable for now, see Retry-After: the database is "
+                "unreachable (unavailable) or its schema is behind the code (schema_outdated)",
+                "content": {"application/json": {"schema": "Error"}},
+            },
+        )
+        self.spec.plugins.append(_MayBeUnavailable())
 
     def handle_http_exception(self, error: HTTPException) -> Response | tuple[Any, ...]:
         from sidecar.errors import http_error

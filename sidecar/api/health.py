@@ -1,17 +1,37 @@
-"""Health and the CSRF token."""
+"""Health (liveness), readiness and the CSRF token.
+
+``/api/health`` says the process is up and how its database, Redis and live
+channel are; ``/api/health/ready`` says whether it should be sent traffic:
+503 while the database is unreachable or its schema is behind the code.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 from flask import current_app
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 
+from sidecar.api.common import ErrorSchema
 from sidecar.api.schemas import CsrfSchema, HealthSchema
+from sidecar.errors import Unavailable
 from sidecar.extensions import db
-from sidecar.failsafe import drop_session
+from sidecar.failsafe import RETRY_AFTER, UNAVAILABLE, drop_session
+from sidecar.schema_check import SchemaState, outdated_error, schema_check
+
+
+class ReadySchema(ma.Schema):
+    status = ma.fields.String(metadata={"description": "ready"})
+    checks = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.String(),
+        metadata={"description": "database: ok; schema: current, or ahead (of this release)"},
+    )
+    revision = ma.fields.String(metadata={"description": "the database's Alembic revision"})
+
 
 blp = Blueprint("health", __name__, url_prefix="/api", description="Health and CSRF")
 
@@ -51,6 +71,31 @@ def health() -> Any:
         "checks": {"database": database, "redis": redis_state, "realtime": realtime},
     }
     return body, (503 if database != "ok" else 200)
+
+
+@blp.route("/health/ready")
+@blp.response(200, ReadySchema)
+@blp.alt_response(
+    503,
+    schema=ErrorSchema,
+    description="Not ready: the database is unreachable (unavailable) or its schema is "
+    "behind the code (schema_outdated); see Retry-After",
+)
+def ready() -> Any:
+    """Ready for traffic: 200, or 503 while the database is unreachable or behind
+
+    For load balancers and orchestrators: send traffic only on a 200. Cheap: while
+    the schema is current the answer is kept for SCHEMA_CHECK_SECONDS (5)."""
+    report = schema_check().report()
+    if report.state is SchemaState.UNREACHABLE:
+        raise Unavailable(UNAVAILABLE, retry_after=int(RETRY_AFTER))
+    if report.state is SchemaState.BEHIND:
+        raise outdated_error(report)
+    return {
+        "status": "ready",
+        "checks": {"database": "ok", "schema": report.state.value},
+        "revision": ",".join(report.database),
+    }
 
 
 @blp.route("/csrf")

@@ -8,11 +8,13 @@ password hashes), and gunicorn's lines were plain text, some printed twice.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ from sidecar.extensions import db
 from sidecar.logs import TOKEN_PATHS, JsonFormatter
 from sidecar.models import User
 from tests.conftest import Project
+from tests.sidecar.browser import Browser
+from tests.sidecar.conftest import Mailbox, link_in
 from tests.sidecar.sidecars import sidecar_process
 
 SECRET_TOKEN = "eyJ1aWQiOjF9.ZZZsecretZZZ.abc"
@@ -125,3 +129,56 @@ def test_the_live_channel_logs_only_through_the_json_handler(app: Flask) -> None
             if not isinstance(h.formatter, JsonFormatter)
         ]
         assert plain == [], name
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """What the sidecar's JSON handler writes, as in production (secrets redacted)."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter(redact_secrets=True))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def test_a_login_and_a_reset_are_logged_with_ids_and_without_secrets(
+    app: Flask, ada: User, mail: Mailbox, log_lines: io.StringIO
+) -> None:
+    browser = Browser(app.test_client())
+    password = "correct horse battery"  # ada's
+    csrf = browser.csrf_token("/auth/login")
+    signed_in = browser.client.post(
+        "/auth/login", data={"csrf_token": csrf, "login": "ada", "password": password}
+    )
+    assert signed_in.status_code == 302
+    login_id = signed_in.headers["X-Request-ID"]
+    me = browser.client.get("/api/auth/me", headers={"X-Request-ID": "probe-0001"})
+    assert me.status_code == 200
+    browser.submit("/auth/reset", email=ada.email)
+    reset_path = link_in(mail, "/auth/reset/")
+    reset_token = reset_path.rsplit("/", 1)[-1]
+    assert browser.client.get(reset_path).status_code == 200
+    cookie = browser.client.get_cookie("session")
+    assert cookie is not None
+
+    lines = [line for line in log_lines.getvalue().splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]  # one JSON object per line
+    requests = [e for e in entries if e["logger"] == "sidecar.request"]
+    login = [e for e in requests if e["request_id"] == login_id]
+    assert len(login) == 1
+    assert login[0]["user_id"] == ada.id and login[0]["status"] == 302
+    assert login[0]["method"] == "POST" and login[0]["path"] == "/auth/login"
+    probe = [e for e in requests if e["request_id"] == "probe-0001"]
+    assert len(probe) == 1 and probe[0]["user_id"] == ada.id
+    assert all(e["request_id"] for e in requests)
+    assert any(e["path"] == "/auth/reset/[redacted]" for e in requests)
+    text = log_lines.getvalue()
+    for secret in (password, cookie.value, csrf, reset_token):
+        assert secret not in text
