@@ -58,9 +58,10 @@ def two_sidecars(env: dict[str, str], logs: Path) -> Iterator[tuple[str, str]]:
 
 
 @contextmanager
-def sidecar_server(env: dict[str, str], log: Path) -> Iterator[HttpProcess]:
-    """:func:`sidecar_process`, as a process the test can kill (``.kill()``)."""
-    argv = command("--bind", "127.0.0.1:{port}", "--graceful-timeout", "2")
+def sidecar_server(env: dict[str, str], log: Path, *options: str) -> Iterator[HttpProcess]:
+    """:func:`sidecar_process`, as a process the test can kill (``.kill()``) or
+    signal; ``options`` are gunicorn's, after (and over) the defaults here."""
+    argv = command("--bind", "127.0.0.1:{port}", "--graceful-timeout", "2", *options)
     with running_http_server(argv, log, ready="/api/health", env=env, cwd=REPO) as served:
         yield served
 

@@ -1,0 +1,210 @@
+"""The production server (``sidecar.gunicorn_config``): many sockets per process,
+and a graceful stop.
+
+Each test starts one real sidecar process with the production command
+(tests/sidecar/sidecars.py ``sidecar_server``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http.client
+import json
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+import socketio as socketio_client
+
+from sidecar.extensions import db
+from sidecar.models import Comment, Role
+from tests.conftest import Project
+from tests.sidecar.conftest import make_app
+from tests.sidecar.sidecars import (
+    ORIGIN,
+    WAIT,
+    Listener,
+    Writer,
+    sidecar_env,
+    sidecar_server,
+    until,
+)
+
+# More readers than one process could hold when each socket kept a thread of
+# its own (``--threads 100``), at which point it answered no HTTP at all.
+READERS = 300
+WRITERS = [f"writer{i}" for i in range(6)]  # each may post 6 comments a minute
+
+
+@pytest.fixture
+def env(blog: Project, sqlite_database_url: str) -> dict[str, str]:
+    # One process, so no Redis: the live channel stays in the process.
+    users = {name: Role.COMMENTER for name in ["ada", *WRITERS]}
+    return sidecar_env(blog, sqlite_database_url, "", users=users)
+
+
+def stored_comments(blog: Project, database_url: str) -> int:
+    app = make_app(blog, database_url)
+    with app.app_context():
+        count = db.session.query(Comment).count()
+        db.engine.dispose()
+    return count
+
+
+async def crowd_sees_a_comment(base: str, writer: Writer) -> tuple[int, int, int, list[int]]:
+    """READERS asyncio clients join the post; while they are all connected, one
+    comment is posted and the thread fetched. Returns the readers that joined,
+    the POST's and the GET's status, and how many readers got the comment."""
+    seen = [0] * READERS
+    everyone = asyncio.Event()
+    clients: list[Any] = []
+    gate = asyncio.Semaphore(50)
+
+    async def reader(i: int) -> bool:
+        client = socketio_client.AsyncClient(reconnection=False)
+
+        @client.on("comment:new")
+        async def on_comment(payload: Any) -> None:
+            seen[i] += 1
+            if all(seen):
+                everyone.set()
+
+        clients.append(client)
+        async with gate:
+            try:
+                await client.connect(
+                    base, headers={"Origin": ORIGIN}, transports=["websocket"], wait_timeout=10
+                )
+                ack = await client.call("join", {"post": "hello"}, timeout=10)
+            except (socketio_client.exceptions.SocketIOError, TimeoutError):
+                return False
+        return bool(ack["ok"])
+
+    try:
+        joined = sum(await asyncio.gather(*(reader(i) for i in range(READERS))))
+        posted = await asyncio.to_thread(
+            writer.post, "/api/posts/hello/comments", body="to the crowd"
+        )
+        fetched = await asyncio.to_thread(
+            requests.get, base + "/api/posts/hello/comments", timeout=10
+        )
+        if posted.status_code == 201:
+            with contextlib.suppress(TimeoutError):  # counted in seen
+                await asyncio.wait_for(everyone.wait(), WAIT)
+        return joined, posted.status_code, fetched.status_code, seen
+    finally:
+        await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
+
+
+def test_one_process_holds_more_readers_than_it_had_threads_and_still_answers_http(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    with sidecar_server(env, tmp_path / "sidecar.log") as served:
+        writer = Writer(served.url, "ada")
+        joined, posted, fetched, seen = asyncio.run(crowd_sees_a_comment(served.url, writer))
+        writer.http.close()
+    assert joined == READERS
+    assert (posted, fetched) == (201, 200)  # each within its 10 s timeout
+    assert seen == [1] * READERS  # every reader got the comment, once
+
+
+def post_in_two_halves(
+    base: str, writer: Writer, body: str
+) -> tuple[http.client.HTTPConnection, bytes]:
+    """A comment POST whose headers and first half of body are sent now; the
+    rest is returned, to be sent later: a request in flight, for certain."""
+    payload = json.dumps({"body": body}).encode()
+    netloc = urlsplit(base)
+    connection = http.client.HTTPConnection(netloc.hostname, netloc.port, timeout=30)
+    connection.putrequest("POST", "/api/posts/hello/comments")
+    for name, value in (
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(payload))),
+        ("Cookie", writer.cookie),
+        ("X-CSRFToken", writer.token),
+        ("User-Agent", writer.http.headers["User-Agent"]),  # the session is bound to it
+    ):
+        connection.putheader(name, value)
+    connection.endheaders()
+    half = len(payload) // 2
+    connection.send(payload[:half])
+    return connection, payload[half:]
+
+
+def refuses_connections(base: str) -> bool:
+    try:
+        requests.get(base + "/api/health", timeout=2)
+    except requests.ConnectionError:
+        return True
+    return False
+
+
+def test_sigterm_finishes_requests_in_flight_and_refuses_new_ones_cleanly(
+    env: dict[str, str], blog: Project, sqlite_database_url: str, tmp_path: Path
+) -> None:
+    answers: list[int | str] = []
+    lock = threading.Lock()
+
+    def stream(writer: Writer) -> None:
+        for n in range(5):
+            try:
+                status: int | str = writer.post(
+                    "/api/posts/hello/comments", body=f"comment {n}"
+                ).status_code
+            except requests.ConnectionError:
+                status = "refused"
+            with lock:
+                answers.append(status)
+            if status == "refused":
+                return
+
+    with sidecar_server(env, tmp_path / "sidecar.log", "--graceful-timeout", "30") as served:
+        writers = [Writer(served.url, name) for name in WRITERS]
+        ada = Writer(served.url, "ada")
+        slow, rest = post_in_two_halves(served.url, ada, "in flight")
+        streams = [threading.Thread(target=stream, args=(w,)) for w in writers]
+        for thread in streams:
+            thread.start()
+        assert until(lambda: len(answers) >= len(WRITERS))
+        served.process.send_signal(signal.SIGTERM)
+        assert until(lambda: refuses_connections(served.url)), "it kept accepting connections"
+        slow.send(rest)  # the request begun before the signal is answered in full
+        response = slow.getresponse()
+        finished = (response.status, response.read())
+        slow.close()
+        for thread in streams:
+            thread.join(timeout=30)
+        for writer in [ada, *writers]:
+            writer.http.close()
+        assert served.process.wait(timeout=30) == 0
+
+    assert finished[0] == 201, finished
+    created = answers.count(201) + 1
+    assert set(answers) <= {201, "refused"}, answers  # never a 5xx, nor a reset mid-answer
+    assert stored_comments(blog, sqlite_database_url) == created
+
+
+def test_sigterm_closes_sockets_at_once_so_readers_reconnect_elsewhere(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    with sidecar_server(env, tmp_path / "sidecar.log", "--graceful-timeout", "60") as served:
+        reader = socketio_client.Client(
+            reconnection=False, websocket_extra_options={"origin": ORIGIN}
+        )
+        dropped = threading.Event()
+        reader.on("disconnect", lambda *reason: dropped.set())
+        reader.connect(served.url, transports=["websocket"], wait_timeout=10)
+        polling = Listener(served.url)  # the long-polling fallback, too
+        assert reader.call("join", {"post": "hello"}, timeout=10)["ok"]
+        assert polling.join()["ok"]
+        served.process.send_signal(signal.SIGTERM)
+        assert dropped.wait(WAIT), "the websocket stayed open after SIGTERM"
+        # Open sockets are not work in flight: the process ends well before
+        # its 60 s of grace, instead of holding its readers until then.
+        assert served.process.wait(timeout=30) == 0
+        assert until(lambda: not polling.client.connected)
