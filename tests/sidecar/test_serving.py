@@ -143,6 +143,16 @@ def post_in_two_halves(
     return connection, payload[half:]
 
 
+def websocket_reader(base: str) -> tuple[Any, threading.Event]:
+    """A reader of the post on a websocket, and an event set when it is dropped."""
+    reader = socketio_client.Client(reconnection=False, websocket_extra_options={"origin": ORIGIN})
+    dropped = threading.Event()
+    reader.on("disconnect", lambda *reason: dropped.set())
+    reader.connect(base, transports=["websocket"], wait_timeout=10)
+    assert reader.call("join", {"post": "hello"}, timeout=10)["ok"]
+    return reader, dropped
+
+
 def refuses_connections(base: str) -> bool:
     try:
         requests.get(base + "/api/health", timeout=2)
@@ -170,7 +180,8 @@ def test_sigterm_finishes_requests_in_flight_and_refuses_new_ones_cleanly(
             if status == "refused":
                 return
 
-    with sidecar_server(env, tmp_path / "sidecar.log", "--graceful-timeout", "30") as served:
+    with sidecar_server(env, tmp_path / "sidecar.log", "--graceful-timeout", "60") as served:
+        reader, dropped = websocket_reader(served.url)  # as in production, readers are connected
         writers = [Writer(served.url, name) for name in WRITERS]
         ada = Writer(served.url, "ada")
         slow, rest = post_in_two_halves(served.url, ada, "in flight")
@@ -188,7 +199,9 @@ def test_sigterm_finishes_requests_in_flight_and_refuses_new_ones_cleanly(
             thread.join(timeout=30)
         for writer in [ada, *writers]:
             writer.http.close()
+        # Done once the requests are: its open sockets do not hold it for its 60 s of grace.
         assert served.process.wait(timeout=30) == 0
+        assert dropped.wait(WAIT) and not reader.connected
 
     assert finished[0] == 201, finished
     created = answers.count(201) + 1
@@ -200,18 +213,12 @@ def test_sigterm_closes_sockets_at_once_so_readers_reconnect_elsewhere(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     with sidecar_server(env, tmp_path / "sidecar.log", "--graceful-timeout", "60") as served:
-        reader = socketio_client.Client(
-            reconnection=False, websocket_extra_options={"origin": ORIGIN}
-        )
-        dropped = threading.Event()
-        reader.on("disconnect", lambda *reason: dropped.set())
-        reader.connect(served.url, transports=["websocket"], wait_timeout=10)
+        reader, dropped = websocket_reader(served.url)
         polling = Listener(served.url)  # the long-polling fallback, too
-        assert reader.call("join", {"post": "hello"}, timeout=10)["ok"]
         assert polling.join()["ok"]
         served.process.send_signal(signal.SIGTERM)
         assert dropped.wait(WAIT), "the websocket stayed open after SIGTERM"
         # Open sockets are not work in flight: the process ends well before
         # its 60 s of grace, instead of holding its readers until then.
         assert served.process.wait(timeout=30) == 0
-        assert until(lambda: not polling.client.connected)
+        assert until(lambda: not polling.client.connected) and not reader.connected
