@@ -13,13 +13,16 @@ import http.client
 import json
 import signal
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 import requests
 import socketio as socketio_client
+from sqlalchemy.engine import make_url
 
 from sidecar.extensions import db
 from sidecar.models import Comment, Role
@@ -222,3 +225,42 @@ def test_sigterm_closes_sockets_at_once_so_readers_reconnect_elsewhere(
         # its 60 s of grace, instead of holding its readers until then.
         assert served.process.wait(timeout=30) == 0
         assert until(lambda: not polling.client.connected) and not reader.connected
+
+
+def test_on_postgresql_a_request_waiting_on_the_database_stalls_nothing_else(
+    blog: Project, postgresql_database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    """Requests and sockets share one thread under gevent: a wait inside the
+    database driver must yield to them, not block the whole process."""
+    env = sidecar_env(blog, postgresql_database_url, redis_url, users={"ada": Role.COMMENTER})
+    conninfo = make_url(postgresql_database_url).set(drivername="postgresql")
+    conninfo_text = conninfo.render_as_string(hide_password=False)
+    with sidecar_server(env, tmp_path / "sidecar.log") as served:
+        arrived = threading.Event()
+        reader, _ = websocket_reader(served.url)
+        reader.on("comment:new", lambda payload: arrived.set())
+        writer = Writer(served.url, "ada")
+        with (
+            psycopg.connect(conninfo_text) as holder,
+            psycopg.connect(conninfo_text, autocommit=True) as watcher,
+            ThreadPoolExecutor(1) as background,
+        ):
+            holder.execute("LOCK TABLE comments IN ACCESS EXCLUSIVE MODE")
+            posting = background.submit(writer.post, "/api/posts/hello/comments", body="waits")
+
+            def post_waits_on_the_lock() -> bool:
+                waiting = watcher.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                ).fetchone()
+                return waiting is not None and waiting[0] > 0
+
+            assert until(post_waits_on_the_lock)
+            # Meanwhile the process answers other requests (and the database for them).
+            assert requests.get(served.url + "/api/health", timeout=5).status_code == 200
+            assert requests.get(served.url + "/api/csrf", timeout=5).status_code == 200
+            holder.rollback()
+            posted = posting.result(timeout=10)
+        assert posted.status_code == 201, posted.text
+        assert arrived.wait(WAIT), "the comment never reached the reader (through Redis)"
+        reader.disconnect()
+        writer.http.close()
