@@ -264,3 +264,32 @@ def test_on_postgresql_a_request_waiting_on_the_database_stalls_nothing_else(
         assert arrived.wait(WAIT), "the comment never reached the reader (through Redis)"
         reader.disconnect()
         writer.http.close()
+
+
+# Pygments' Java lexer on an unclosed character literal: seconds of work in a
+# render worker (tests/sidecar/test_render_bounds.py), over a budget of 1 s.
+SLOW = "```java\n'" + "a " * 3990 + "\n```"
+
+
+def test_a_comment_rendering_for_its_whole_budget_stalls_no_other_request(
+    blog: Project, sqlite_database_url: str, tmp_path: Path
+) -> None:
+    """The render pool's worker processes are waited on, cooperatively, from the
+    request's greenlet; killing and replacing an overrun worker blocks nothing."""
+    env = sidecar_env(
+        blog, sqlite_database_url, "", users={"ada": Role.COMMENTER}, COMMENT_RENDER_TIMEOUT="1"
+    )
+    with sidecar_server(env, tmp_path / "sidecar.log") as served:
+        writer = Writer(served.url, "ada")
+        assert writer.comment("warms the render pool up")["status"] == "approved"
+        with ThreadPoolExecutor(1) as background:
+            slow = background.submit(writer.post, "/api/comments/preview", body=SLOW)
+            assert not until(slow.done, timeout=0.3)  # it is being rendered
+            health = requests.get(served.url + "/api/health", timeout=5)
+            rendering = not slow.done()  # the health answer came during the render
+            refused = slow.result(timeout=15)
+        assert health.status_code == 200 and rendering
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["code"] == "render_timeout"
+        assert writer.comment("after the overrun")["status"] == "approved"
+        writer.http.close()
