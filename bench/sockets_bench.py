@@ -253,7 +253,8 @@ async def run(url: str, readers: int, comments: int, users: list[str], parallel:
                 f"p50 {pct(deliveries, 0.5) * 1000:.0f} ms, "
                 f"p99 {pct(deliveries, 0.99) * 1000:.0f} ms, "
                 f"max {max(deliveries) * 1000:.0f} ms; last reader per comment: "
-                f"median {statistics.median(slowest) * 1000:.0f} ms"
+                f"median {statistics.median(slowest) * 1000:.0f} ms "
+                f"({', '.join(f'{t * 1000:.0f}' for t in slowest)})"
             )
         await asyncio.gather(*(reader.close() for reader in opened), return_exceptions=True)
 

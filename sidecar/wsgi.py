@@ -14,6 +14,11 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import gc  # noqa: E402
+
 from sidecar import create_app  # noqa: E402  (after patching, on purpose)
 
 app = create_app()
+# The app's own objects live as long as the process: kept out of the collector's
+# full passes, which otherwise walk them all while every socket waits.
+gc.freeze()
