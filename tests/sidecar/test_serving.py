@@ -37,6 +37,7 @@ from tests.sidecar.sidecars import (
     sidecar_server,
     until,
 )
+from tests.sidecar.test_outbox import SmtpInbox
 
 # More readers than one process could hold when each socket kept a thread of
 # its own (``--threads 100``), at which point it answered no HTTP at all.
@@ -293,3 +294,33 @@ def test_a_comment_rendering_for_its_whole_budget_stalls_no_other_request(
         assert refused.json()["error"]["code"] == "render_timeout"
         assert writer.comment("after the overrun")["status"] == "approved"
         writer.http.close()
+
+
+def test_the_outbox_worker_sends_mail_from_the_production_process(
+    blog: Project, sqlite_database_url: str, tmp_path: Path
+) -> None:
+    """The outbox's background thread is a greenlet there: it still wakes on commit,
+    reaches SMTP and delivers."""
+    inbox = SmtpInbox()
+    inbox.start()
+    try:
+        env = sidecar_env(
+            blog, sqlite_database_url, "", users={},
+            OUTBOX_WORKER="thread", MAIL_SERVER="127.0.0.1", MAIL_PORT=str(inbox.port),
+            MAIL_USE_TLS="0",
+        )  # fmt: skip
+        with sidecar_server(env, tmp_path / "sidecar.log") as served:
+            http = requests.Session()
+            token = http.get(served.url + "/api/csrf", timeout=5).json()["csrf_token"]
+            registered = http.post(
+                served.url + "/api/auth/register",
+                json={"email": "grace@example.test", "username": "grace", "password": "x" * 16},
+                headers={"X-CSRFToken": token},
+                timeout=10,
+            )
+            assert registered.status_code == 201, registered.text
+            assert until(lambda: len(inbox.received) == 1), "no mail reached SMTP"
+            assert inbox.received[0]["To"] == "grace@example.test"
+            http.close()
+    finally:
+        inbox.close()
