@@ -1,7 +1,7 @@
 # The sidecar as one process of the deployment (docker-compose.yml runs two
 # behind nginx with deploy/nginx.conf). Slim, non-root, the project installed
 # with pip from a wheel built here; the command is the one the tests run but
-# for its bind and thread count (tests/unit/test_deploy_files.py holds them so).
+# for its bind and grace period (tests/unit/test_deploy_files.py holds them so).
 FROM python:3.11-slim AS wheel
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -32,4 +32,4 @@ EXPOSE 8000
 # redirects plain http). Fails on any error status, 503 included (database down).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as r; r.urlopen(r.Request('http://127.0.0.1:8000/api/health', headers={'Host': os.environ['TRUSTED_HOSTS'].split(',')[0], 'X-Forwarded-Proto': 'https'}), timeout=4)"]
-CMD ["python", "-m", "gunicorn", "-c", "python:sidecar.gunicorn_config", "--workers", "1", "--threads", "100", "--bind", "0.0.0.0:8000", "--graceful-timeout", "2", "sidecar.wsgi:app"]
+CMD ["frostpress-sidecar", "--bind", "0.0.0.0:8000"]

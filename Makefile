@@ -7,7 +7,7 @@ NODE   := node_modules/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: dev build check test hostile bench lint format clean distclean venv golden
+.PHONY: dev build check test hostile bench bench-sockets serve-prod lint format clean distclean venv golden
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "frostpress needs Python 3.11 or newer" or 0)'
@@ -41,7 +41,15 @@ hostile: $(STAMP) $(NODE)  ## the hostile suite alone (attacks, hostile input, f
 golden: $(STAMP) $(NODE)  ## accept the current output of the golden fixture site (commit it alone)
 	FROSTPRESS_REGENERATE_GOLDEN=1 $(PY) -m pytest -q tests/integration/test_golden.py
 
-bench: $(STAMP) $(NODE)  ## build figures, login timing, live-comment latency and recovery, widget size, search latency, thread pages, comment rendering
+# The production sidecar: gunicorn's gevent worker (sidecar/gunicorn_config.py) against
+# DATABASE_URL and REDIS_URL, bound to SIDECAR_BIND (127.0.0.1:8001). SECRET_KEY is required.
+serve-prod: $(STAMP)  ## the sidecar as production serves it (one gevent process)
+	$(VENV)/bin/frostpress-sidecar $(GUNICORN_ARGS)
+
+bench-sockets: $(STAMP)  ## one process: 2,000 websocket readers, delivery p50/p99, HTTP latency meanwhile
+	$(PY) bench/sockets_bench.py $(SOCKETS_ARGS)
+
+bench: $(STAMP) $(NODE)  ## build figures, login timing, live-comment latency and recovery, widget size, search latency, thread pages, comment rendering, sockets per process
 	$(PY) bench/build_bench.py $(BENCH_ARGS)
 	$(PY) bench/login_bench.py
 	$(PY) bench/live_bench.py
@@ -49,6 +57,7 @@ bench: $(STAMP) $(NODE)  ## build figures, login timing, live-comment latency an
 	$(PY) bench/search_bench.py
 	$(PY) bench/thread_bench.py
 	$(PY) bench/render_bench.py
+	$(PY) bench/sockets_bench.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check frostpress sidecar tests bench

@@ -1,7 +1,8 @@
 """Real sidecar processes sharing one database and one Redis, and their clients.
 
-Each process is started as the README deploys it: gunicorn, one worker with
-threads (Socket.IO's threading mode), ``sidecar.wsgi:app``. Used by the tests
+Each process is started as the README deploys it, by the one production
+command (``sidecar.gunicorn_config.command``: gunicorn's gevent worker, one
+process, ``sidecar.wsgi:app``). Used by the tests
 of what crosses processes (comments, reader counts, ends of access) and of
 Redis going away under them.
 """
@@ -9,7 +10,6 @@ Redis going away under them.
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +21,7 @@ import requests
 import socketio as socketio_client
 
 from sidecar.extensions import db
+from sidecar.gunicorn_config import command
 from sidecar.models import Role, User
 from tests.conftest import REPO, Project
 from tests.processes import HttpProcess, running_http_server
@@ -57,13 +58,10 @@ def two_sidecars(env: dict[str, str], logs: Path) -> Iterator[tuple[str, str]]:
 
 
 @contextmanager
-def sidecar_server(env: dict[str, str], log: Path) -> Iterator[HttpProcess]:
-    """:func:`sidecar_process`, as a process the test can kill (``.kill()``)."""
-    argv = [
-        *(sys.executable, "-m", "gunicorn", "-c", "python:sidecar.gunicorn_config"),
-        *("--workers", "1", "--threads", "20"),
-        *("--bind", "127.0.0.1:{port}", "--graceful-timeout", "2", "sidecar.wsgi:app"),
-    ]
+def sidecar_server(env: dict[str, str], log: Path, *options: str) -> Iterator[HttpProcess]:
+    """:func:`sidecar_process`, as a process the test can kill (``.kill()``) or
+    signal; ``options`` are gunicorn's, after (and over) the defaults here."""
+    argv = command("--bind", "127.0.0.1:{port}", "--graceful-timeout", "2", *options)
     with running_http_server(argv, log, ready="/api/health", env=env, cwd=REPO) as served:
         yield served
 

@@ -19,12 +19,13 @@ import pytest
 import yaml
 
 from sidecar.config import settings_from_env
+from sidecar.gunicorn_config import command
 from tests.conftest import REPO
 from tests.servers import deploy_renderer
 from tests.sidecar.edge import sidecar_argv
 
 SIDECARS = ("sidecar-a", "sidecar-b")
-TUNING = ("--bind", "--threads")  # options the deployment chooses for itself
+TUNING = ("--bind", "--graceful-timeout")  # options the deployment chooses for itself
 # What an operator puts in .env (docker-compose.yml's head says which).
 DOTENV = {
     "SIDECAR_HOST": "sidecar.example.org",
@@ -106,16 +107,15 @@ def _without(argv: list[str], options: tuple[str, ...]) -> list[str]:
 
 
 def test_the_image_runs_the_command_the_tests_run() -> None:
-    """Equal but for where it listens and how many threads it keeps (each open
-    websocket holds one in threading mode: the tests need few, readers many)."""
+    """``frostpress-sidecar`` runs what the tests start, but for where it listens
+    and how long it waits for requests in flight (the tests stop fast)."""
     tests = sidecar_argv()
     image = _image_command()
-    assert image[0] == "python" and tests[0].endswith("python"), (image[0], tests[0])
+    assert image[0] == "frostpress-sidecar", image
+    served = command(*image[1:], python=tests[0])  # what frostpress-sidecar executes
     assert tests[tests.index("--bind") + 1].startswith("127.0.0.1:")  # the tests' loopback
-    assert image[image.index("--bind") + 1].startswith("0.0.0.0:")  # reachable from nginx
-    if "--threads" in tests:
-        assert int(image[image.index("--threads") + 1]) >= int(tests[tests.index("--threads") + 1])
-    assert _without(image[1:], TUNING) == _without(tests[1:], TUNING)
+    assert served[served.index("--bind") + 1].startswith("0.0.0.0:")  # reachable from nginx
+    assert _without(served, TUNING) == _without(tests, TUNING)
 
 
 def test_the_image_is_slim_runs_as_another_user_and_checks_its_health() -> None:
@@ -217,10 +217,9 @@ def test_the_readme_starts_each_process_as_the_image_does() -> None:
     readme = (REPO / "README.md").read_text()
     section = readme[readme.index("## Deploying the sidecar on its own host") :]
     section = section[: section.index("\n## ")]
-    found = re.search(r"/opt/frostpress/bin/gunicorn ((?:[^'\\]|\\\n)+)'", section)
-    assert found, "the README no longer shows the gunicorn command"
+    found = re.search(r"/opt/frostpress/bin/frostpress-sidecar ((?:[^'\\]|\\\n)+)'", section)
+    assert found, "the README no longer shows the frostpress-sidecar command"
     readme_args = found.group(1).replace("\\\n", " ").split()
     image = _image_command()
-    assert image[1:3] == ["-m", "gunicorn"]
-    assert _without(readme_args, ("--bind",)) == _without(image[3:], ("--bind",))
+    assert _without(readme_args, ("--bind",)) == _without(image[1:], ("--bind",))
     assert readme_args[readme_args.index("--bind") + 1].startswith("127.0.0.1:")
