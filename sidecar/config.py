@@ -123,6 +123,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
             ("COMMENT_RENDER_TIMEOUT", float),
             ("COMMENT_RENDER_WAIT", float),
             ("COMMENT_RENDER_WORKERS", int),
+            ("COMMENT_RATE", str),  # new comments per author (sidecar.extensions)
         )
         if environ.get(name)
     }

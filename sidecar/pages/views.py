@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from sidecar import deps
 from sidecar.errors import DomainError, NotFound
-from sidecar.extensions import COMMENT_RATE, EDIT_RATE, THREAD_RATE, commenter_key, limiter
+from sidecar.extensions import EDIT_RATE, THREAD_RATE, comment_rate, commenter_key, limiter
 from sidecar.forms import page_number, submitted
 from sidecar.models import Comment, User
 from sidecar.pages.forms import CommentForm, DeleteForm, EditForm, new_key
@@ -86,7 +86,7 @@ def thread(slug: str) -> Page:
 
 
 @bp.post("/<slug>")
-@limiter.shared_limit(COMMENT_RATE, scope="comment-create", key_func=commenter_key)
+@limiter.shared_limit(comment_rate, scope="comment-create", key_func=commenter_key)
 @login_required
 def create(slug: str) -> Page | Response:
     form = CommentForm()
