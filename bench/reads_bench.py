@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Reads (and writes) of comments under load: one gunicorn sidecar on PostgreSQL + Redis.
 
-Starts a throwaway PostgreSQL and Redis, seeds a 50-comment thread on one post
-plus ``--others`` comments on other posts, starts one sidecar process as the
+Starts a throwaway PostgreSQL and Redis, seeds a 50-comment thread on one post,
+a few comments on each of 19 more, and ``--others`` comments on 400 posts
+nobody reads here, starts one sidecar process as the
 tests do (tests/sidecar/sidecars.py ``sidecar_server``), signs in ``--users``
 load users, then runs wrk (``-c --connections``, ``--duration`` seconds each):
 
@@ -64,13 +65,17 @@ def seed(database_url: str, users: list[str], others: int) -> None:
     """A 50-comment thread (25 top-level, each with a reply), ``others`` comments on
     the other posts, and one approved comment per load user (so ``first``
     moderation trusts them). Inserted in bulk: rendering is not what is measured."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine, insert, select, text
 
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    from sidecar.database import now_utc
+    from sidecar.models import Comment, User
+
+    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(url)
+    start = now_utc() - timedelta(days=30)
     with engine.begin() as conn:
-        author = conn.execute(text("SELECT id FROM users ORDER BY id LIMIT 1")).scalar_one()
-        ids = dict(conn.execute(text("SELECT username, id FROM users")).all())
-        start = conn.execute(text("SELECT now() - interval '30 days'")).scalar_one()
+        ids = dict(conn.execute(select(User.username, User.id)).all())
+        author = min(ids.values())
 
         def row(slug: str, who: int, n: int, parent: int | None = None) -> dict[str, Any]:
             at = start + timedelta(seconds=n)
@@ -86,27 +91,44 @@ def seed(database_url: str, users: list[str], others: int) -> None:
                 "updated_at": at,
             }
 
-        insert = text(
-            "INSERT INTO comments (post_slug, author_id, parent_id, depth, body_source, "
-            "body_html, status, created_at, updated_at) VALUES (:post_slug, :author_id, "
-            ":parent_id, :depth, :body_source, :body_html, :status, :created_at, :updated_at) "
-            "RETURNING id"
-        )
+        one = insert(Comment).returning(Comment.id)
         for n in range(25):
-            root = conn.execute(insert, row(THREAD_SLUG, author, 2 * n)).scalar_one()
-            conn.execute(insert, row(THREAD_SLUG, author, 2 * n + 1, root))
-        bulk = text(str(insert).replace(" RETURNING id", ""))
+            root = conn.execute(one, [row(THREAD_SLUG, author, 2 * n)]).scalar_one()
+            conn.execute(insert(Comment), [row(THREAD_SLUG, author, 2 * n + 1, root)])
+        # The counted posts have a few comments each; the others are the rest
+        # of the site's (400 posts), which no read here asks for.
         conn.execute(
-            bulk,
-            [row(OTHER_SLUGS[n % len(OTHER_SLUGS)], author, 100 + n) for n in range(others)],
+            insert(Comment),
+            [row(slug, author, 100 + n) for n, slug in enumerate(OTHER_SLUGS * 5)],
         )
-        conn.execute(bulk, [row(f"old-{n}", ids[name], n) for n, name in enumerate(users)])
-        conn.execute(text("ANALYZE comments"))
+        conn.execute(
+            insert(Comment), [row(f"older-{n % 400}", author, 200 + n) for n in range(others)]
+        )
+        conn.execute(
+            insert(Comment), [row(f"old-{n}", ids[name], n) for n, name in enumerate(users)]
+        )
+        conn.execute(text("ANALYZE" if url.startswith("sqlite") else "ANALYZE comments"))
     engine.dispose()
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by the processes of group ``pgid`` (the sidecar's)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state ppid pgrp ...
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 @contextmanager
-def sidecar(code: Path, env: dict[str, str], log: Path) -> Iterator[str]:
+def sidecar(code: Path, env: dict[str, str], log: Path) -> Iterator[Any]:
     """One process, started as the tests start theirs, running the code in ``code``."""
     from tests.sidecar import sidecars
 
@@ -114,7 +136,7 @@ def sidecar(code: Path, env: dict[str, str], log: Path) -> Iterator[str]:
     sidecars.REPO = code  # its working directory: whose ``sidecar`` package is imported
     try:
         with sidecars.sidecar_server({**env, "PYTHONPATH": str(code)}, log) as served:
-            yield served.url
+            yield served
     finally:
         sidecars.REPO = saved
 
@@ -160,6 +182,7 @@ def wrk(url: str, script: str, seconds: int, connections: int, **env: str) -> di
         "p50_ms": lat["p50"] / 1000,
         "p99_ms": lat["p99"] / 1000,
         "status": json.loads(status.group(1)),
+        "requests": lat["requests"],
         "errors": re.findall(r"Socket errors:.*", out),
     }
 
@@ -198,11 +221,30 @@ def explain(database_url: str, project: Any) -> None:
         event.remove(db.engine, "before_cursor_execute", record)
         with db.engine.connect() as conn:
             for statement, params in seen:
-                plan = conn.exec_driver_sql("EXPLAIN ANALYZE " + statement, params).all()
+                sqlite = conn.dialect.name == "sqlite"
+                how = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ANALYZE "
+                plan = conn.exec_driver_sql(how + statement, params).all()
                 print("  " + " ".join(statement.split())[:110] + " ...")
-                for (line,) in plan:
-                    print("     " + line)
+                for line in plan:
+                    print("     " + (line[-1] if sqlite else line[0]))
         db.engine.dispose()
+
+
+def explain_sqlite(scratch: Path, others: int, redis_url: str) -> None:
+    """The same statements' plans on SQLite (make dev), seeded alike."""
+    from sidecar.models import Role
+    from tests.sidecar.conftest import make_app, migrate_to
+    from tests.sidecar.sidecars import sidecar_env
+
+    where = scratch / "sqlite"
+    where.mkdir()
+    project = make_project(where)
+    url = f"sqlite:///{where / 'reads.sqlite3'}"
+    migrate_to(make_app(project, url))
+    sidecar_env(project, url, redis_url, users={"load0": Role.COMMENTER})
+    seed(url, ["load0"], others)
+    print(f"EXPLAIN QUERY PLAN on SQLite ({others} other comments):")
+    explain(url, project)
 
 
 def run_once(
@@ -230,19 +272,23 @@ def run_once(
     )
     seed(database, users, args.others)
     figures: dict[str, dict[str, Any]] = {}
-    with sidecar(code, env, scratch / f"{label}.log") as url:
+    with sidecar(code, env, scratch / f"{label}.log") as served:
+        url, pgid = served.url, served.process.pid
         users_file = scratch / f"{label}-users.tsv"
         users_file.write_text("".join(sign_in(url, name, n) for n, name in enumerate(users)))
         slugs = ",".join([THREAD_SLUG, *OTHER_SLUGS])
         seconds, conns = args.duration, args.connections
         thread = f"/api/posts/{THREAD_SLUG}/comments"
-        figures["thread GET"] = wrk(url, "get.lua", seconds, conns, READS_PATH=thread)
-        figures["counts x20"] = wrk(
-            url, "get.lua", seconds, conns, READS_PATH=f"/api/counts?slugs={slugs}"
-        )
-        posted = wrk(
-            url, "post.lua", seconds, conns, READS_USERS=str(users_file), READS_SLUG=WRITE_SLUG
-        )
+
+        def measured(script: str, **env: str) -> dict[str, Any]:
+            used = group_cpu(pgid)
+            found = wrk(url, script, seconds, conns, **env)
+            found["cpu_ms"] = (group_cpu(pgid) - used) * 1000 / max(1, found["requests"])
+            return found
+
+        figures["thread GET"] = measured("get.lua", READS_PATH=thread)
+        figures["counts x20"] = measured("get.lua", READS_PATH=f"/api/counts?slugs={slugs}")
+        posted = measured("post.lua", READS_USERS=str(users_file), READS_SLUG=WRITE_SLUG)
         posted["stored"] = stored(database, WRITE_SLUG)
         figures["comment POST"] = posted
     if args.explain and label == args.code[-1].split("=")[0]:
@@ -261,7 +307,7 @@ def summary(label: str, name: str, runs: list[dict[str, Any]]) -> str:
     )
     line = (
         f"{label:<7} {name:<13} {med('rps'):8.0f} req/s  p50 {med('p50_ms'):7.1f} ms  "
-        f"p99 {med('p99_ms'):7.1f} ms  5xx {fivexx}"
+        f"p99 {med('p99_ms'):7.1f} ms  sidecar CPU {med('cpu_ms'):5.2f} ms/req  5xx {fivexx}"
     )
     if name == "comment POST":
         created = [r["status"].get("201", 0) for r in runs]
@@ -307,6 +353,8 @@ def main() -> int:
                 found = run_once(label, Path(where).resolve(), args, pg, redis.url, scratch)
                 for name, figures in found.items():
                     results.setdefault(label, {}).setdefault(name, []).append(figures)
+        if args.explain:
+            explain_sqlite(scratch, args.others, redis.url)
     print(
         f"reads under load: one gunicorn process, PostgreSQL + Redis, wrk -c{args.connections} "
         f"{args.duration}s, 50-comment thread + {args.others} other comments, "
