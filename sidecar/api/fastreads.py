@@ -26,11 +26,11 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Flask
+from werkzeug.http import parse_cookie
 
 from sidecar.api.caching import requested_slugs
 
@@ -78,10 +78,7 @@ class FastReads:
         if not raw:
             return True
         config = self.app.config
-        try:
-            cookies = SimpleCookie(raw)
-        except CookieError:
-            return False
+        cookies = parse_cookie(raw)  # as Flask reads them
         if config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies:
             return False
         name = config.get("SESSION_COOKIE_NAME", "session")
@@ -89,7 +86,7 @@ class FastReads:
             return True
         serializer = self.app.session_interface.get_signing_serializer(self.app)  # type: ignore[attr-defined]
         try:
-            data = serializer.loads(cookies[name].value)
+            data = serializer.loads(cookies[name])
         except Exception:  # a bad cookie: Flask decides what it means
             return False
         return not data.get("_user_id")

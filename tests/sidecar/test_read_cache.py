@@ -263,3 +263,19 @@ def test_two_processes_with_redis_serve_each_others_writes_at_once(
         assert read_b().json()["items"] == []
         counts = requests.get(b + "/api/counts?slugs=hello", timeout=10)
         assert counts.json() == {"hello": 0} and counts.headers["Cache-Control"] == PUBLIC
+
+
+def test_kept_answers_still_count_against_the_per_address_thread_rate(app: Flask) -> None:
+    reader = app.test_client()
+    assert reader.get(THREAD).status_code == 200
+    statuses: list[int] = []
+    seen = statements_during(
+        app, lambda: statuses.extend(reader.get(THREAD).status_code for _ in range(299))
+    )
+    assert statuses == [200] * 299
+    assert not [s for s in seen if "comments" in s]  # all 299 were kept answers
+    limited = reader.get(THREAD)
+    assert limited.status_code == 429 and limited.get_json()["error"]["code"] == "rate_limited"
+    assert limited.headers["Retry-After"]
+    other = app.test_client().get(THREAD, environ_base={"REMOTE_ADDR": "198.51.100.8"})
+    assert other.status_code == 200  # another address has its own budget
