@@ -348,9 +348,9 @@ def main() -> int:
                 label, _, where = spec.partition("=")
                 with redis.client() as client:
                     client.flushall()
-                if repeat:
-                    args.explain = False
+                explain_now, args.explain = args.explain, args.explain and not repeat
                 found = run_once(label, Path(where).resolve(), args, pg, redis.url, scratch)
+                args.explain = explain_now
                 for name, figures in found.items():
                     results.setdefault(label, {}).setdefault(name, []).append(figures)
         if args.explain:

@@ -47,10 +47,18 @@ Kept = tuple[str, list[tuple[str, str]], bytes, str]  # status, headers, body, e
 
 
 class FastReads:
-    def __init__(self, app: Flask, inner: Callable[..., Iterable[bytes]], entries: int = 4096):
+    def __init__(
+        self,
+        app: Flask,
+        inner: Callable[..., Iterable[bytes]],
+        entries: int = 4096,
+        max_bytes: int = 32 * 1024 * 1024,
+    ):
         self.app = app
         self.inner = inner
         self.entries = entries
+        self.max_bytes = max_bytes  # however many query strings readers invent
+        self._bytes = 0
         self._lock = threading.Lock()
         self._kept: OrderedDict[tuple[str, ...], tuple[float, Kept]] = OrderedDict()
         self._thread_limits: list[Any] | None = None
@@ -201,9 +209,15 @@ class FastReads:
             ]
             etag = names["etag"].strip().removeprefix("W/").strip('"')
             with self._lock:
+                old = self._kept.pop(key, None)
+                if old is not None:
+                    self._bytes -= len(old[1][2])
                 self._kept[key] = (time.monotonic(), (seen["status"], kept_headers, body, etag))
-                while len(self._kept) > self.entries:
-                    self._kept.popitem(last=False)
+                self._bytes += len(body)
+                while self._kept and (
+                    len(self._kept) > self.entries or self._bytes > self.max_bytes
+                ):
+                    self._bytes -= len(self._kept.popitem(last=False)[1][1][2])
         return [body]
 
 

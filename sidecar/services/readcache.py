@@ -72,11 +72,14 @@ class ReadCache:
         redis_url: str | None = None,
         *,
         entries: int = 2048,
+        max_bytes: int = 32 * 1024 * 1024,
         ttl: float = 60.0,
         prefix: str = "frostpress:reads:",
     ) -> None:
         self.ttl = ttl
         self.entries = entries
+        self.max_bytes = max_bytes  # what the answers kept in memory may add up to
+        self._bytes = 0
         self.prefix = prefix
         self._lock = threading.Lock()
         self._answers: OrderedDict[str, tuple[float, Answer]] = OrderedDict()
@@ -178,10 +181,15 @@ class ReadCache:
             found = Answer(body, _etag(body))
             self._share(key, found)
         with self._lock:
+            old = self._answers.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[1].body)
             self._answers[key] = (now, found)
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.entries:
-                self._answers.popitem(last=False)
+            self._bytes += len(found.body)
+            while self._answers and (
+                len(self._answers) > self.entries or self._bytes > self.max_bytes
+            ):
+                self._bytes -= len(self._answers.popitem(last=False)[1][1].body)
         return found
 
     def _shared(self, key: str) -> Answer | None:

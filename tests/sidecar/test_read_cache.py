@@ -279,3 +279,23 @@ def test_kept_answers_still_count_against_the_per_address_thread_rate(app: Flask
     assert limited.headers["Retry-After"]
     other = app.test_client().get(THREAD, environ_base={"REMOTE_ADDR": "198.51.100.8"})
     assert other.status_code == 200  # another address has its own budget
+
+
+def test_answers_kept_in_memory_stay_within_their_byte_budget() -> None:
+    from sidecar.services.readcache import ReadCache
+
+    cache = ReadCache(max_bytes=10_000)
+    builds: list[str] = []
+
+    def build(n: int) -> dict[str, str]:
+        builds.append(str(n))
+        return {"words": "x" * 900}
+
+    for n in range(100):  # readers inventing query strings: 100 different answers
+        cache.answer("thread", ["hello"], f"page={n}", lambda n=n: build(n))
+    kept = sum(len(answer.body) for _, answer in cache._answers.values())
+    assert 0 < kept <= 10_000
+    cache.answer("thread", ["hello"], "page=99", lambda: build(-1))  # the newest is kept
+    assert builds[-1] == "99"
+    cache.answer("thread", ["hello"], "page=0", lambda: build(-2))  # the oldest was dropped
+    assert builds[-1] == "-2"
