@@ -10,6 +10,11 @@
   comments and the sources they may edit — and is ``private, no-store``:
   no shared cache may keep it, whether or not it honours ``Vary``.
 - Whatever sets a cookie is private too, whatever the view said.
+- Public answers also carry ``Netlify-Vary: cookie=session|remember_token``:
+  a CDN that honours it keeps apart the readers who carry those cookies, so a
+  reader who has just signed in is never handed the anonymous copy for the
+  few seconds it is fresh (their own request reaches the sidecar, which
+  answers it ``private``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ PUBLIC = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
 PRIVATE = "private, no-store"
 
 
+def _remember_cookie() -> str:
+    return str(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+
+
 def requested_slugs(raw: str) -> list[str]:
     """The posts ``?slugs=a,b`` asks about: each once, in order, at most 200."""
     return list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))[:200]
@@ -43,7 +52,7 @@ def is_anonymous() -> bool:
     """Whether the request names nobody, read without touching the database."""
     if request.headers.get("Authorization") or g.get("_login_user") is not None:
         return False
-    if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
+    if request.cookies.get(_remember_cookie()):
         return False
     return not (request.cookies and session.get("_user_id"))
 
@@ -57,6 +66,9 @@ def cached_json(
     response = Response(answer.body, mimetype="application/json")
     response.set_etag(answer.etag)
     response.headers["Cache-Control"] = PUBLIC if public else PRIVATE
+    if public:
+        names = (current_app.config.get("SESSION_COOKIE_NAME", "session"), _remember_cookie())
+        response.headers["Netlify-Vary"] = "cookie=" + "|".join(names)
     return response.make_conditional(request)
 
 

@@ -210,6 +210,9 @@ def test_a_signed_in_authors_held_comment_is_private_and_never_served_to_others(
     # An anonymous reader next, then one with a cookie but no account: neither sees it.
     public = anonymous(app)
     assert public.get_json()["items"] == [] and public.headers["Cache-Control"] == PUBLIC
+    # A CDN that honours it keeps readers with a session apart from those without.
+    assert public.headers["Netlify-Vary"] == "cookie=session|remember_token"
+    assert "Netlify-Vary" not in own.headers
     visitor = app.test_client()
     visitor.get("/api/csrf")  # a session cookie naming nobody
     assert visitor.get(THREAD).get_json()["items"] == []
