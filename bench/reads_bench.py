@@ -101,9 +101,10 @@ def seed(database_url: str, users: list[str], others: int) -> None:
             insert(Comment),
             [row(slug, author, 100 + n) for n, slug in enumerate(OTHER_SLUGS * 5)],
         )
-        conn.execute(
-            insert(Comment), [row(f"older-{n % 400}", author, 200 + n) for n in range(others)]
-        )
+        if others:  # an empty list would insert one row of defaults
+            conn.execute(
+                insert(Comment), [row(f"older-{n % 400}", author, 200 + n) for n in range(others)]
+            )
         conn.execute(
             insert(Comment), [row(f"old-{n}", ids[name], n) for n, name in enumerate(users)]
         )
