@@ -58,6 +58,11 @@ bench: $(STAMP) $(NODE)  ## build figures, login timing, live-comment latency an
 	$(PY) bench/thread_bench.py
 	$(PY) bench/render_bench.py
 	$(PY) bench/sockets_bench.py
+	$(PY) bench/reads_bench.py $(READS_ARGS)
+
+.PHONY: bench-reads
+bench-reads: $(STAMP) $(NODE)  ## thread GET, counts and comment POST under wrk load: one gunicorn sidecar on PostgreSQL + Redis
+	$(PY) bench/reads_bench.py $(READS_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check frostpress sidecar tests bench

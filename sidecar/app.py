@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from sidecar import failsafe, metrics, outbox, schema_check
+from sidecar.api import fastreads
 from sidecar.config import settings_from_env
 from sidecar.database import RowId
 from sidecar.errors import (
@@ -37,7 +38,7 @@ from sidecar.extensions import (
 from sidecar.logs import configure_logging
 from sidecar.ratelimits import fallback_limits
 from sidecar.realtime.channel import init_app as init_realtime
-from sidecar.services import catalog, rebuild, rendering
+from sidecar.services import catalog, readcache, rebuild, rendering
 from sidecar.services.accounts import prepare_dummy_hash
 from sidecar.services.mail import DisabledMailer, LogMailer, Mailer, SmtpMailer
 from sidecar.services.throttle import Throttle
@@ -124,6 +125,7 @@ def register_extensions(app: Flask) -> None:
     production = config["SIDECAR_ENV"] == "production"
     db.init_app(app)
     failsafe.init_app(app)  # innermost around Flask: sees what escapes it
+    fastreads.init_app(app)  # inside the proxy fix: it counts THREAD_RATE per address
     if config["TRUSTED_PROXIES"]:
         hops = config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(
@@ -190,6 +192,7 @@ def register_extensions(app: Flask) -> None:
     )
     rendering.init_app(app)
     rebuild.init_app(app)
+    readcache.init_app(app)
 
 
 def _mailer(config: Any) -> Mailer:

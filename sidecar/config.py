@@ -148,6 +148,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
             ("MANIFEST_TIMEOUT", float),
             ("MANIFEST_MAX_BYTES", int),
             ("SCHEDULED_REBUILD_SECONDS", float),
+            ("COMMENT_RATE", str),  # new comments per author (sidecar.extensions)
         )
         if environ.get(name)
     }

@@ -5,7 +5,7 @@ Models import ``db`` from here, never from the package root.
 
 from __future__ import annotations
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -28,6 +28,7 @@ __all__ = [
     "PREVIEW_RATE",
     "THREAD_RATE",
     "api",
+    "comment_rate",
     "commenter_key",
     "cors",
     "csrf",
@@ -63,6 +64,13 @@ def commenter_key() -> str:
 # one for edits, likewise; one for previews. Each render may cost up to
 # COMMENT_RENDER_TIMEOUT seconds of a worker's time.
 COMMENT_RATE = "6 per minute;60 per hour"
+
+
+def comment_rate() -> str:
+    """``COMMENT_RATE``, or the setting of that name (raised for load tests, never off)."""
+    return str(current_app.config.get("COMMENT_RATE") or COMMENT_RATE)
+
+
 # One per-address budget for signing in, through the form or the API; each
 # account has its own on top (services.accounts, LOGIN_ACCOUNT_RATE).
 LOGIN_RATE = "10 per minute;100 per hour"

@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from sidecar import deps
+from sidecar.api.caching import PRIVATE, cached_json, is_anonymous, keep_cookies_private
 from sidecar.api.common import errors, signed_in_user
 from sidecar.api.schemas import (
     CommentInSchema,
@@ -20,19 +21,21 @@ from sidecar.api.schemas import (
     ThreadQuerySchema,
 )
 from sidecar.extensions import (
-    COMMENT_RATE,
     DELETE_RATE,
     EDIT_RATE,
     PREVIEW_RATE,
     THREAD_RATE,
+    comment_rate,
     commenter_key,
     limiter,
 )
 from sidecar.models import Comment, User
 from sidecar.services import threads
+from sidecar.services.comments import Comments
 from sidecar.services.payloads import comment_payload
 
 blp = Blueprint("api_comments", __name__, url_prefix="/api", description="Comments")
+blp.after_request(keep_cookies_private)
 
 
 def _may_edit(viewer: User | None, comment: Comment) -> bool:
@@ -47,9 +50,22 @@ def _may_edit(viewer: User | None, comment: Comment) -> bool:
 def thread(query: dict[str, Any], slug: str) -> Any:
     """One page of the thread by top-level comments, each with all its replies:
     approved comments, the caller's own pending ones, and tombstones of deleted
-    comments that have replies."""
-    viewer = current_user._get_current_object() if current_user.is_authenticated else None
+    comments that have replies. Anonymous readers share one answer (``ETag``,
+    ``Cache-Control: public``); a signed-in reader's is ``private, no-store``."""
     service = deps.comments()
+    if is_anonymous():
+        params = f"{deps.catalog().signature()}|{slug}|{sorted(query.items())}"
+        return cached_json(
+            "thread",
+            [slug],
+            params,
+            lambda: CommentListSchema().dump(_page(service, None, slug, query)),
+        )
+    viewer = current_user._get_current_object() if current_user.is_authenticated else None
+    return _page(service, viewer, slug, query), 200, {"Cache-Control": PRIVATE}
+
+
+def _page(service: Comments, viewer: User | None, slug: str, query: dict[str, Any]) -> Any:
     found = service.thread(slug, viewer, query["page"], query["per_page"], query["order"])
     return {
         "items": [
@@ -65,7 +81,7 @@ def thread(query: dict[str, Any], slug: str) -> Any:
 
 
 @blp.route("/posts/<slug>/comments", methods=["POST"])
-@limiter.shared_limit(COMMENT_RATE, scope="comment-create", key_func=commenter_key)
+@limiter.shared_limit(comment_rate, scope="comment-create", key_func=commenter_key)
 @blp.arguments(CommentInSchema)
 @blp.arguments(IdempotencySchema, location="headers")
 @blp.response(201, CommentSchema)

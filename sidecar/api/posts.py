@@ -7,11 +7,14 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from sidecar import deps
+from sidecar.api.caching import cached_json, keep_cookies_private, requested_slugs
 from sidecar.api.common import errors
 from sidecar.api.schemas import CountsQuerySchema, PostListSchema, PostSchema, PostsQuerySchema
 from sidecar.errors import NotFound
 
 blp = Blueprint("api_posts", __name__, url_prefix="/api", description="Posts and counts")
+# Nothing here depends on who asks: every answer is public and kept (sidecar.api.caching).
+blp.after_request(keep_cookies_private)
 
 
 def _post(post: Any, count: int) -> dict[str, Any]:
@@ -31,8 +34,8 @@ def _post(post: Any, count: int) -> dict[str, Any]:
 @blp.response(200, PostListSchema)
 @errors(blp, 422)
 def list_posts(query: dict[str, Any]) -> Any:
-    index = deps.catalog().index()
-    posts = index.posts
+    catalog = deps.catalog()
+    posts = catalog.index().posts
     if query["tag"]:
         posts = [
             p
@@ -41,23 +44,34 @@ def list_posts(query: dict[str, Any]) -> Any:
         ]
     page, per_page = query["page"], query["per_page"]
     shown = posts[(page - 1) * per_page : page * per_page]
-    counts = deps.comments().counts(p.slug for p in shown)
-    return {
-        "items": [_post(p, counts[p.slug]) for p in shown],
-        "page": page,
-        "per_page": per_page,
-        "total": len(posts),
-    }
+
+    def build() -> Any:
+        counts = deps.comments().counts(p.slug for p in shown)
+        listed = {
+            "items": [_post(p, counts[p.slug]) for p in shown],
+            "page": page,
+            "per_page": per_page,
+            "total": len(posts),
+        }
+        return PostListSchema().dump(listed)
+
+    params = f"{catalog.signature()}|{sorted(query.items())}"
+    return cached_json("posts", [p.slug for p in shown], params, build)
 
 
 @blp.route("/posts/<slug>")
 @blp.response(200, PostSchema)
 @errors(blp, 404)
 def get_post(slug: str) -> Any:
-    post = deps.catalog().post(slug)
-    if post is None:
-        raise NotFound(f"There is no published post {slug!r}.", code="post_not_found")
-    return _post(post, deps.comments().counts([slug])[slug])
+    catalog = deps.catalog()
+
+    def build() -> Any:
+        post = catalog.post(slug)
+        if post is None:
+            raise NotFound(f"There is no published post {slug!r}.", code="post_not_found")
+        return PostSchema().dump(_post(post, deps.comments().counts([slug])[slug]))
+
+    return cached_json("post", [slug], f"{catalog.signature()}|{slug}", build)
 
 
 @blp.route("/counts")
@@ -65,5 +79,5 @@ def get_post(slug: str) -> Any:
 @blp.response(200, description="slug → number of approved comments")
 @errors(blp, 422)
 def counts(query: dict[str, Any]) -> Any:
-    slugs = [s.strip() for s in query["slugs"].split(",") if s.strip()][:200]
-    return deps.comments().counts(slugs)
+    slugs = requested_slugs(query["slugs"])
+    return cached_json("counts", slugs, ",".join(slugs), lambda: deps.comments().counts(slugs))

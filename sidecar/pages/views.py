@@ -16,10 +16,10 @@ from werkzeug.wrappers import Response
 from sidecar import deps
 from sidecar.errors import DomainError, NotFound
 from sidecar.extensions import (
-    COMMENT_RATE,
     DELETE_RATE,
     EDIT_RATE,
     THREAD_RATE,
+    comment_rate,
     commenter_key,
     limiter,
 )
@@ -93,7 +93,7 @@ def thread(slug: str) -> Page:
 
 
 @bp.post("/<slug>")
-@limiter.shared_limit(COMMENT_RATE, scope="comment-create", key_func=commenter_key)
+@limiter.shared_limit(comment_rate, scope="comment-create", key_func=commenter_key)
 @login_required
 def create(slug: str) -> Page | Response:
     form = CommentForm()

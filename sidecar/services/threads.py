@@ -9,9 +9,10 @@
   author edited it goes back to the queue). A top-level placeholder counts as
   a top-level comment exactly when it is shown.
 - The database does the work, whatever the thread's size: one statement
-  counts the top-level comments shown, one reads the page's trees (the page's
-  top-level ids, then their descendants by a recursive CTE over
-  ``parent_id``). Nothing loads the whole thread to slice it.
+  finds the page's trees (the page's top-level ids, then their descendants
+  by a recursive CTE over ``parent_id``) and counts the top-level comments
+  shown, one reads those rows by primary key. Nothing loads the whole
+  thread to slice it, and no statement scans the table.
 """
 
 from __future__ import annotations
@@ -77,8 +78,10 @@ def _shown_roots(slug: str, viewer: User | None) -> list[ColumnElement[bool]]:
     reply = aliased(Comment)
     below = below.union_all(select(reply.id, below.c.root_id).where(reply.parent_id == below.c.id))
     seen = aliased(Comment)
-    rescued = (
-        select(below.c.root_id).join(seen, seen.id == below.c.id).where(_visible(viewer, seen))
+    rescued = (  # same post (replies always are): the index bounds it to this thread
+        select(below.c.root_id)
+        .join(seen, seen.id == below.c.id)
+        .where(seen.post_slug == slug, _visible(viewer, seen))
     )
     return [
         Comment.post_slug == slug,
@@ -109,7 +112,7 @@ def trees(
     """Page ``page`` of the thread: its top-level comments in ``order``, each
     followed by its replies; ``total`` counts top-level comments."""
     shown = _shown_roots(slug, viewer)
-    total = session.scalar(select(func.count()).select_from(Comment).where(*shown)) or 0
+    counted = select(func.count()).select_from(Comment).where(*shown)
     newest = order == "newest"
     by_age = (
         (Comment.created_at.desc(), Comment.id.desc())
@@ -138,13 +141,28 @@ def trees(
         if newest
         else (tree.c.root_at, tree.c.root_id)
     )
-    query = (
-        select(Comment)
-        .join(tree, tree.c.id == Comment.id)
-        .where(or_(_visible(viewer), Comment.status.in_(PLACEHOLDERS)))
-        .order_by(*root_order, Comment.created_at, Comment.id)
+    # The page's ids (with the count), then its rows by primary key: joining the
+    # walk to the table in one statement lets PostgreSQL guess the walk's size
+    # (hundreds) and scan every comment of the site to hash them.
+    placed = session.execute(
+        select(tree.c.id, tree.c.root_id, counted.scalar_subquery()).order_by(*root_order)
+    ).all()
+    if not placed:  # past the end, or nothing shown: the count alone
+        return Page([], int(session.scalar(counted) or 0), page, per_page)
+    total = placed[0][2]
+    rank: dict[int, int] = {}
+    root_of_id: dict[int, int] = {}
+    for comment_id, root_id, _total in placed:
+        rank.setdefault(root_id, len(rank))
+        root_of_id[comment_id] = root_id
+    query = select(Comment).where(
+        Comment.id.in_(list(root_of_id)),
+        or_(_visible(viewer), Comment.status.in_(PLACEHOLDERS)),
     )
-    comments = list(session.scalars(query).unique())
+    comments = sorted(
+        session.scalars(query).unique(),
+        key=lambda c: (rank[root_of_id[c.id]], c.created_at, c.id),
+    )
     return Page(_needed(comments, viewer), int(total), page, per_page)
 
 

@@ -1,0 +1,371 @@
+#!/usr/bin/env python3
+"""Reads (and writes) of comments under load: one gunicorn sidecar on PostgreSQL + Redis.
+
+Starts a throwaway PostgreSQL and Redis, seeds a 50-comment thread on one post,
+a few comments on each of 19 more, and ``--others`` comments on 400 posts
+nobody reads here, starts one sidecar process as the
+tests do (tests/sidecar/sidecars.py ``sidecar_server``), signs in ``--users``
+load users, then runs wrk (``-c --connections``, ``--duration`` seconds each):
+
+- the thread GET (``/api/posts/hello/comments``) from many reader addresses
+  (X-Forwarded-For through one trusted proxy, so ``THREAD_RATE`` counts per
+  address as it does for real readers; it stays on);
+- the counts of 20 posts (``/api/counts?slugs=...``);
+- new comments from the load users (session cookie, CSRF token, sanitising,
+  moderation ``first`` with trusted users, live events through Redis), with
+  ``COMMENT_RATE`` raised for them through its setting, never switched off.
+
+Prints req/s, p50/p99 latency, 5xx answers, other non-2xx answers, and for the
+POSTs the comments stored against the 201s answered; then EXPLAIN ANALYZE of
+the thread and counts queries on the seeded PostgreSQL database. ``--code``
+runs the same harness against another checkout (e.g. the code before a change,
+``--code before=/path/to/checkout``); ``--repeats`` gives medians. Figures are
+from whatever else the machine is doing at the time: provisional.
+
+    python bench/reads_bench.py [--code after=.] [--duration 10] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+SCRIPTS = REPO / "bench" / "wrk"
+THREAD_SLUG = "hello"
+WRITE_SLUG = "writes"
+OTHER_SLUGS = [f"p{n}" for n in range(1, 20)]
+
+
+def make_project(root: Path) -> Any:
+    from tests.conftest import Project
+
+    project = Project(root / "blog")
+    for slug in (THREAD_SLUG, WRITE_SLUG, *OTHER_SLUGS):
+        project.post(title=f"Post {slug}", slug=slug)
+    return project
+
+
+def seed(database_url: str, users: list[str], others: int) -> None:
+    """A 50-comment thread (25 top-level, each with a reply), ``others`` comments on
+    the other posts, and one approved comment per load user (so ``first``
+    moderation trusts them). Inserted in bulk: rendering is not what is measured."""
+    from sqlalchemy import create_engine, insert, select, text
+
+    from sidecar.database import now_utc
+    from sidecar.models import Comment, User
+
+    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(url)
+    start = now_utc() - timedelta(days=30)
+    with engine.begin() as conn:
+        ids = dict(conn.execute(select(User.username, User.id)).all())
+        author = min(ids.values())
+
+        def row(slug: str, who: int, n: int, parent: int | None = None) -> dict[str, Any]:
+            at = start + timedelta(seconds=n)
+            return {
+                "post_slug": slug,
+                "author_id": who,
+                "parent_id": parent,
+                "depth": 0 if parent is None else 1,
+                "body_source": f"comment {n}",
+                "body_html": f"<p>comment {n} with a little more text to be realistic</p>",
+                "status": "approved",
+                "created_at": at,
+                "updated_at": at,
+            }
+
+        one = insert(Comment).returning(Comment.id)
+        for n in range(25):
+            root = conn.execute(one, [row(THREAD_SLUG, author, 2 * n)]).scalar_one()
+            conn.execute(insert(Comment), [row(THREAD_SLUG, author, 2 * n + 1, root)])
+        # The counted posts have a few comments each; the others are the rest
+        # of the site's (400 posts), which no read here asks for.
+        conn.execute(
+            insert(Comment),
+            [row(slug, author, 100 + n) for n, slug in enumerate(OTHER_SLUGS * 5)],
+        )
+        if others:  # an empty list would insert one row of defaults
+            conn.execute(
+                insert(Comment), [row(f"older-{n % 400}", author, 200 + n) for n in range(others)]
+            )
+        conn.execute(
+            insert(Comment), [row(f"old-{n}", ids[name], n) for n, name in enumerate(users)]
+        )
+        conn.execute(text("ANALYZE" if url.startswith("sqlite") else "ANALYZE comments"))
+    engine.dispose()
+
+
+def group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by the processes of group ``pgid`` (the sidecar's)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state ppid pgrp ...
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+@contextmanager
+def sidecar(code: Path, env: dict[str, str], log: Path) -> Iterator[Any]:
+    """One process, started as the tests start theirs, running the code in ``code``."""
+    from tests.sidecar import sidecars
+
+    saved = sidecars.REPO
+    sidecars.REPO = code  # its working directory: whose ``sidecar`` package is imported
+    try:
+        with sidecars.sidecar_server({**env, "PYTHONPATH": str(code)}, log) as served:
+            yield served
+    finally:
+        sidecars.REPO = saved
+
+
+def sign_in(url: str, name: str, n: int) -> str:
+    """A load user's session: ``cookie<TAB>csrf token<TAB>address``, signed in from
+    an address of its own (the per-address sign-in limit stays on); wrk sends the
+    same address and User-Agent, which the session is bound to."""
+    import requests
+
+    from tests.sidecar.sidecars import PASSWORD
+
+    http = requests.Session()
+    address = f"10.200.{n // 250}.{n % 250 + 1}"
+    http.headers.update({"X-Forwarded-For": address, "User-Agent": "frostpress-reads-bench"})
+    token = http.get(url + "/api/csrf", timeout=5).json()["csrf_token"]
+    login = http.post(
+        url + "/api/auth/login",
+        json={"login": name, "password": PASSWORD},
+        headers={"X-CSRFToken": token},
+        timeout=10,
+    )
+    assert login.status_code == 200, login.text
+    cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+    return f"{cookie}\t{login.headers['X-CSRFToken']}\t{address}\n"
+
+
+def wrk(url: str, script: str, seconds: int, connections: int, **env: str) -> dict[str, Any]:
+    argv = [WRK, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s"]
+    argv += [str(SCRIPTS / script), url]
+    done = subprocess.run(
+        argv, capture_output=True, text=True, env={**os.environ, **env}, timeout=seconds + 60
+    )
+    out = done.stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    status = re.search(r"^STATUS (.*)$", out, re.M)
+    latency = re.search(r"^LATENCY (.*)$", out, re.M)
+    if not (rate and status and latency):
+        raise RuntimeError(f"wrk said:\n{out}\n{done.stderr}")
+    lat = json.loads(latency.group(1))
+    return {
+        "rps": float(rate.group(1)),
+        "p50_ms": lat["p50"] / 1000,
+        "p99_ms": lat["p99"] / 1000,
+        "status": json.loads(status.group(1)),
+        "requests": lat["requests"],
+        "errors": re.findall(r"Socket errors:.*", out),
+    }
+
+
+def stored(database_url: str, slug: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT count(*) FROM comments WHERE post_slug = :s"), {"s": slug}
+        ).scalar_one()
+    engine.dispose()
+    return int(found)
+
+
+def explain(database_url: str, project: Any) -> None:
+    """EXPLAIN ANALYZE of the statements one thread GET and one counts GET send."""
+    from sqlalchemy import event
+
+    from sidecar.extensions import db
+    from tests.sidecar.conftest import make_app
+
+    app = make_app(project, database_url)
+    seen: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cur: Any, statement: str, params: Any, *_a: Any) -> None:
+        if "comments" in statement and statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, params))
+
+    client = app.test_client()
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        client.get(f"/api/posts/{THREAD_SLUG}/comments")
+        client.get("/api/counts?slugs=" + ",".join([THREAD_SLUG, *OTHER_SLUGS]))
+        event.remove(db.engine, "before_cursor_execute", record)
+        with db.engine.connect() as conn:
+            for statement, params in seen:
+                sqlite = conn.dialect.name == "sqlite"
+                how = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ANALYZE "
+                plan = conn.exec_driver_sql(how + statement, params).all()
+                print("  " + " ".join(statement.split())[:110] + " ...")
+                for line in plan:
+                    print("     " + (line[-1] if sqlite else line[0]))
+        db.engine.dispose()
+
+
+def explain_sqlite(scratch: Path, others: int, redis_url: str) -> None:
+    """The same statements' plans on SQLite (make dev), seeded alike."""
+    from sidecar.models import Role
+    from tests.sidecar.conftest import make_app, migrate_to
+    from tests.sidecar.sidecars import sidecar_env
+
+    where = scratch / "sqlite"
+    where.mkdir()
+    project = make_project(where)
+    url = f"sqlite:///{where / 'reads.sqlite3'}"
+    migrate_to(make_app(project, url))
+    sidecar_env(project, url, redis_url, users={"load0": Role.COMMENTER})
+    seed(url, ["load0"], others)
+    print(f"EXPLAIN QUERY PLAN on SQLite ({others} other comments):")
+    explain(url, project)
+
+
+def run_once(
+    label: str, code: Path, args: argparse.Namespace, pg: Any, redis_url: str, scratch: Path
+) -> dict[str, dict[str, Any]]:
+    scratch = scratch / f"{label}-{len(os.listdir(scratch))}"
+    scratch.mkdir()
+    from tests.sidecar.conftest import make_app, migrate_to
+    from tests.sidecar.sidecars import sidecar_env
+
+    project = make_project(scratch)
+    database = pg.create_database(f"reads_{scratch.name.replace('-', '_')}")
+    migrate_to(make_app(project, database))
+    users = [f"load{n}" for n in range(args.users)]
+    from sidecar.models import Role
+
+    env = sidecar_env(
+        project,
+        database,
+        redis_url,
+        users={name: Role.COMMENTER for name in users},
+        MODERATION="first",
+        TRUSTED_PROXIES="1",
+        COMMENT_RATE="1000000 per minute",
+    )
+    seed(database, users, args.others)
+    figures: dict[str, dict[str, Any]] = {}
+    with sidecar(code, env, scratch / f"{label}.log") as served:
+        url, pgid = served.url, served.process.pid
+        users_file = scratch / f"{label}-users.tsv"
+        users_file.write_text("".join(sign_in(url, name, n) for n, name in enumerate(users)))
+        slugs = ",".join([THREAD_SLUG, *OTHER_SLUGS])
+        seconds, conns = args.duration, args.connections
+        thread = f"/api/posts/{THREAD_SLUG}/comments"
+
+        def measured(script: str, **env: str) -> dict[str, Any]:
+            used = group_cpu(pgid)
+            found = wrk(url, script, seconds, conns, **env)
+            found["cpu_ms"] = (group_cpu(pgid) - used) * 1000 / max(1, found["requests"])
+            return found
+
+        figures["thread GET"] = measured("get.lua", READS_PATH=thread)
+        figures["counts x20"] = measured("get.lua", READS_PATH=f"/api/counts?slugs={slugs}")
+        posted = measured("post.lua", READS_USERS=str(users_file), READS_SLUG=WRITE_SLUG)
+        posted["stored"] = stored(database, WRITE_SLUG)
+        figures["comment POST"] = posted
+    if args.explain and label == args.code[-1].split("=")[0]:
+        print(f"EXPLAIN ANALYZE on PostgreSQL ({label}; {args.others} other comments):")
+        explain(database, project)
+    return figures
+
+
+def summary(label: str, name: str, runs: list[dict[str, Any]]) -> str:
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    fivexx = sum(v for r in runs for k, v in r["status"].items() if k == "5xx")
+    other = sum(
+        v for r in runs for k, v in r["status"].items() if k.startswith("s") or k in ("4xx",)
+    )
+    line = (
+        f"{label:<7} {name:<13} {med('rps'):8.0f} req/s  p50 {med('p50_ms'):7.1f} ms  "
+        f"p99 {med('p99_ms'):7.1f} ms  sidecar CPU {med('cpu_ms'):5.2f} ms/req  5xx {fivexx}"
+    )
+    if name == "comment POST":
+        created = [r["status"].get("201", 0) for r in runs]
+        rest = {k: v for r in runs for k, v in r["status"].items() if k != "201"}
+        line += f"  201s {created} stored {[r['stored'] for r in runs]}  others {rest}"
+    elif other:
+        line += f"  non-200/304 {other}"
+    return line
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--code", action="append", default=None, help="label=checkout")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--users", type=int, default=64)
+    parser.add_argument("--others", type=int, default=20000)
+    parser.add_argument("--no-explain", dest="explain", action="store_false")
+    args = parser.parse_args()
+    args.code = args.code or [f"after={REPO}"]
+    logging.disable(logging.WARNING)
+    from tests.servers import find_postgres, find_redis, running_postgres, running_redis
+
+    binaries, redis_binary = find_postgres(), find_redis()
+    if binaries is None or redis_binary is None or not Path(WRK).exists():
+        print("reads_bench skipped: needs PostgreSQL, redis-server and wrk")
+        return 0
+    results: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="frostpress-reads-") as tmp,
+        running_postgres(binaries) as pg,
+        running_redis(redis_binary) as redis,
+    ):
+        scratch = Path(tmp)
+        for repeat in range(args.repeats):
+            for spec in args.code:  # interleaved, so drift hits every variant alike
+                label, _, where = spec.partition("=")
+                with redis.client() as client:
+                    client.flushall()
+                explain_now, args.explain = args.explain, args.explain and not repeat
+                found = run_once(label, Path(where).resolve(), args, pg, redis.url, scratch)
+                args.explain = explain_now
+                for name, figures in found.items():
+                    results.setdefault(label, {}).setdefault(name, []).append(figures)
+        if args.explain:
+            explain_sqlite(scratch, args.others, redis.url)
+    print(
+        f"reads under load: one gunicorn process, PostgreSQL + Redis, wrk -c{args.connections} "
+        f"{args.duration}s, 50-comment thread + {args.others} other comments, "
+        f"median of {args.repeats} (provisional: shared machine)"
+    )
+    for label, by_name in results.items():
+        for name, runs in by_name.items():
+            print(summary(label, name, runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
