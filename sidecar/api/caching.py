@@ -2,10 +2,14 @@
 
 - A request that carries no credentials (no session naming an account, no
   remember-me cookie, no ``Authorization``) is anonymous: everyone asking it
-  gets the same bytes, so they come from the read cache with
-  ``Cache-Control: public, max-age=0, s-maxage=5, stale-while-revalidate=30``
-  (a CDN may serve them for 5 seconds, then for 30 more while it asks again;
-  browsers always ask again, cheaply, with ``If-None-Match``) and an ``ETag``.
+  gets the same bytes, so they come from the read cache with an ``ETag``,
+  ``Cache-Control: public, max-age=0, must-revalidate`` (browsers always ask
+  again, cheaply, with ``If-None-Match``: a reader who comes back from a
+  dropped connection must see what was said meanwhile, and a browser honours
+  ``stale-while-revalidate`` too), and for CDNs only
+  ``Netlify-CDN-Cache-Control`` / ``CDN-Cache-Control: public, max-age=5,
+  stale-while-revalidate=30`` (kept 5 seconds, then served 30 more while the
+  CDN asks again; CDNs strip these headers before the browser).
 - Anything else is personal — a signed-in reader sees their own held
   comments and the sources they may edit — and is ``private, no-store``:
   no shared cache may keep it, whether or not it honours ``Vary``.
@@ -27,6 +31,8 @@ from flask import Response, current_app, g, request, session
 from sidecar.services.readcache import ReadCache
 
 __all__ = [
+    "CDN",
+    "CDN_HEADERS",
     "PRIVATE",
     "PUBLIC",
     "cached_json",
@@ -35,7 +41,9 @@ __all__ = [
     "requested_slugs",
 ]
 
-PUBLIC = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
+PUBLIC = "public, max-age=0, must-revalidate"
+CDN = "public, max-age=5, stale-while-revalidate=30"
+CDN_HEADERS = ("Netlify-CDN-Cache-Control", "CDN-Cache-Control")
 PRIVATE = "private, no-store"
 
 
@@ -67,6 +75,8 @@ def cached_json(
     response.set_etag(answer.etag)
     response.headers["Cache-Control"] = PUBLIC if public else PRIVATE
     if public:
+        for header in CDN_HEADERS:
+            response.headers[header] = CDN
         names = (current_app.config.get("SESSION_COOKIE_NAME", "session"), _remember_cookie())
         response.headers["Netlify-Vary"] = "cookie=" + "|".join(names)
     return response.make_conditional(request)
@@ -81,4 +91,6 @@ def keep_cookies_private(response: Response) -> Response:
         not interface.is_null_session(session) and interface.should_set_cookie(current_app, session)  # type: ignore[arg-type]
     ):
         response.headers["Cache-Control"] = PRIVATE
+        for header in CDN_HEADERS:
+            response.headers.pop(header, None)
     return response

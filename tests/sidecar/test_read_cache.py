@@ -28,7 +28,8 @@ from tests.sidecar.sidecars import Writer, sidecar_env, two_sidecars
 THREAD = "/api/posts/hello/comments"
 COUNTS = "/api/counts?slugs=hello,second"
 POST = "/api/posts/hello"
-PUBLIC = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
+PUBLIC = "public, max-age=0, must-revalidate"  # browsers always ask again
+CDN = "public, max-age=5, stale-while-revalidate=30"  # only CDNs keep it a while
 PRIVATE = "private, no-store"
 
 
@@ -48,6 +49,7 @@ def cached(app: Flask, path: str = THREAD) -> Any:
     first = anonymous(app, path)
     assert first.status_code == 200, first.get_data(as_text=True)[:300]
     assert first.headers["Cache-Control"] == PUBLIC
+    assert first.headers["Netlify-CDN-Cache-Control"] == first.headers["CDN-Cache-Control"] == CDN
     again: list[Any] = []
     seen = statements_during(app, lambda: again.append(anonymous(app, path)))
     assert not [s for s in seen if "comments" in s], seen
@@ -206,6 +208,7 @@ def test_a_signed_in_authors_held_comment_is_private_and_never_served_to_others(
     own = bob_api.get(THREAD)
     assert [c["id"] for c in own.get_json()["items"]] == [held["id"]]
     assert own.headers["Cache-Control"] == PRIVATE
+    assert "CDN-Cache-Control" not in own.headers and "Netlify-CDN-Cache-Control" not in own.headers
     assert "public" not in own.headers["Cache-Control"]
     # An anonymous reader next, then one with a cookie but no account: neither sees it.
     public = anonymous(app)

@@ -8,6 +8,7 @@ Each test starts one real sidecar process with the production command
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import http.client
 import json
@@ -112,12 +113,19 @@ async def crowd_sees_a_comment(base: str, writer: Writer) -> tuple[int, int, int
             await asyncio.wait_for(closing, 30)
 
 
+def in_own_loop(function: Any, *args: Any) -> Any:
+    """``asyncio.run(function(*args))`` in a thread of its own: the browser tests'
+    driver may have left an event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(function(*args))).result()
+
+
 def test_one_process_holds_more_readers_than_it_had_threads_and_still_answers_http(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     with sidecar_server(env, tmp_path / "sidecar.log") as served:
         writer = Writer(served.url, "ada")
-        joined, posted, fetched, seen = asyncio.run(crowd_sees_a_comment(served.url, writer))
+        joined, posted, fetched, seen = in_own_loop(crowd_sees_a_comment, served.url, writer)
         writer.http.close()
     assert joined == READERS
     assert (posted, fetched) == (201, 200)  # each within its 10 s timeout
