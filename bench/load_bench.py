@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import shutil
 import signal
 import subprocess
@@ -108,7 +109,18 @@ def sockets_of(port: int) -> int:
     return len(done.stdout.splitlines())
 
 
-def phase_one(url: str, host: str, args: Any, users_file: Path, pgids: list[int], db: str) -> dict:
+def nginx_answers(edge: Any, request_line: str) -> dict[str, int]:
+    """The statuses nginx logged for ``request_line`` ("POST /path"); 499: the
+    client gave up (wrk stopping with requests in flight)."""
+    text = edge.access_log.read_text(errors="replace")
+    found: dict[str, int] = {}
+    for status in re.findall(re.escape(f'"{request_line} ') + r'HTTP/[\d.]+" (\d{3})', text):
+        found[status] = found.get(status, 0) + 1
+    return found
+
+
+def phase_one(edge: Any, host: str, args: Any, users_file: Path, pgids: list[int], db: str) -> dict:
+    url = edge.url
     figures: dict[str, dict[str, Any]] = {}
     runs = {
         "thread GET": ("get.lua", {"READS_PATH": f"/api/posts/{THREAD_SLUG}/comments"}),
@@ -133,7 +145,9 @@ def phase_one(url: str, host: str, args: Any, users_file: Path, pgids: list[int]
         )
         if name == "comment POST":
             found["stored"] = stored(db, WRITE_SLUG)
+            found["nginx"] = nginx_answers(edge, f"POST /api/posts/{WRITE_SLUG}/comments")
             line += f"  201s {found['status'].get('201', 0)} stored {found['stored']}"
+            line += f"  (nginx logged {found['nginx']})"
         others = {
             k: v for k, v in status.items() if k.startswith("s") or (k.isdigit() and k != "201")
         }
@@ -270,7 +284,9 @@ def verdicts(one: dict[str, Any], two: dict[str, Any]) -> list[str]:
     lines.append(
         f"  {'phase 1 comments stored >= 201s answered':<44} {kept:9d}    of {acked}: {word}"
         f" ({kept - acked} stored unanswered: in flight when wrk stopped, at most"
-        f" {posted['connections']}, or given up after 10 s: {posted['timeouts']})"
+        f" {posted['connections']}, or given up after 10 s: {posted['timeouts']};"
+        f" nginx logged {posted['nginx'].get('201', 0)} 201s"
+        f" and {posted['nginx'].get('499', 0)} 499s, client gone)"
     )
     pairs = [("phase 2", two["acked"], two["stored"])]
     for label, acked, kept in pairs:
@@ -342,7 +358,7 @@ def main() -> int:
         lines = [sign_in(edge.url, name, n, host=HOST) for n, name in enumerate(users)]
         users_file = scratch / "users.tsv"
         users_file.write_text("".join(lines))
-        one = phase_one(edge.url, HOST, args, users_file, [p.pgid for p in procs], database)
+        one = phase_one(edge, HOST, args, users_file, [p.pgid for p in procs], database)
         two = phase_two(edge.url, HOST, ORIGIN, lines, args, procs, database)
         two["views"] = args.views
         print("targets:")
