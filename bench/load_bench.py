@@ -12,14 +12,16 @@ raised through its setting). Every client speaks to nginx only. Then:
 1. wrk -c64 for ``--phase-seconds`` each through nginx: thread GET, counts of 20
    posts, comment POST (session cookie + CSRF): req/s, p50/p99, 5xx, comments
    stored against 201s answered, the processes' CPU per request.
-2. The mixed "front page" run for ``--duration`` seconds (``--quick``: 20 s):
+2. The mixed "front page" run for ``--duration`` seconds (``--quick``: 20 s,
+   and 5 s wrk runs in phase 1; the client is bench/load_mixed.py):
    ``--readers`` websocket readers joined to ``hello`` (spread over both
    processes by nginx's ``ip_hash``), ``--views`` page views a second on a fixed
    schedule (open loop: each view = thread GET + counts + ``POST /api/views``,
    latency counted from when it was due, so a slow answer cannot slow the
    load), and one comment a second. Per request type: req/s, p50/p99, 5xx;
    socket delivery from each comment's 201 to each reader; comments stored
-   against acknowledged; each process's CPU and sockets.
+   against acknowledged; each process's CPU and sockets. Latency is also shown
+   from when the client sent each request: the gap is the client's own lag.
 3. One line per target: met / not met, and by how much.
 
 nginx here plays the CDN as well as the sidecar's proxy: the load comes from
@@ -193,6 +195,7 @@ def phase_two(
         out[kind] = {"rps": served, "p99_ms": p99}
         print(
             f"  {kind:<13} {served:7.1f} req/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  "
+            f"(from sending: p99 {pct(mixed.from_sent[kind], 0.99) * 1000:.0f} ms)  "
             f"5xx {bad}  answers {dict(sorted(counts.items()))}"
         )
     # Are the slow reads the ones sent while a comment goes out to every socket?
@@ -366,7 +369,11 @@ def main() -> int:
             print(line)
         for name in "ab":
             log = (scratch / f"{name}.log").read_text(errors="replace")
-            errors = [x for x in log.splitlines() if '"level": "ERROR"' in x or "Traceback" in x]
+            errors = [
+                x
+                for x in log.splitlines()
+                if '"level": "ERROR"' in x or '"level": "CRITICAL"' in x or "Traceback" in x
+            ]
             if errors:
                 print(f"process {name} logged {len(errors)} errors, first: {errors[0][:300]}")
     return 0

@@ -42,6 +42,7 @@ class Mixed:
         self.users = [line.rstrip("\n").split("\t") for line in users]
         self.samples: dict[str, list[float]] = {}
         self.dues: dict[str, list[float]] = {}
+        self.from_sent: dict[str, list[float]] = {}
         self.start = 0.0
         self.status: dict[str, dict[str, int]] = {}
         self.lag: list[float] = []
@@ -50,21 +51,26 @@ class Mixed:
         self.readers: list[Reader] = []
         self.failed: list[str] = []
 
-    def note(self, kind: str, started: float, status: str) -> None:
-        self.samples.setdefault(kind, []).append(time.perf_counter() - started)
+    def note(self, kind: str, started: float, sent: float, status: str) -> None:
+        """One answer: latency from when it was due (``samples``) and from when
+        this client got round to sending it (``from_sent``)."""
+        now = time.perf_counter()
+        self.samples.setdefault(kind, []).append(now - started)
+        self.from_sent.setdefault(kind, []).append(now - sent)
         self.dues.setdefault(kind, []).append(started)
         counts = self.status.setdefault(kind, {})
         counts[status] = counts.get(status, 0) + 1
 
     async def request(self, http: Any, kind: str, due: float, method: str, path: str, **kw: Any):
         headers = {"Host": self.host, "Origin": self.origin, **kw.pop("headers", {})}
+        sent = time.perf_counter()
         try:
             async with http.request(method, self.url + path, headers=headers, **kw) as answer:
                 await answer.read()
-                self.note(kind, due, str(answer.status))
+                self.note(kind, due, sent, str(answer.status))
                 return answer.status, answer
         except Exception as exc:  # counted and reported, not fatal
-            self.note(kind, due, type(exc).__name__)
+            self.note(kind, due, sent, type(exc).__name__)
             return None, None
 
     async def view(self, http: Any, n: int, due: float) -> None:
