@@ -60,6 +60,11 @@ bench: $(STAMP) $(NODE)  ## build figures, login timing, live-comment latency an
 	$(PY) bench/sockets_bench.py
 	$(PY) bench/reads_bench.py $(READS_ARGS)
 
+# Not part of `make bench`: it takes minutes (phase 1 ~40 s, the mixed run 120 s by default).
+.PHONY: bench-load
+bench-load: $(STAMP) $(NODE)  ## the front page under load: nginx -> 2 sidecar processes, PostgreSQL + Redis; wrk targets, then 50 views/s + 2,000 readers + 1 comment/s (LOAD_ARGS=--quick: 20 s)
+	$(PY) bench/load_bench.py $(LOAD_ARGS)
+
 .PHONY: bench-reads
 bench-reads: $(STAMP) $(NODE)  ## thread GET, counts and comment POST under wrk load: one gunicorn sidecar on PostgreSQL + Redis
 	$(PY) bench/reads_bench.py $(READS_ARGS)

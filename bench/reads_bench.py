@@ -28,176 +28,30 @@ from whatever else the machine is doing at the time: provisional.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
-import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-WRK = shutil.which("wrk") or "/usr/bin/wrk"
-SCRIPTS = REPO / "bench" / "wrk"
-THREAD_SLUG = "hello"
-WRITE_SLUG = "writes"
-OTHER_SLUGS = [f"p{n}" for n in range(1, 20)]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def make_project(root: Path) -> Any:
-    from tests.conftest import Project
-
-    project = Project(root / "blog")
-    for slug in (THREAD_SLUG, WRITE_SLUG, *OTHER_SLUGS):
-        project.post(title=f"Post {slug}", slug=slug)
-    return project
-
-
-def seed(database_url: str, users: list[str], others: int) -> None:
-    """A 50-comment thread (25 top-level, each with a reply), ``others`` comments on
-    the other posts, and one approved comment per load user (so ``first``
-    moderation trusts them). Inserted in bulk: rendering is not what is measured."""
-    from sqlalchemy import create_engine, insert, select, text
-
-    from sidecar.database import now_utc
-    from sidecar.models import Comment, User
-
-    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = create_engine(url)
-    start = now_utc() - timedelta(days=30)
-    with engine.begin() as conn:
-        ids = dict(conn.execute(select(User.username, User.id)).all())
-        author = min(ids.values())
-
-        def row(slug: str, who: int, n: int, parent: int | None = None) -> dict[str, Any]:
-            at = start + timedelta(seconds=n)
-            return {
-                "post_slug": slug,
-                "author_id": who,
-                "parent_id": parent,
-                "depth": 0 if parent is None else 1,
-                "body_source": f"comment {n}",
-                "body_html": f"<p>comment {n} with a little more text to be realistic</p>",
-                "status": "approved",
-                "created_at": at,
-                "updated_at": at,
-            }
-
-        one = insert(Comment).returning(Comment.id)
-        for n in range(25):
-            root = conn.execute(one, [row(THREAD_SLUG, author, 2 * n)]).scalar_one()
-            conn.execute(insert(Comment), [row(THREAD_SLUG, author, 2 * n + 1, root)])
-        # The counted posts have a few comments each; the others are the rest
-        # of the site's (400 posts), which no read here asks for.
-        conn.execute(
-            insert(Comment),
-            [row(slug, author, 100 + n) for n, slug in enumerate(OTHER_SLUGS * 5)],
-        )
-        if others:  # an empty list would insert one row of defaults
-            conn.execute(
-                insert(Comment), [row(f"older-{n % 400}", author, 200 + n) for n in range(others)]
-            )
-        conn.execute(
-            insert(Comment), [row(f"old-{n}", ids[name], n) for n, name in enumerate(users)]
-        )
-        conn.execute(text("ANALYZE" if url.startswith("sqlite") else "ANALYZE comments"))
-    engine.dispose()
-
-
-def group_cpu(pgid: int) -> float:
-    """CPU seconds used so far by the processes of group ``pgid`` (the sidecar's)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:  # fields after the name: state ppid pgrp ...
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-@contextmanager
-def sidecar(code: Path, env: dict[str, str], log: Path) -> Iterator[Any]:
-    """One process, started as the tests start theirs, running the code in ``code``."""
-    from tests.sidecar import sidecars
-
-    saved = sidecars.REPO
-    sidecars.REPO = code  # its working directory: whose ``sidecar`` package is imported
-    try:
-        with sidecars.sidecar_server({**env, "PYTHONPATH": str(code)}, log) as served:
-            yield served
-    finally:
-        sidecars.REPO = saved
-
-
-def sign_in(url: str, name: str, n: int) -> str:
-    """A load user's session: ``cookie<TAB>csrf token<TAB>address``, signed in from
-    an address of its own (the per-address sign-in limit stays on); wrk sends the
-    same address and User-Agent, which the session is bound to."""
-    import requests
-
-    from tests.sidecar.sidecars import PASSWORD
-
-    http = requests.Session()
-    address = f"10.200.{n // 250}.{n % 250 + 1}"
-    http.headers.update({"X-Forwarded-For": address, "User-Agent": "frostpress-reads-bench"})
-    token = http.get(url + "/api/csrf", timeout=5).json()["csrf_token"]
-    login = http.post(
-        url + "/api/auth/login",
-        json={"login": name, "password": PASSWORD},
-        headers={"X-CSRFToken": token},
-        timeout=10,
-    )
-    assert login.status_code == 200, login.text
-    cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
-    return f"{cookie}\t{login.headers['X-CSRFToken']}\t{address}\n"
-
-
-def wrk(url: str, script: str, seconds: int, connections: int, **env: str) -> dict[str, Any]:
-    argv = [WRK, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s"]
-    argv += [str(SCRIPTS / script), url]
-    done = subprocess.run(
-        argv, capture_output=True, text=True, env={**os.environ, **env}, timeout=seconds + 60
-    )
-    out = done.stdout
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    status = re.search(r"^STATUS (.*)$", out, re.M)
-    latency = re.search(r"^LATENCY (.*)$", out, re.M)
-    if not (rate and status and latency):
-        raise RuntimeError(f"wrk said:\n{out}\n{done.stderr}")
-    lat = json.loads(latency.group(1))
-    return {
-        "rps": float(rate.group(1)),
-        "p50_ms": lat["p50"] / 1000,
-        "p99_ms": lat["p99"] / 1000,
-        "status": json.loads(status.group(1)),
-        "requests": lat["requests"],
-        "errors": re.findall(r"Socket errors:.*", out),
-    }
-
-
-def stored(database_url: str, slug: str) -> int:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as conn:
-        found = conn.execute(
-            text("SELECT count(*) FROM comments WHERE post_slug = :s"), {"s": slug}
-        ).scalar_one()
-    engine.dispose()
-    return int(found)
+from loadkit import (
+    OTHER_SLUGS,
+    REPO,
+    THREAD_SLUG,
+    WRITE_SLUG,
+    WRK,
+    group_cpu,
+    make_project,
+    seed,
+    sidecar,
+    sign_in,
+    stored,
+    wrk,
+)
 
 
 def explain(database_url: str, project: Any) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import statistics
 import sys
@@ -39,6 +38,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from live_bench import ORIGIN, PASSWORD, make_site  # noqa: E402
+from loadkit import Reader, pct  # noqa: E402
 
 CONNECT_PHASE = 90  # seconds for all readers to connect and join; late ones count as failed
 COMMENT_BUDGET = 6  # per user per minute (sidecar.extensions.COMMENT_RATE)
@@ -64,57 +64,6 @@ def server_argv(worker: str) -> list[str]:
     argv = command(*common, "-k", "gthread", "--threads", "100", "--chdir", here)
     argv[-1] = "sockets_bench:app"
     return argv
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-class Reader:
-    """One Socket.IO client on a websocket, speaking the protocol's frames."""
-
-    def __init__(self, arrivals: dict[int, list[float]]) -> None:
-        self.arrivals = arrivals
-        self.ws: Any = None
-        self.task: asyncio.Task[None] | None = None
-
-    async def open(self, session: Any, url: str) -> float:
-        started = time.perf_counter()
-        self.ws = await session.ws_connect(
-            url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket",
-            headers={"Origin": ORIGIN},
-            autoping=True,
-        )
-        assert (await self.ws.receive_str()).startswith("0")  # Engine.IO open
-        await self.ws.send_str("40")  # Socket.IO connect, default namespace
-        while not (await self.ws.receive_str()).startswith("40"):
-            pass
-        await self.ws.send_str('420["join",{"post":"hello"}]')
-        while True:
-            frame = await self.ws.receive_str()
-            if frame.startswith("430"):
-                assert json.loads(frame[3:])[0]["ok"], frame
-                break
-            if frame == "2":
-                await self.ws.send_str("3")
-        self.task = asyncio.create_task(self.listen())
-        return time.perf_counter() - started
-
-    async def listen(self) -> None:
-        async for message in self.ws:
-            frame = message.data
-            if frame == "2":
-                await self.ws.send_str("3")  # Engine.IO ping/pong
-            elif isinstance(frame, str) and frame.startswith('42["comment:new"'):
-                now = time.perf_counter()
-                self.arrivals.setdefault(json.loads(frame[2:])[1]["id"], []).append(now)
-
-    async def close(self) -> None:
-        if self.ws is not None:
-            await self.ws.close()
-        if self.task is not None:
-            self.task.cancel()
 
 
 def add_users(env: dict[str, str], names: list[str]) -> None:
@@ -181,7 +130,7 @@ async def run(url: str, readers: int, comments: int, users: list[str], parallel:
         started = time.perf_counter()
 
         async def one() -> None:
-            reader = Reader(arrivals)
+            reader = Reader(arrivals, origin=ORIGIN)
             async with gate:
                 try:
                     connect_times.append(await asyncio.wait_for(reader.open(session, url), 10))

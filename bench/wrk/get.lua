@@ -2,6 +2,8 @@
 -- proxy), so the per-address limits count as they would for real readers;
 -- counts answers by status class. Path and addresses: env READS_PATH.
 local path = os.getenv("READS_PATH") or "/"
+-- env READS_HOST: the Host to send (nginx's server name), when set.
+local host = os.getenv("READS_HOST")
 local threads = {}
 local counter = 0
 by_class = {}
@@ -19,7 +21,7 @@ function request()
   counter = counter + 1
   local n = math.random(0, 65535)
   local address = string.format("10.%d.%d.%d", math.floor(n / 256), n % 256, math.random(1, 254))
-  return wrk.format("GET", path, { ["X-Forwarded-For"] = address, ["Origin"] = "https://blog.example" })
+  return wrk.format("GET", path, { ["X-Forwarded-For"] = address, ["Origin"] = "https://blog.example", ["Host"] = host })
 end
 
 function response(status, headers, body)

@@ -3,6 +3,8 @@
 -- file in env READS_USERS: "cookie<TAB>token<TAB>address" lines),
 -- on the post in env READS_SLUG; counts answers by status.
 local slug = os.getenv("READS_SLUG") or "hello"
+-- env READS_HOST: the Host to send (nginx's server name), when set.
+local host = os.getenv("READS_HOST")
 local users = {}
 for line in io.lines(os.getenv("READS_USERS")) do
   local cookie, token, address = line:match("^(.-)\t(.-)\t(.*)$")
@@ -33,6 +35,7 @@ function request()
     ["X-Forwarded-For"] = user.address,
     ["User-Agent"] = "frostpress-reads-bench",
     ["Origin"] = "https://blog.example",
+    ["Host"] = host,
   }, body)
 end
 
