@@ -195,6 +195,24 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with nothing in it, not even the migrations (Redis adds nothing here)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    new: Callable[..., str] = request.getfixturevalue("new_postgresql_database")
+    return new()
+
+
+@pytest.fixture
+def empty_app(blog: Project, empty_database_url: str) -> Iterator[Flask]:
+    """The sidecar on that empty database, as a new install or a skipped upgrade finds it."""
+    app = make_app(blog, empty_database_url)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
     """One throwaway Redis for the session: ``.url``, ``.stop()`` (a crash),

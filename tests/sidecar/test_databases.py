@@ -7,7 +7,7 @@ must build it, take it down and build it again, and agree with the models.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,7 @@ import sidecar
 from sidecar.database import SEARCH_TABLES, autogenerate_includes, now_utc
 from sidecar.extensions import db
 from sidecar.models import User
-from tests.conftest import Project
-from tests.sidecar.conftest import DATABASES, make_app, migrate_to
+from tests.sidecar.conftest import migrate_to
 
 TABLES = {
     "users",
@@ -48,23 +47,6 @@ EXPRESSION_INDEXES = {
     for index in table.indexes
     if any(not isinstance(e, sa.Column) for e in index.expressions)
 }
-
-
-@pytest.fixture(params=DATABASES)
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database with nothing in it, not even the migrations."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    new: Callable[..., str] = request.getfixturevalue("new_postgresql_database")
-    return new()
-
-
-@pytest.fixture
-def empty_app(blog: Project, empty_database_url: str) -> Iterator[Flask]:
-    app = make_app(blog, empty_database_url)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def inspect(app: Flask, what: Callable[[sa.Inspector], Any]) -> Any:

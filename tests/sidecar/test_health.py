@@ -8,7 +8,6 @@ while every comment request failed (a 500 on PostgreSQL, a misleading
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +23,6 @@ from tests.sidecar.conftest import ApiClient, error_of, make_app, migrate_to
 
 PASSWORD = "correct horse battery"
 PREVIOUS = "0009"  # a revision before the code's head
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database with nothing in it, not even the migrations."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    new: Callable[..., str] = request.getfixturevalue("new_postgresql_database")
-    return new()
-
-
-@pytest.fixture
-def unmigrated(blog: Project, empty_database_url: str) -> Iterator[Flask]:
-    app = make_app(blog, empty_database_url)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def add_user(app: Flask, username: str = "ada") -> User:
@@ -73,34 +55,34 @@ def assert_schema_outdated(response: Any) -> None:
 
 
 def test_a_fresh_database_is_refused_until_upgraded_then_served_without_restart(
-    unmigrated: Flask, caplog: pytest.LogCaptureFixture
+    empty_app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api = ApiClient(unmigrated.test_client())
+    api = ApiClient(empty_app.test_client())
     with caplog.at_level(logging.ERROR, logger="sidecar.schema_check"):
         assert_schema_outdated(api.get("/api/health/ready"))
     # The log says what to run, once (not once per request).
     told = [r.getMessage() for r in caplog.records if UPGRADE_COMMAND in r.getMessage()]
     assert len(told) == 1 and "never migrated" in told[0]
     # Writes and reads alike: a clear 503, never a 500 or a misleading error.
-    posted = unmigrated.test_client().post(
+    posted = empty_app.test_client().post(
         "/api/posts/hello/comments", json={"body": "hi", "guest": {"name": "Bo"}}
     )
     assert_schema_outdated(posted)
     assert_schema_outdated(api.get("/api/posts/hello/comments"))
     assert_schema_outdated(api.get("/api/csrf"))
-    page = unmigrated.test_client().get("/comments/hello")
+    page = empty_app.test_client().get("/comments/hello")
     assert page.status_code == 503 and page.mimetype == "text/html"
     assert "try again in a few minutes" in page.get_data(as_text=True)
     # Liveness stays what it was: the process is up and the database answers.
     alive = api.get("/api/health")
     assert alive.status_code == 200 and alive.get_json()["checks"]["database"] == "ok"
 
-    migrate_to(unmigrated)  # flask db upgrade, while the app keeps running
+    migrate_to(empty_app)  # flask db upgrade, while the app keeps running
 
     ready = api.get("/api/health/ready")
     assert ready.status_code == 200, ready.get_json()
     assert ready.get_json()["checks"] == {"database": "ok", "schema": "current"}
-    user = add_user(unmigrated)
+    user = add_user(empty_app)
     api.login(user)
     created = comment(api)
     assert created.status_code == 201, created.get_json()
