@@ -36,6 +36,16 @@ class ReadySchema(ma.Schema):
 blp = Blueprint("health", __name__, url_prefix="/api", description="Health and CSRF")
 
 
+def _content_status() -> str:
+    """Which posts exist: ``checkout`` (read from content/), ``ok`` (the site's
+    manifest, last read fine) or ``stale`` (the last read failed: the sidecar
+    keeps the last good list until the site answers again)."""
+    catalog = current_app.extensions["sidecar.catalog"]
+    if not hasattr(catalog, "last_error"):
+        return "checkout"
+    return "stale" if catalog.last_error else "ok"
+
+
 def _redis_status() -> str:
     url = current_app.config.get("REDIS_URL")
     if not url:
@@ -53,8 +63,9 @@ def _redis_status() -> str:
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="The database is down")
 def health() -> Any:
-    """``degraded`` (still 200) while Redis is unreachable or the live channel is
-    not subscribed to it; 503 only when the database is down."""
+    """``degraded`` (still 200) while Redis is unreachable, the live channel is
+    not subscribed to it, or the site's manifest could not be read (``content``:
+    ``stale``); 503 only when the database is down."""
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"
@@ -65,11 +76,15 @@ def health() -> Any:
     # The live channel: "unsubscribed" while this process cannot hear what the
     # others publish (Redis down, or back but not listened to yet).
     realtime = current_app.extensions["sidecar.live"].status
-    degraded = database != "ok" or redis_state == "unreachable" or realtime == "unsubscribed"
-    body = {
-        "status": "degraded" if degraded else "ok",
-        "checks": {"database": database, "redis": redis_state, "realtime": realtime},
-    }
+    content = _content_status()
+    degraded = (
+        database != "ok"
+        or redis_state == "unreachable"
+        or realtime == "unsubscribed"
+        or content == "stale"
+    )
+    checks = {"database": database, "redis": redis_state, "realtime": realtime, "content": content}
+    body = {"status": "degraded" if degraded else "ok", "checks": checks}
     return body, (503 if database != "ok" else 200)
 
 

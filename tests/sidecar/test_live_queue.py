@@ -65,6 +65,7 @@ def test_health_is_degraded_until_the_live_channel_listens_again(
                 "database": "ok",
                 "redis": "ok",
                 "realtime": "ok",
+                "content": "checkout",
             }
             # "ok" means listening: what A publishes from now on reaches B's readers.
             posted = writer.comment("the moment health says ok")

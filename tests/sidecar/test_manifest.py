@@ -180,11 +180,15 @@ def test_a_failed_read_keeps_the_last_good_list_and_the_next_one_recovers(
     assert answer.headers["Retry-After"]
     assert "keeping the last good list (2 posts)" in caplog.text
     assert slugs(client) == ["second", "hello"]
+    health = client.get("/api/health").get_json()
+    assert (health["status"], health["checks"]["content"]) == ("degraded", "stale")
     assert client.get("/api/posts/hello/comments").status_code == 200
     blog.post(title="Fresh", slug="fresh", date="2026-03-01 10:00:00")
     site.body, site.status = manifest_of(blog), 200
     assert hook(client).status_code == 200
     assert slugs(client) == ["fresh", "second", "hello"]
+    health = client.get("/api/health").get_json()
+    assert (health["status"], health["checks"]["content"]) == ("ok", "ok")
 
 
 def test_the_schedule_picks_up_a_new_post_and_asks_with_its_etag(

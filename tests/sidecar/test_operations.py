@@ -29,7 +29,12 @@ def test_health_answers_503_when_the_database_is_down(blog: Project, tmp_path: P
     assert response.status_code == 503
     assert response.get_json() == {
         "status": "degraded",
-        "checks": {"database": "unreachable", "redis": "not configured", "realtime": "in process"},
+        "checks": {
+            "database": "unreachable",
+            "redis": "not configured",
+            "realtime": "in process",
+            "content": "checkout",
+        },
     }
     with app.app_context():
         db.engine.dispose()

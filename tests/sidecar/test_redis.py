@@ -228,7 +228,12 @@ def test_health_reports_redis(api: ApiClient, redis_server: RedisServer) -> None
     assert up.status_code == 200
     assert up.get_json() == {
         "status": "ok",
-        "checks": {"database": "ok", "redis": "ok", "realtime": "in process"},
+        "checks": {
+            "database": "ok",
+            "redis": "ok",
+            "realtime": "in process",
+            "content": "checkout",
+        },
     }
 
     redis_server.stop()
@@ -236,7 +241,12 @@ def test_health_reports_redis(api: ApiClient, redis_server: RedisServer) -> None
     assert down.status_code == 200
     assert down.get_json() == {
         "status": "degraded",
-        "checks": {"database": "ok", "redis": "unreachable", "realtime": "in process"},
+        "checks": {
+            "database": "ok",
+            "redis": "unreachable",
+            "realtime": "in process",
+            "content": "checkout",
+        },
     }
 
     redis_server.start()
@@ -253,7 +263,12 @@ def test_health_without_redis_configured(blog: Project, sqlite_database_url: str
     assert response.status_code == 200
     assert response.get_json() == {
         "status": "ok",
-        "checks": {"database": "ok", "redis": "not configured", "realtime": "in process"},
+        "checks": {
+            "database": "ok",
+            "redis": "not configured",
+            "realtime": "in process",
+            "content": "checkout",
+        },
     }
 
 
@@ -309,7 +324,12 @@ def test_when_redis_dies_limits_fall_back_in_process_and_recover(
     health = api.get("/api/health")
     assert health.get_json() == {
         "status": "ok",
-        "checks": {"database": "ok", "redis": "ok", "realtime": "in process"},
+        "checks": {
+            "database": "ok",
+            "redis": "ok",
+            "realtime": "in process",
+            "content": "checkout",
+        },
     }
 
     # The limiter notices on a later request, once its back-off has passed. Until
