@@ -24,10 +24,17 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 
-__all__ = ["JsonFormatter", "configure_logging", "redact"]
+__all__ = ["JsonFormatter", "configure_logging", "redact", "request_id_from"]
 
 request_log = logging.getLogger("sidecar.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def request_id_from(given: str) -> str:
+    """A caller's ``X-Request-ID`` when it is a short safe token, else a new one."""
+    return given if _SAFE_ID.match(given) else uuid.uuid4().hex
+
+
 # The paths that carry a secret in their last segment (every route with a
 # <token> argument: tests/sidecar/test_logs.py checks the URL map against it).
 TOKEN_PATHS = re.compile(r"(/auth/(?:confirm|reset)/)[^/?#\s\"']+")
@@ -87,8 +94,7 @@ def configure_logging(app: Flask) -> None:
 
     @app.before_request
     def assign_request_id() -> None:
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        g.request_id = request_id_from(request.headers.get("X-Request-ID", ""))
         g.request_started = time.perf_counter()
 
     app.config.setdefault("LOG_REQUESTS", True)

@@ -23,23 +23,24 @@ from __future__ import annotations
 import re
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Flask
+from limits import parse_many
 from werkzeug.http import parse_cookie
 
 from sidecar.api.caching import requested_slugs
+from sidecar.extensions import THREAD_RATE, limiter
+from sidecar.logs import request_id_from
 
 __all__ = ["FastReads", "init_app"]
 
 _THREAD = re.compile(r"^/api/posts/([^/]+)/comments$")
 _POST = re.compile(r"^/api/posts/([^/]+)$")
 _COUNTS = "/api/counts"
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _PER_REQUEST = {"x-request-id", "retry-after"}
 _NOT_IN_304 = {"content-length", "content-type"}
 
@@ -61,7 +62,7 @@ class FastReads:
         self._bytes = 0
         self._lock = threading.Lock()
         self._kept: OrderedDict[tuple[str, ...], tuple[float, Kept]] = OrderedDict()
-        self._thread_limits: list[Any] | None = None
+        self._thread_limits = parse_many(THREAD_RATE)
 
     # -- which requests -------------------------------------------------------------------
     def _route(self, environ: dict[str, Any]) -> tuple[str, list[str]] | None:
@@ -101,16 +102,10 @@ class FastReads:
 
     # -- the rate limit ---------------------------------------------------------------------
     def _within_thread_rate(self, environ: dict[str, Any]) -> bool:
-        from limits import parse_many
-
-        from sidecar.extensions import THREAD_RATE, limiter
-
         if not self.app.config.get("RATELIMIT_ENABLED", True):
             return True
         if getattr(limiter, "_storage_dead", False):
             return False  # the fallback limits apply: Flask-Limiter's own business
-        if self._thread_limits is None:
-            self._thread_limits = parse_many(THREAD_RATE)
         # The key the view's shared limit counts under: [prefix,] address, scope.
         prefix = getattr(limiter, "_key_prefix", "")
         who = [*([prefix] if prefix else []), environ.get("REMOTE_ADDR") or "unknown"]
@@ -164,8 +159,7 @@ class FastReads:
         self, environ: dict[str, Any], start_response: Callable[..., Any], kept: Kept
     ) -> Any:
         status, headers, body, etag = kept
-        given = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
         sent = [*headers, ("X-Request-ID", request_id)]
         if _matches(environ.get("HTTP_IF_NONE_MATCH", ""), etag):
             start_response("304 NOT MODIFIED", [h for h in sent if h[0].lower() not in _NOT_IN_304])
