@@ -15,7 +15,6 @@ import html
 import json
 import logging
 import os
-import re
 import threading
 import time
 import urllib.error
@@ -31,6 +30,7 @@ from typing import Any
 from frostpress.config import SiteConfig, load_config
 from frostpress.content.index import SiteIndex
 from frostpress.content.models import Page, Post, Term
+from frostpress.content.slugs import is_safe_slug
 from frostpress.web.published import FORMAT
 from sidecar.services.catalog import CatalogUnavailable, PostCatalog, signature_of
 
@@ -38,7 +38,6 @@ __all__ = ["Fetched", "ManifestCatalog", "ManifestError", "fetch_manifest", "par
 
 log = logging.getLogger(__name__)
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CHUNK = 64 * 1024
 
 
@@ -123,14 +122,14 @@ def _term(value: Any, where: str) -> Term:
     if not isinstance(value, dict):
         raise ManifestError(f"{where} is not a tag")
     slug, name = _text(value, "slug", where), _text(value, "name", where)
-    if not _SLUG.match(slug):
+    if not is_safe_slug(slug):
         raise ManifestError(f"{where}.slug {slug[:40]!r} is not a slug")
     return Term(slug, name)
 
 
 def _slug(entry: Mapping[str, Any], where: str) -> str:
     slug = _text(entry, "slug", where)
-    if not _SLUG.match(slug):
+    if not is_safe_slug(slug):
         raise ManifestError(f"{where}.slug {slug[:40]!r} is not a slug")
     return slug
 
