@@ -223,3 +223,21 @@ def test_the_readme_starts_each_process_as_the_image_does() -> None:
     image = _image_command()
     assert _without(readme_args, ("--bind",)) == _without(image[1:], ("--bind",))
     assert readme_args[readme_args.index("--bind") + 1].startswith("127.0.0.1:")
+
+
+def _locations(conf: str) -> dict[str, str]:
+    """Each ``location ... { ... }`` block of the nginx template (none nest), by its match."""
+    body = "\n".join(line.split("#", 1)[0] for line in conf.splitlines())
+    return dict(re.findall(r"location\s+([^{\s]+)\s*\{([^}]*)\}", body))
+
+
+def test_every_location_sends_the_forwarded_headers_nginx_sets() -> None:
+    """A location with a ``proxy_set_header`` of its own inherits none of the
+    server's: it would pass the client's X-Forwarded-For and Host through to a
+    sidecar that trusts one proxy. So they are set once, for every location."""
+    conf = (REPO / "deploy" / "nginx.conf").read_text()
+    locations = _locations(conf)
+    assert {"/", "/socket.io/", "@keyed_retry"} <= set(locations)
+    overriding = {where for where, block in locations.items() if "proxy_set_header" in block}
+    assert overriding == set()
+    assert re.search(r"^\s*proxy_set_header X-Forwarded-For\s+\$remote_addr;", conf, re.M)
