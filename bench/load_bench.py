@@ -11,7 +11,10 @@ raised through its setting). Every client speaks to nginx only. Then:
 
 1. wrk -c64 for ``--phase-seconds`` each through nginx: thread GET, counts of 20
    posts, comment POST (session cookie + CSRF): req/s, p50/p99, 5xx, comments
-   stored against 201s answered, the processes' CPU per request.
+   stored against 201s answered, the processes' CPU per request. Each run is
+   preceded by ``WARM_UP`` seconds of the same load, not counted: the first
+   second of a fresh process (its database and Redis connections opened by
+   64 requests at once, the first answers built) is not the steady state.
 2. The mixed "front page" run for ``--duration`` seconds (``--quick``: 20 s,
    and 5 s wrk runs in phase 1; the client is bench/load_mixed.py):
    ``--readers`` websocket readers joined to ``hello`` (spread over both
@@ -121,6 +124,9 @@ def nginx_answers(edge: Any, request_line: str) -> dict[str, int]:
     return found
 
 
+WARM_UP = 2  # seconds of each phase-1 load before the measured run
+
+
 def phase_one(edge: Any, host: str, args: Any, users_file: Path, pgids: list[int], db: str) -> dict:
     url = edge.url
     figures: dict[str, dict[str, Any]] = {}
@@ -129,8 +135,15 @@ def phase_one(edge: Any, host: str, args: Any, users_file: Path, pgids: list[int
         "counts x20": ("get.lua", {"READS_PATH": f"/api/counts?slugs={SLUGS}"}),
         "comment POST": ("post.lua", {"READS_USERS": str(users_file), "READS_SLUG": WRITE_SLUG}),
     }
-    print(f"phase 1: wrk -c{args.connections} {args.phase_seconds}s each, through nginx")
+    print(
+        f"phase 1: wrk -c{args.connections} {args.phase_seconds}s each, through nginx "
+        f"(after {WARM_UP} s of the same load, not counted)"
+    )
     for name, (script, env) in runs.items():
+        wrk(url, script, WARM_UP, args.connections, timeout=10, READS_HOST=host, **env)
+        time.sleep(WARM_UP)  # what the warm-up left in flight is stored (or not) by now
+        already = stored(db, WRITE_SLUG)
+        logged = nginx_answers(edge, f"POST /api/posts/{WRITE_SLUG}/comments")
         used = [group_cpu(p) for p in pgids]
         found = wrk(
             url, script, args.phase_seconds, args.connections, timeout=10, READS_HOST=host, **env
@@ -146,8 +159,9 @@ def phase_one(edge: Any, host: str, args: Any, users_file: Path, pgids: list[int
             f"(a {cpu[0]:.1f} s, b {cpu[1]:.1f} s)"
         )
         if name == "comment POST":
-            found["stored"] = stored(db, WRITE_SLUG)
-            found["nginx"] = nginx_answers(edge, f"POST /api/posts/{WRITE_SLUG}/comments")
+            found["stored"] = stored(db, WRITE_SLUG) - already
+            now_logged = nginx_answers(edge, f"POST /api/posts/{WRITE_SLUG}/comments")
+            found["nginx"] = {k: v - logged.get(k, 0) for k, v in now_logged.items()}
             line += f"  201s {found['status'].get('201', 0)} stored {found['stored']}"
             line += f"  (nginx logged {found['nginx']})"
         others = {

@@ -22,6 +22,12 @@
 - Redis unreachable: answers are built from the database, uncached, and for a
   second nothing asks Redis again; bumps that could not be sent are sent with
   the next that can.
+- One build per answer: readers who miss while another request of the same
+  process is building that answer wait for it (up to ``BUILD_WAIT``) instead
+  of building it too. A comment on a busy thread makes every reader miss at
+  once; without this each of them ran the thread's queries (64 readers at
+  once: 64 builds, and reads of up to 0.7 s while they ran). If the build
+  fails, the waiters build their own (and meet the same error, if it lasts).
 - Every answer carries a strong ``ETag``: a hash of its bytes, the same in every
   process.
 """
@@ -48,6 +54,7 @@ log = logging.getLogger(__name__)
 
 EVERYTHING = "*"  # the version every key includes: bumped by bulk changes
 _PENDING_KEY = "sidecar.readcache.changed"
+BUILD_WAIT = 5.0  # seconds a reader waits for another's build before building its own
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class ReadCache:
         self.prefix = prefix
         self._lock = threading.Lock()
         self._answers: OrderedDict[str, tuple[float, Answer]] = OrderedDict()
+        self._building: dict[str, threading.Event] = {}  # keys being built now
         self._local_epoch = secrets.token_hex(8)
         self._local_versions: dict[str, int] = {}
         self._unsent: set[str] = set()  # bumps Redis did not take yet
@@ -169,17 +177,45 @@ class ReadCache:
             body = encode(build())
             return Answer(body, _etag(body))
         key = hashlib.blake2b(f"{kind}|{params}|{stamp}".encode(), digest_size=20).hexdigest()
+        kept, building = self._kept_or_claim(key)
+        if kept is not None:
+            return kept
+        if building is not None:  # another request is building it: wait for that
+            building.wait(BUILD_WAIT)
+            kept, _ = self._kept_or_claim(key, claim=False)
+            if kept is not None:
+                return kept
+            return self._build(key, build)  # it failed or is stuck: build our own
+        try:
+            return self._build(key, build)
+        finally:
+            with self._lock:
+                self._building.pop(key).set()
+
+    def _kept_or_claim(
+        self, key: str, *, claim: bool = True
+    ) -> tuple[Answer | None, threading.Event | None]:
+        """The kept answer; else whose build to wait for (None: the caller's to build,
+        and claimed for it when ``claim``)."""
         now = time.monotonic()
         with self._lock:
             kept = self._answers.get(key)
             if kept is not None and now - kept[0] < self.ttl:
                 self._answers.move_to_end(key)
-                return kept[1]
+                return kept[1], None
+            building = self._building.get(key)
+            if building is None and claim:
+                self._building[key] = threading.Event()
+            return None, building
+
+    def _build(self, key: str, build: Callable[[], Any]) -> Answer:
+        """Shared by another process, or built here; kept either way."""
         found = self._shared(key)
         if found is None:
             body = encode(build())
             found = Answer(body, _etag(body))
             self._share(key, found)
+        now = time.monotonic()
         with self._lock:
             old = self._answers.pop(key, None)
             if old is not None:

@@ -305,3 +305,77 @@ def test_answers_kept_in_memory_stay_within_their_byte_budget() -> None:
     assert builds[-1] == "99"
     cache.answer("thread", ["hello"], "page=0", lambda: build(-2))  # the oldest was dropped
     assert builds[-1] == "-2"
+
+
+def _readers_at_once(cache: Any, build: Callable[[], Any], started: Any, n: int = 10) -> list[Any]:
+    """``n`` readers missing the same answer: the first starts building, the rest
+    arrive while it builds. Each result is an Answer or the exception raised."""
+    import threading
+    import time
+
+    results: list[Any] = []
+
+    def read() -> None:
+        try:
+            results.append(cache.answer("thread", ["hello"], "page=1", build))
+        except Exception as exc:  # the test looks at it
+            results.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(n)]
+    readers[0].start()
+    assert started.wait(5)
+    for reader in readers[1:]:
+        reader.start()
+    time.sleep(0.3)  # the others have missed by now
+    return [readers, results]
+
+
+def test_readers_who_miss_together_wait_for_one_build() -> None:
+    """A comment on a busy thread makes every reader miss at once: one of them
+    runs the thread's queries, the others get its answer."""
+    import threading
+
+    from sidecar.services.readcache import ReadCache
+
+    builds: list[int] = []
+    started, release = threading.Event(), threading.Event()
+
+    def build() -> dict[str, int]:
+        builds.append(1)
+        started.set()
+        release.wait(5)
+        return {"built": len(builds)}
+
+    readers, results = _readers_at_once(ReadCache(), build, started)
+    release.set()
+    for reader in readers:
+        reader.join(10)
+    assert len(builds) == 1
+    assert len(results) == 10
+    assert {answer.body for answer in results} == {b'{"built":1}'}
+
+
+def test_when_the_one_build_fails_the_waiting_readers_build_their_own() -> None:
+    import threading
+
+    from sidecar.services.readcache import ReadCache
+
+    builds: list[int] = []
+    started, release = threading.Event(), threading.Event()
+
+    def build() -> dict[str, int]:
+        builds.append(1)
+        if len(builds) == 1:
+            started.set()
+            release.wait(5)
+            raise RuntimeError("the database went away")
+        return {"ok": 1}
+
+    readers, results = _readers_at_once(ReadCache(), build, started)
+    release.set()
+    for reader in readers:
+        reader.join(10)
+    failed = [r for r in results if isinstance(r, Exception)]
+    assert len(failed) == 1 and "went away" in str(failed[0])  # the builder's own error
+    assert len(results) == 10  # nobody was left waiting
+    assert {r.body for r in results if not isinstance(r, Exception)} == {b'{"ok":1}'}
