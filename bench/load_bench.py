@@ -11,7 +11,9 @@ raised through its setting). Every client speaks to nginx only. Then:
 
 1. wrk -c64 for ``--phase-seconds`` each through nginx: thread GET, counts of 20
    posts, comment POST (session cookie + CSRF): req/s, p50/p99, 5xx, comments
-   stored against 201s answered, the processes' CPU per request. Each run is
+   stored against 201s answered, the processes' CPU per request and the whole
+   machine's (nginx, PostgreSQL, Redis and wrk as well: what bounds req/s on
+   two cores). Each run is
    preceded by ``WARM_UP`` seconds of the same load, not counted: the first
    second of a fresh process (its database and Redis connections opened by
    64 requests at once, the first answers built) is not the steady state.
@@ -63,6 +65,7 @@ from loadkit import (
     WRITE_SLUG,
     WRK,
     group_cpu,
+    machine_cpu,
     make_project,
     pct,
     seed,
@@ -144,19 +147,21 @@ def phase_one(edge: Any, host: str, args: Any, users_file: Path, pgids: list[int
         time.sleep(WARM_UP)  # what the warm-up left in flight is stored (or not) by now
         already = stored(db, WRITE_SLUG)
         logged = nginx_answers(edge, f"POST /api/posts/{WRITE_SLUG}/comments")
-        used = [group_cpu(p) for p in pgids]
+        used, busy = [group_cpu(p) for p in pgids], machine_cpu()
         found = wrk(
             url, script, args.phase_seconds, args.connections, timeout=10, READS_HOST=host, **env
         )
         cpu = [group_cpu(p) - u for p, u in zip(pgids, used, strict=True)]
         found["cpu_ms"] = sum(cpu) * 1000 / max(1, found["requests"])
+        # Everything the request cost the machine: nginx, PostgreSQL, Redis, wrk too.
+        found["machine_ms"] = (machine_cpu() - busy) * 1000 / max(1, found["requests"])
         # get.lua counts "5xx" (and "s503"...), post.lua each status ("503").
         status = found["status"]
         fivexx = sum(v for k, v in status.items() if k == "5xx" or (k.isdigit() and k[0] == "5"))
         line = (
             f"  {name:<13} {found['rps']:8.0f} req/s  p50 {found['p50_ms']:7.1f} ms  "
             f"p99 {found['p99_ms']:7.1f} ms  5xx {fivexx}  CPU {found['cpu_ms']:.2f} ms/req "
-            f"(a {cpu[0]:.1f} s, b {cpu[1]:.1f} s)"
+            f"(a {cpu[0]:.1f} s, b {cpu[1]:.1f} s; machine {found['machine_ms']:.2f} ms/req)"
         )
         if name == "comment POST":
             found["stored"] = stored(db, WRITE_SLUG) - already

@@ -9,7 +9,7 @@
 - :class:`Reader`: one Socket.IO reader speaking raw Engine.IO v4 frames over
   aiohttp (one asyncio process holds thousands; a thread each would measure
   the client), recording when each ``comment:new`` arrives;
-- :func:`group_cpu`, :func:`stored`, :func:`pct`.
+- :func:`group_cpu`, :func:`machine_cpu`, :func:`stored`, :func:`pct`.
 """
 
 from __future__ import annotations
@@ -97,6 +97,13 @@ def seed(database_url: str, users: list[str], others: int) -> None:
         )
         conn.execute(text("ANALYZE" if url.startswith("sqlite") else "ANALYZE comments"))
     engine.dispose()
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy (every process, every core)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def group_cpu(pgid: int) -> float:
