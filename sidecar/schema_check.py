@@ -140,14 +140,25 @@ class SchemaCheck:
         return SchemaReport(state, found, heads)
 
     def report(self) -> SchemaReport:
-        """The schema's state: from the cache while it was current a moment ago."""
+        """The schema's state: from the cache while it was current a moment ago.
+
+        When the check is due, one caller looks (a connection of its own); the
+        others, meanwhile, keep the serving answer it replaces rather than queue
+        up to look one after another. Without a serving answer (never looked,
+        behind, unreachable), each caller waits and looks itself."""
         last = self._last
         if last is not None and last.serving and self._clock() - self._checked_at < self.ttl:
             return last
-        with self._lock:
+        serving = last is not None and last.serving
+        if not self._lock.acquire(blocking=not serving):
+            assert last is not None
+            return last  # another caller is looking now
+        try:
             report = self._look()
             self._note(self._last, report)
             self._last, self._checked_at = report, self._clock()
+        finally:
+            self._lock.release()
         return report
 
     @staticmethod

@@ -144,6 +144,36 @@ def test_a_current_schema_is_not_looked_up_on_every_request(app: Flask) -> None:
     assert connections == []  # all answered from the cache
 
 
+def test_when_the_check_is_due_one_request_looks_and_the_others_go_on(app: Flask) -> None:
+    """Every few seconds the check is due again, for every request in flight at
+    once: one of them opens a connection and looks, the rest keep the answer it
+    replaces (a busy process queued all of them, each with a connection of its
+    own, for seconds)."""
+    import threading
+    import time
+
+    app.test_client().get("/api/health/ready")
+    with app.app_context():
+        check = schema_check()
+    assert check._engine is not None
+    connections: list[object] = []
+
+    def slow_connect(*args: object) -> None:
+        connections.append(args)
+        time.sleep(0.3)  # the others arrive while this one looks
+
+    event.listen(check._engine, "connect", slow_connect)
+    check._checked_at = float("-inf")  # due
+    reports: list[Any] = []
+    requests = [threading.Thread(target=lambda: reports.append(check.report())) for _ in range(10)]
+    for request in requests:
+        request.start()
+    for request in requests:
+        request.join(10)
+    assert len(reports) == 10 and all(report.serving for report in reports)
+    assert len(connections) == 1
+
+
 def test_the_api_document_says_every_operation_may_be_unavailable(app: Flask) -> None:
     doc = app.test_client().get("/api/openapi.json").get_json()
     error = {"$ref": "#/components/schemas/Error"}
