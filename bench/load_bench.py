@@ -142,11 +142,12 @@ def phase_one(edge: Any, host: str, args: Any, users_file: Path, pgids: list[int
         f"phase 1: wrk -c{args.connections} {args.phase_seconds}s each, through nginx "
         f"(after {WARM_UP} s of the same load, not counted)"
     )
+    post_line = f"POST /api/posts/{WRITE_SLUG}/comments"
     for name, (script, env) in runs.items():
         wrk(url, script, WARM_UP, args.connections, timeout=10, READS_HOST=host, **env)
         time.sleep(WARM_UP)  # what the warm-up left in flight is stored (or not) by now
         already = stored(db, WRITE_SLUG)
-        logged = nginx_answers(edge, f"POST /api/posts/{WRITE_SLUG}/comments")
+        logged = nginx_answers(edge, post_line)
         used, busy = [group_cpu(p) for p in pgids], machine_cpu()
         found = wrk(
             url, script, args.phase_seconds, args.connections, timeout=10, READS_HOST=host, **env
@@ -165,8 +166,9 @@ def phase_one(edge: Any, host: str, args: Any, users_file: Path, pgids: list[int
         )
         if name == "comment POST":
             found["stored"] = stored(db, WRITE_SLUG) - already
-            now_logged = nginx_answers(edge, f"POST /api/posts/{WRITE_SLUG}/comments")
-            found["nginx"] = {k: v - logged.get(k, 0) for k, v in now_logged.items()}
+            found["nginx"] = {
+                k: v - logged.get(k, 0) for k, v in nginx_answers(edge, post_line).items()
+            }
             line += f"  201s {found['status'].get('201', 0)} stored {found['stored']}"
             line += f"  (nginx logged {found['nginx']})"
         others = {

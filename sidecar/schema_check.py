@@ -147,12 +147,13 @@ class SchemaCheck:
         up to look one after another. Without a serving answer (never looked,
         behind, unreachable), each caller waits and looks itself."""
         last = self._last
-        if last is not None and last.serving and self._clock() - self._checked_at < self.ttl:
-            return last
-        serving = last is not None and last.serving
-        if not self._lock.acquire(blocking=not serving):
-            assert last is not None
-            return last  # another caller is looking now
+        if last is not None and last.serving:
+            if self._clock() - self._checked_at < self.ttl:
+                return last
+            if not self._lock.acquire(blocking=False):
+                return last  # another caller is looking now
+        else:
+            self._lock.acquire()
         try:
             report = self._look()
             self._note(self._last, report)

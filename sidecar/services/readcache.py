@@ -71,6 +71,11 @@ def _etag(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
+def _answer_of(value: Any) -> Answer:
+    body = encode(value)
+    return Answer(body, _etag(body))
+
+
 class ReadCache:
     """Versions per post, and the answers built at those versions."""
 
@@ -174,8 +179,7 @@ class ReadCache:
         (a 404, a database outage) goes to the caller and nothing is kept."""
         stamp = self.stamp(slugs)
         if stamp is None:
-            body = encode(build())
-            return Answer(body, _etag(body))
+            return _answer_of(build())
         key = hashlib.blake2b(f"{kind}|{params}|{stamp}".encode(), digest_size=20).hexdigest()
         kept, building = self._kept_or_claim(key)
         if kept is not None:
@@ -212,8 +216,7 @@ class ReadCache:
         """Shared by another process, or built here; kept either way."""
         found = self._shared(key)
         if found is None:
-            body = encode(build())
-            found = Answer(body, _etag(body))
+            found = _answer_of(build())
             self._share(key, found)
         now = time.monotonic()
         with self._lock:

@@ -165,11 +165,11 @@ def test_when_the_check_is_due_one_request_looks_and_the_others_go_on(app: Flask
     event.listen(check._engine, "connect", slow_connect)
     check._checked_at = float("-inf")  # due
     reports: list[Any] = []
-    requests = [threading.Thread(target=lambda: reports.append(check.report())) for _ in range(10)]
-    for request in requests:
-        request.start()
-    for request in requests:
-        request.join(10)
+    callers = [threading.Thread(target=lambda: reports.append(check.report())) for _ in range(10)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join(10)
     assert len(reports) == 10 and all(report.serving for report in reports)
     assert len(connections) == 1
 

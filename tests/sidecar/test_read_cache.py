@@ -307,7 +307,9 @@ def test_answers_kept_in_memory_stay_within_their_byte_budget() -> None:
     assert builds[-1] == "-2"
 
 
-def _readers_at_once(cache: Any, build: Callable[[], Any], started: Any, n: int = 10) -> list[Any]:
+def _readers_at_once(
+    cache: Any, build: Callable[[], Any], started: Any, n: int = 10
+) -> tuple[list[Any], list[Any]]:
     """``n`` readers missing the same answer: the first starts building, the rest
     arrive while it builds. Each result is an Answer or the exception raised."""
     import threading
@@ -327,7 +329,7 @@ def _readers_at_once(cache: Any, build: Callable[[], Any], started: Any, n: int 
     for reader in readers[1:]:
         reader.start()
     time.sleep(0.3)  # the others have missed by now
-    return [readers, results]
+    return readers, results
 
 
 def test_readers_who_miss_together_wait_for_one_build() -> None:

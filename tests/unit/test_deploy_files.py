@@ -226,9 +226,17 @@ def test_the_readme_starts_each_process_as_the_image_does() -> None:
 
 
 def _locations(conf: str) -> dict[str, str]:
-    """Each ``location ... { ... }`` block of the nginx template (none nest), by its match."""
+    """Each ``location ... { ... }`` block of the nginx template, by its match, whole:
+    with the blocks inside it (an ``if``), up to its own closing brace."""
     body = "\n".join(line.split("#", 1)[0] for line in conf.splitlines())
-    return dict(re.findall(r"location\s+([^{\s]+)\s*\{([^}]*)\}", body))
+    found = {}
+    for start in re.finditer(r"location\s+([^{\s]+)\s*\{", body):
+        depth, end = 1, start.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(body[end], 0)
+            end += 1
+        found[start.group(1)] = body[start.end() : end - 1]
+    return found
 
 
 def test_every_location_sends_the_forwarded_headers_nginx_sets() -> None:
