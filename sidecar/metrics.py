@@ -4,7 +4,9 @@ What is measured:
 
 - ``sidecar_http_requests_total{endpoint,method,status}`` and
   ``sidecar_http_request_duration_seconds{endpoint}`` (a histogram): every
-  HTTP request Flask answered, by route (``unmatched`` for paths no route has);
+  HTTP request answered, by route (``unmatched`` for paths no route has), also
+  the anonymous reads the short path (``sidecar.api.fastreads``) replays before
+  Flask runs, under the route Flask would have answered them by;
 - ``sidecar_comments_created_total{status}``: comments committed (approved or
   pending), whichever way they came (API, no-JS form);
 - ``sidecar_rate_limited_total{endpoint}``: requests refused with 429;
@@ -57,7 +59,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-__all__ = ["cache_hit", "cache_miss", "child_exit", "init_app"]
+__all__ = ["answered", "cache_hit", "cache_miss", "child_exit", "init_app"]
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +106,19 @@ def child_exit(server: Any, worker: Any) -> None:
 
 
 # -- counting ---------------------------------------------------------------------------
-def _record_request(response: Response) -> Response:
-    endpoint = request.endpoint or "unmatched"
-    REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
-    started = request.environ.get(_START)
+def answered(environ: dict[str, Any], endpoint: str, method: str, status: int) -> None:
+    """Count one answered request and its time since this layer first saw it.
+    ``endpoint`` is a route's fixed name, never anything taken from the request."""
+    REQUESTS.labels(endpoint, method, str(status)).inc()
+    started = environ.get(_START)
     if started is not None:
         LATENCY.labels(endpoint).observe(time.perf_counter() - started)
-    if response.status_code == 429:
+    if status == 429:
         RATE_LIMITED.labels(endpoint).inc()
+
+
+def _record_request(response: Response) -> Response:
+    answered(request.environ, request.endpoint or "unmatched", request.method, response.status_code)
     return response
 
 

@@ -92,6 +92,30 @@ def test_requests_comments_and_rate_limits_are_counted(
     assert grew("sidecar_rate_limited_total", endpoint=REGISTER) == statuses.count(429)
 
 
+def test_anonymous_reads_answered_from_kept_copies_are_counted_too(app: Flask) -> None:
+    """The short path answers most reads of a busy post before Flask runs; they are
+    requests of the thread's route all the same, 304s included."""
+    reader = app.test_client()
+    before = scrape(app)
+    first = reader.get("/api/posts/hello/comments")
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert reader.get("/api/posts/hello/comments").status_code == 200
+    again = reader.get(
+        "/api/posts/hello/comments", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    after = scrape(app)
+
+    def grew(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    thread = {"endpoint": "api_comments.thread", "method": "GET"}
+    assert grew("sidecar_http_requests_total", status="200", **thread) == 2
+    assert grew("sidecar_http_requests_total", status="304", **thread) == 1
+    assert grew("sidecar_http_request_duration_seconds_count", endpoint=thread["endpoint"]) == 3
+    assert grew("sidecar_readcache_hits_total", cache="replay") == 2
+
+
 def test_read_caches_report_hits_and_misses(app: Flask) -> None:
     before = scrape(app)
     metrics.cache_hit("thread")
