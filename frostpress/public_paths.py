@@ -47,6 +47,7 @@ SIDECAR_PATHS: tuple[SidecarPath, ...] = (
     SidecarPath("/admin"),
     SidecarPath("/search/results", subtree=False),
     SidecarPath("/socket.io", proxied=False),
+    SidecarPath("/dev/mail", subtree=False, proxied=False),  # make dev's outbox
 )
 
 # The first path segments of the engine's own URLs (frostpress.web's routes; the

@@ -260,6 +260,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(search_bp)
+    if app.config["SIDECAR_ENV"] == "development":
+        from sidecar.devmail import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
 
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -16,6 +16,8 @@ from sidecar.api.schemas import (
     PasswordChangeSchema,
     RegisterSchema,
     RegistrationSchema,
+    ResendSchema,
+    ResentSchema,
     TokenCreatedSchema,
     TokenInSchema,
     TokenListSchema,
@@ -44,8 +46,23 @@ def register(data: dict[str, Any]) -> Any:
     """Create an account and send a confirmation email.
 
     The answer is the same whether or not the email was already registered
-    (its owner gets an email saying so instead)."""
-    return deps.accounts().register(data["email"], data["username"], data["password"])
+    (its owner gets an email saying so instead). With ``post``, the page the
+    mailed link opens links back to that post."""
+    return deps.accounts().register(
+        data["email"], data["username"], data["password"], post=data["post"]
+    )
+
+
+@blp.route("/confirm/resend", methods=["POST"])
+@limiter.limit("3 per hour;10 per day", key_func=commenter_key)
+@limiter.limit("10 per hour")
+@blp.arguments(ResendSchema)
+@blp.response(202, ResentSchema)
+@errors(blp, 400, 401, 409, 413, 422, 429)
+def resend_confirmation(data: dict[str, Any]) -> Any:
+    """Send the signed-in reader's confirmation email again; 409 once confirmed."""
+    deps.accounts().resend_confirmation(signed_in_user(), post=data["post"])
+    return {}
 
 
 @blp.route("/login", methods=["POST"])

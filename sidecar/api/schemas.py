@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from frostpress.content.slugs import SLUG_PATTERN
 from sidecar.services.threads import DEFAULT_PER_PAGE, MAX_PER_PAGE, ORDERS
 
 __all__ = [
@@ -39,18 +40,45 @@ USERNAME = validate.Regexp(
 )
 
 
+MIN_PASSWORD, MAX_PASSWORD = 8, 256
+
+
 class _In(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
 
+POST_SLUG = [validate.Length(max=200), validate.Regexp(SLUG_PATTERN, error="not a post's slug")]
+
+
 class RegisterSchema(_In):
     email = ma.fields.Email(required=True, validate=validate.Length(max=254))
     username = ma.fields.String(required=True, validate=USERNAME)
+    post = ma.fields.String(
+        load_default=None,
+        validate=POST_SLUG,
+        metadata={"description": "the post being read: the confirmation page links back to it"},
+    )
     password = ma.fields.String(
         required=True,
         load_only=True,
-        validate=validate.Length(min=8, max=256, error="8 to 256 characters"),
+        validate=validate.Length(
+            min=MIN_PASSWORD, max=MAX_PASSWORD, error=f"{MIN_PASSWORD} to {MAX_PASSWORD} characters"
+        ),
+    )
+
+
+class ResendSchema(_In):
+    post = ma.fields.String(
+        load_default=None,
+        validate=POST_SLUG,
+        metadata={"description": "the post being read: the confirmation page links back to it"},
+    )
+
+
+class ResentSchema(ma.Schema):
+    confirmation = ma.fields.String(
+        dump_default="sent", metadata={"description": "a new confirmation email is on its way"}
     )
 
 
@@ -77,7 +105,9 @@ class PasswordChangeSchema(_In):
     new_password = ma.fields.String(
         required=True,
         load_only=True,
-        validate=validate.Length(min=8, max=256, error="8 to 256 characters"),
+        validate=validate.Length(
+            min=MIN_PASSWORD, max=MAX_PASSWORD, error=f"{MIN_PASSWORD} to {MAX_PASSWORD} characters"
+        ),
     )
 
 

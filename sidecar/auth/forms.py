@@ -6,8 +6,11 @@ from typing import Any
 
 import marshmallow as ma
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+
+from frostpress.content.slugs import SLUG_PATTERN
+from sidecar.api.schemas import MAX_PASSWORD, MIN_PASSWORD
 
 __all__ = ["LoginForm", "RegisterForm", "ResetForm", "ResetRequestForm"]
 
@@ -41,7 +44,11 @@ class RegisterForm(FlaskForm):
             Regexp(r"^[A-Za-z0-9_.-]{3,40}$", message="3 to 40 letters, digits, '.', '_' or '-'"),
         ],
     )
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=256)])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)]
+    )
+    # The post being read: the confirmation page links back to it.
+    post = HiddenField(validators=[Optional(), Length(max=200), Regexp(SLUG_PATTERN)])
 
 
 class ResetRequestForm(FlaskForm):
@@ -49,5 +56,7 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=8, max=256)])
+    password = PasswordField(
+        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)]
+    )
     confirm = PasswordField("Repeat it", validators=[EqualTo("password", message="must match")])

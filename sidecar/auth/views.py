@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from frostpress.content.slugs import SLUG_PATTERN
 from sidecar import deps
 from sidecar.auth.forms import LoginForm, RegisterForm, ResetForm, ResetRequestForm
 from sidecar.errors import DomainError
@@ -60,11 +61,14 @@ def logout() -> Response:
 @limiter.limit("5 per hour;20 per day", methods=["POST"])
 def register() -> str | Response | tuple[str, int]:
     form = RegisterForm()
+    if request.method == "GET":
+        wanted = request.args.get("post", "")
+        form.post.data = wanted if SLUG_PATTERN.match(wanted) and len(wanted) <= 200 else ""
     status = _form_status()
     if form.validate_on_submit():
         try:
             registration = deps.accounts().register(
-                form.email.data, form.username.data, form.password.data
+                form.email.data, form.username.data, form.password.data, post=form.post.data or None
             )
         except DomainError as exc:
             status = exc.status
@@ -84,16 +88,30 @@ def register() -> str | Response | tuple[str, int]:
 
 @bp.route("/confirm/<token>")
 def confirm(token: str) -> str | tuple[str, int]:
+    catalog = deps.catalog()
+    site = catalog.config
     try:
-        user = deps.accounts().confirm_email(token)
+        confirmed = deps.accounts().confirm_email(token)
     except DomainError as exc:
         return render_template(
-            "auth/message.html", title="Link not valid", message=exc.message
+            "auth/message.html",
+            title="Link not valid",
+            message=exc.message,
+            back=(site.base_url, f"Go to {site.title}"),
         ), exc.status
+    # Back to the post they were reading, if it is still published; its address
+    # comes from the site's configuration, never from the link or the request.
+    post = catalog.post(confirmed.post) if confirmed.post else None
+    back = (
+        (catalog.url(post), f"Back to “{post.title}”")
+        if post
+        else (site.base_url, f"Go to {site.title}")
+    )
     return render_template(
         "auth/message.html",
         title="Email confirmed",
-        message=f"Thank you, {user.username}: you can comment now.",
+        message=f"Thank you, {confirmed.user.username}: you can comment on {site.title} now.",
+        back=back,
     )
 
 

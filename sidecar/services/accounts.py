@@ -31,7 +31,7 @@ from sidecar.services.throttle import Throttle
 from sidecar.services.tokens import revoke_all
 from sidecar.services.unit import transaction
 
-__all__ = ["Accounts", "InvalidCredentials", "Registration", "prepare_dummy_hash"]
+__all__ = ["Accounts", "Confirmed", "InvalidCredentials", "Registration", "prepare_dummy_hash"]
 
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
@@ -51,6 +51,19 @@ class Registration:
 
     email: str
     username: str
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A confirmed account, and the post its owner was reading when they asked
+    (a slug the link carries signed; the page links back to it if it exists)."""
+
+    user: User
+    post: str | None = None
+
+
+class AlreadyConfirmed(Conflict):
+    code = "already_confirmed"
 
 
 _DUMMY_HASHES: dict[tuple[int, int, int], str] = {}
@@ -117,7 +130,9 @@ class Accounts:
         return found
 
     # -- use cases ----------------------------------------------------------------------
-    def register(self, email: str, username: str, password: str) -> Registration:
+    def register(
+        self, email: str, username: str, password: str, post: str | None = None
+    ) -> Registration:
         email = email.strip().lower()
         username = username.strip()
         taken = self.session.scalar(
@@ -139,7 +154,7 @@ class Accounts:
                     user = User(email=email, username=username, password_hash=password_hash)
                     self.session.add(user)
                     self.session.flush()
-                    enqueue(self.session, "confirm_email", email, uid=user.id)
+                    enqueue(self.session, "confirm_email", email, uid=user.id, post=post)
         except IntegrityError:
             # Another registration won a race for the same name or address.
             raise Conflict(
@@ -159,12 +174,13 @@ class Accounts:
         user = self.session.get(User, data.get("uid"))
         if user is None or user.email != mail.recipient or user.is_confirmed:
             return None
-        token = self._confirm.dumps({"uid": user.id, "email": user.email})
+        token = self._confirm.dumps({"uid": user.id, "email": user.email, "post": data.get("post")})
         return Message(
             user.email,
             "Confirm your email address",
-            "Confirm your address to start commenting:\n"
-            + self.links["confirm"].format(token=token),
+            "Confirm your address to start commenting.\n\n"
+            f"Confirm: {self.links['confirm'].format(token=token)}\n\n"
+            "The link works for three days.",
         )
 
     def _signup_exists_mail(self, mail: OutboxMail, data: dict[str, Any]) -> Message | None:
@@ -186,7 +202,14 @@ class Accounts:
             "Choose a new password within an hour:\n" + self.links["reset"].format(token=token),
         )
 
-    def confirm_email(self, token: str) -> User:
+    def resend_confirmation(self, user: User, post: str | None = None) -> None:
+        """Queue the confirmation mail again (the first may be lost, or expired)."""
+        if user.is_confirmed:
+            raise AlreadyConfirmed("This email address is confirmed already.")
+        with transaction(self.session):
+            enqueue(self.session, "confirm_email", user.email, uid=user.id, post=post)
+
+    def confirm_email(self, token: str) -> Confirmed:
         data = _read_link(self._confirm, token, CONFIRM_MAX_AGE, "confirmation")
         user = self.session.get(User, data.get("uid"))
         if user is None or user.email != data.get("email"):
@@ -194,7 +217,8 @@ class Accounts:
         if user.email_confirmed_at is None:
             with transaction(self.session):
                 user.email_confirmed_at = now_utc()
-        return user
+        post = data.get("post")
+        return Confirmed(user, post if isinstance(post, str) else None)
 
     def authenticate(self, login: str, password: str) -> User:
         user = self.by_login(login)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import sys
+from collections import deque
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Protocol, TextIO
 
 __all__ = ["DisabledMailer", "LogMailer", "Mailer", "Message", "SmtpMailer"]
 
@@ -33,19 +35,34 @@ class Mailer(Protocol):
     def send(self, message: Message) -> None: ...
 
 
+KEPT = 100  # the newest messages a LogMailer keeps for /dev/mail and the tests
+
+
 @dataclass
 class LogMailer:
-    """Prints each message to the log, and keeps it (tests and ``make dev`` read it)."""
+    """No mail server: each message is kept (the newest ``KEPT``: ``make dev``'s
+    ``/dev/mail`` and the tests read them) and logged by recipient and subject.
 
-    sent: list[Message] = field(default_factory=list)
-    reveal: bool = True  # development only: the body holds sign-in links
+    With ``reveal`` (development only: bodies hold sign-in links) the message
+    is also printed to ``terminal`` as plain text, its links whole on lines of
+    their own, where the JSON log would quote and wrap them."""
+
+    sent: deque[Message] = field(default_factory=lambda: deque(maxlen=KEPT))
+    reveal: bool = True
+    terminal: TextIO | None = None  # None: the process's stderr at the time
 
     def send(self, message: Message) -> None:
         self.sent.append(message)
-        if self.reveal:
-            log.info("mail to %s: %s\n%s", message.to, message.subject, message.body)
-        else:
+        if not self.reveal:
             log.info("mail to %s: %s (body withheld from the log)", message.to, message.subject)
+            return
+        log.info("mail to %s: %s (printed below, and at /dev/mail)", message.to, message.subject)
+        rule = "-" * 72
+        out = self.terminal or sys.stderr
+        out.write(
+            f"{rule}\nMail to {message.to}: {message.subject}\n\n{message.body.rstrip()}\n{rule}\n"
+        )
+        out.flush()
 
 
 class DisabledMailer:

@@ -34,14 +34,14 @@ class DevServer:
         return self.root / "instance" / "sidecar.sqlite3"
 
     def confirm_link(self, email: str) -> str:
-        """The confirmation link mailed to ``email`` (development mail goes to the log)."""
+        """The confirmation link mailed to ``email``, as ``make dev`` prints it."""
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            for line in self.log.read_text().splitlines():
-                if f"mail to {email}" in line:
-                    token = re.search(r"/auth/confirm/([A-Za-z0-9._-]+)", line)
-                    assert token, line
-                    return f"{self.url}/auth/confirm/{token.group(1)}"
+            # The mail is printed as plain text: a "Mail to" line, then its body.
+            _, seen, after = self.log.read_text().partition(f"Mail to {email}: ")
+            token = re.search(r"^Confirm: \S*/auth/confirm/([A-Za-z0-9._-]+)$", after, re.M)
+            if seen and token:
+                return f"{self.url}/auth/confirm/{token.group(1)}"
             time.sleep(0.1)
         raise AssertionError(f"no mail to {email} in the log:\n{self.log.read_text()[-3000:]}")
 
@@ -90,6 +90,10 @@ def register_in_widget(page: Page, dev: DevServer) -> str:
     confirm = page.context.new_page()
     confirm.goto(dev.confirm_link(f"{name}@example.org"))
     expect(confirm.get_by_text("Email confirmed")).to_be_visible()
+    # the widget said which post it was on: the page leads back to it
+    back = confirm.get_by_role("link", name=re.compile("^Back to “"))
+    post_path = re.sub(r"^https?://[^/]+", "", page.url.split("#")[0])
+    expect(back).to_have_attribute("href", re.compile(re.escape(post_path) + "$"))
     confirm.close()
     sign_in_in_widget(page, name)
     return name
@@ -101,7 +105,11 @@ def sign_in_in_widget(page: Page, name: str) -> None:
         section.get_by_role("button", name="Sign in").click()
     section.get_by_label("Email or username").fill(name)
     section.get_by_label("Password", exact=True).fill(PASSWORD)
-    section.locator("form.comments-auth").get_by_role("button", name="Sign in").click()
+    form = section.locator("form.comments-auth")
+    expect(form.get_by_role("link", name="Forgot your password?")).to_have_attribute(
+        "href", "/auth/reset"
+    )
+    form.get_by_role("button", name="Sign in").click()
     expect(section.get_by_role("button", name="Sign out")).to_be_visible()
 
 

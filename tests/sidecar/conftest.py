@@ -295,7 +295,7 @@ class Mailbox:
     @property
     def sent(self) -> list[Message]:
         self.deliver()
-        return self.mailer.sent
+        return list(self.mailer.sent)
 
     def queued(self) -> int:
         """Mails waiting in the outbox, none of them sent yet."""

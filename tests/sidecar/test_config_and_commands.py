@@ -151,14 +151,45 @@ def test_create_admin_prompts_for_a_hidden_password(app: Flask) -> None:
     ("args", "message"),
     [
         (
-            ["--email", "a@example.test", "--username", "a", "--password", "short"],
+            ["--email", "a@example.test", "--username", "alice", "--password", "short"],
             "at least 8 characters",
         ),
+        (["--email", "not-an-address", "--username", "alice"], "not an email address"),
+        (["--email", "a@example.test", "--username", "a b"], "3 to 40 letters"),
     ],
 )
 def test_create_admin_rejects_weak_input(app: Flask, args: list[str], message: str) -> None:
-    result = app.test_cli_runner().invoke(args=["create-admin", *args])
+    result = app.test_cli_runner().invoke(args=["create-admin", *args], input="")
     assert result.exit_code != 0 and message in result.output
+
+
+def test_create_admin_asks_again_for_each_answer_that_will_not_do(app: Flask, make_user) -> None:
+    """Each prompt is checked when it is answered, not after all four."""
+    make_user(username="taken")  # taken@example.test
+    answers = [
+        "not-an-address",
+        "Taken@Example.test",
+        "ops@example.test",
+        "x",
+        "TAKEN",
+        "ops",
+        "short",
+        "a long admin password",
+        "a long admin password",
+    ]
+    result = app.test_cli_runner().invoke(args=["create-admin"], input="\n".join(answers) + "\n")
+    assert result.exception is None and result.exit_code == 0, result.output
+    out = result.output
+    assert "not an email address" in out
+    assert "an account with that email already exists" in out
+    assert "3 to 40 letters" in out
+    assert "an account with that username already exists" in out
+    assert "at least 8 characters" in out
+    # the password was asked again straight after the short one, before its confirmation
+    assert out.index("at least 8 characters") < out.rindex("Repeat for confirmation")
+    assert "Created admin ops <ops@example.test>" in out
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "ops")).is_moderator
 
 
 def test_create_admin_refuses_a_taken_name(app: Flask, make_user) -> None:

@@ -96,7 +96,7 @@ def test_a_reset_request_answers_the_same_and_sends_nothing_itself(
     assert known.status_code == unknown.status_code == 200
     assert known.get_data() == unknown.get_data()
     # Both queued exactly one mail; neither request sent one.
-    assert mail.mailer.sent == []
+    assert not mail.mailer.sent
     assert mail.queued() == 2
     assert mail.deliver() == {"sent": 1, "dropped": 1}
     assert [m.to for m in mail.mailer.sent] == [ada.email]

@@ -40,9 +40,10 @@ def test_netlify_proxies_exactly_the_declared_paths() -> None:
         assert rule["force"] is True, f"{rule['from']} must win over a file of the same name"
 
 
-def test_only_the_live_channel_skips_the_cdn() -> None:
-    """CDN proxies carry no websocket upgrades: the browser goes to the sidecar's host."""
-    assert [p.path for p in SIDECAR_PATHS if not p.proxied] == ["/socket.io"]
+def test_only_the_live_channel_and_dev_mail_skip_the_cdn() -> None:
+    """CDN proxies carry no websocket upgrades: the browser goes to the sidecar's host.
+    ``/dev/mail`` exists in development only, so the CDN has nothing to send there."""
+    assert [p.path for p in SIDECAR_PATHS if not p.proxied] == ["/socket.io", "/dev/mail"]
 
 
 def _rule_path(rule: Any) -> str:

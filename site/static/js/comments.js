@@ -189,8 +189,18 @@
         box.append(h("p", {}, "Signed in as ", h("strong", {}, this.me.username), " · ",
           h("button.link", { type: "button", onclick: () => this.signOut() }, "Sign out")));
         if (!this.me.email_confirmed) {
+          const resend = h("button.link", { type: "button", onclick: async () => {
+            resend.disabled = true;
+            try {
+              await api("POST", "/api/auth/confirm/resend", { post: this.slug });
+              this.say(`A new confirmation link is on its way to ${this.me.email}.`);
+            } catch (e) {
+              this.say(e.message);
+              resend.disabled = false;
+            }
+          } }, "Resend the confirmation mail");
           box.append(h("p.comments-note", {},
-            "Confirm your email address (see the link we sent) before commenting."));
+            "Confirm your email address (see the link we sent) before commenting. ", resend));
         }
       } else {
         box.append(h("p", {}, "Sign in to comment: ",
@@ -228,7 +238,7 @@
             this.say(`Signed in as ${this.me.username}.`);
             this.composer.elements.body.focus();
           } else {
-            await api("POST", "/api/auth/register", data);
+            await api("POST", "/api/auth/register", { ...data, post: this.slug });
             this.account.replaceChildren(h("p.comments-note", { role: "status", tabindex: -1 },
               `Welcome, ${data.username}! We have emailed a link to ${data.email}: `,
               "open it to confirm your address, then sign in."));
@@ -249,7 +259,9 @@
       }),
       error,
       h("p.comment-buttons", {}, h("button", { type: "submit" }, login ? "Sign in" : "Register"),
-        h("button", { type: "button", onclick: () => this.renderAccount() }, "Cancel")));
+        h("button", { type: "button", onclick: () => this.renderAccount() }, "Cancel")),
+      login ? h("p.comments-note", {}, h("a", { href: "/auth/reset" }, "Forgot your password?"))
+        : null);
       this.account.querySelector("form")?.remove();
       this.account.append(form);
       form.querySelector("input").focus();
