@@ -57,7 +57,11 @@ def render(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--server-name", required=True, help="the sidecar's host name")
-    parser.add_argument("--listen", default="443 ssl", help='e.g. "443 ssl" (the default)')
+    parser.add_argument(
+        "--listen",
+        default="443 ssl",
+        help='e.g. "443 ssl" (the default) or "8443 ssl"; without "ssl", plain HTTP',
+    )
     parser.add_argument(
         "--upstream", action="append", required=True, help="host:port of a sidecar process"
     )
@@ -66,6 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(render(args.server_name, args.listen, args.upstream))
     except ValueError as error:
         parser.error(str(error))
+    if "ssl" not in args.listen.split():
+        # "--listen 8443" is an easy slip for "8443 ssl": say what it means.
+        sys.stderr.write(
+            f"render.py: --listen {args.listen!r} has no 'ssl': nginx will answer plain "
+            "HTTP there (fine on loopback for a test, never on a public address)\n"
+        )
     return 0
 
 

@@ -249,3 +249,24 @@ def test_every_location_sends_the_forwarded_headers_nginx_sets() -> None:
     overriding = {where for where, block in locations.items() if "proxy_set_header" in block}
     assert overriding == set()
     assert re.search(r"^\s*proxy_set_header X-Forwarded-For\s+\$remote_addr;", conf, re.M)
+
+
+@pytest.mark.parametrize(("listen", "warned"), [("443 ssl", False), ("8443", True)])
+def test_render_says_when_a_listen_value_means_plain_http(
+    listen: str, warned: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--listen 8443`` is an easy slip for ``8443 ssl``: nginx would then answer
+    plain HTTP on a port meant for TLS, with the certificate included unused."""
+    renderer = deploy_renderer()
+    argv = [
+        "--server-name",
+        "sidecar.example.org",
+        "--listen",
+        listen,
+        "--upstream",
+        "127.0.0.1:8001",
+    ]
+    assert renderer.main(argv) == 0
+    out, err = capsys.readouterr()
+    assert f"listen {listen};" in out
+    assert ("plain HTTP" in err) is warned
