@@ -30,11 +30,12 @@ from sidecar.services.tokens import active_tokens, create_token, revoke_token
 blp = Blueprint("api_auth", __name__, url_prefix="/api/auth", description="Accounts")
 
 
-def _new_session(user: User, *, remember: bool = False) -> Any:
-    """A fresh session for ``user`` (nothing from before survives), and its CSRF token."""
+def _new_session(user: User, *, remember: bool = False) -> dict[str, str]:
+    """A fresh session for ``user`` (nothing from before survives): the headers
+    that carry its CSRF token."""
     session.clear()
     login_user(user, remember=remember)
-    return user, 200, {"X-CSRFToken": generate_csrf()}
+    return {"X-CSRFToken": generate_csrf()}
 
 
 @blp.route("/register", methods=["POST"])
@@ -43,14 +44,18 @@ def _new_session(user: User, *, remember: bool = False) -> Any:
 @blp.response(201, RegistrationSchema)
 @errors(blp, 400, 409, 413, 422, 429)
 def register(data: dict[str, Any]) -> Any:
-    """Create an account and send a confirmation email.
+    """Create an account, sign in to it (the response's ``X-CSRFToken`` header
+    carries the new session's token) and send a confirmation email: the account
+    may comment once its address is confirmed.
 
     The answer is the same whether or not the email was already registered
-    (its owner gets an email saying so instead). With ``post``, the page the
-    mailed link opens links back to that post."""
-    return deps.accounts().register(
+    (its owner gets an email saying so instead, and the new account can never
+    be confirmed). With ``post``, the page the mailed link opens links back to
+    that post."""
+    registration = deps.accounts().register(
         data["email"], data["username"], data["password"], post=data["post"]
     )
+    return registration, 201, _new_session(registration.user)
 
 
 @blp.route("/confirm/resend", methods=["POST"])
@@ -74,7 +79,7 @@ def login(data: dict[str, Any]) -> Any:
     """Sign in by email or username. A new session starts; the response's
     ``X-CSRFToken`` header carries the token for it."""
     user = deps.accounts().authenticate(data["login"], data["password"])
-    return _new_session(user, remember=data["remember"])
+    return user, 200, _new_session(user, remember=data["remember"])
 
 
 @blp.route("/logout", methods=["POST"])
@@ -112,7 +117,7 @@ def change_password(data: dict[str, Any]) -> Any:
     deps.accounts().change_password(user, data["current_password"], data["new_password"])
     if g.get("via_token"):
         return user  # the token used for this request is revoked with the others
-    return _new_session(user)
+    return user, 200, _new_session(user)
 
 
 @blp.route("/tokens")

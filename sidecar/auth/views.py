@@ -77,11 +77,17 @@ def register() -> str | Response | tuple[str, int]:
             if not exc.fields:
                 flash(exc.message)
         else:
+            session.clear()
+            login_user(registration.user)
+            post = deps.catalog().post(form.post.data) if form.post.data else None
             return render_template(
                 "auth/message.html",
                 title="Check your email",
-                message="We sent a confirmation link to "
-                f"{registration.email}. Follow it to start commenting.",
+                message=f"You are signed in as {registration.username}. We sent a "
+                f"confirmation link to {registration.email}: follow it to start commenting.",
+                back=(url_for("pages.thread", slug=post.slug), "Back to the comments")
+                if post
+                else None,
             )
     return render_template("auth/register.html", form=form), status
 

@@ -23,7 +23,9 @@ class Role(enum.StrEnum):
 class User(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "users"
 
-    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    # Stored lower-case; unique among confirmed accounts (an unconfirmed one may
+    # share it: registering never tells whether an address is known).
+    email: Mapped[str] = mapped_column(String(254), index=True)
     username: Mapped[str] = mapped_column(String(40))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=Role.COMMENTER.value)
@@ -58,6 +60,13 @@ class User(db.Model):  # type: ignore[name-defined,misc]
         return self.role in (Role.MODERATOR.value, Role.ADMIN.value)
 
 
-# Usernames and emails are unique whatever their case ("Ada" and "ada" are one).
+# Usernames are unique whatever their case ("Ada" and "ada" are one), and so are
+# the addresses of confirmed accounts.
 Index("uq_users_username_lower", func.lower(User.username), unique=True)
-Index("uq_users_email_lower", func.lower(User.email), unique=True)
+Index(
+    "uq_users_email_lower",
+    func.lower(User.email),
+    unique=True,
+    sqlite_where=User.email_confirmed_at.isnot(None),
+    postgresql_where=User.email_confirmed_at.isnot(None),
+)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sidecar.models import Comment, Status, User
-from sidecar.services.comments import Comments
+from sidecar.services.comments import Comments, may_reply_to
 from sidecar.services.threads import withheld
 
 __all__ = ["Node", "build_tree", "walk"]
@@ -48,7 +48,11 @@ def build_tree(comments: Iterable[Comment], viewer: User | None, service: Commen
         node = Node(
             comment,
             placeholder=withheld(comment, viewer),
-            can_reply=writer and comment.status == Status.APPROVED.value,
+            can_reply=viewer is not None
+            and writer
+            and not withheld(comment, viewer)
+            and not comment.is_removed
+            and may_reply_to(comment, viewer),
             can_edit=viewer is not None and service.edit_refusal(viewer, comment) is None,
             can_delete=viewer is not None and service.delete_refusal(viewer, comment) is None,
         )

@@ -3,7 +3,11 @@
 Privacy rules: registration and password reset answer the same way, after the
 same work, whether or not an email is known: each queues one mail in its
 transaction (``services.outbox``), and what the mail says, or whether there
-is one at all, is decided later by the worker that writes it. A failed login
+is one at all, is decided later by the worker that writes it. Registering
+signs the newcomer in at once, so it always makes an account: with an address
+a confirmed account already has, a second, unconfirmed one, whose confirmation
+mail tells the owner instead of carrying a link, and which can never be
+confirmed (an address is unique among confirmed accounts). A failed login
 takes as long for an unknown account as for a wrong password.
 Email tokens are signed and expire; a reset token names the session version,
 which the reset bumps, so it works once.
@@ -12,6 +16,7 @@ which the reset bumps, so it works once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -23,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
 from sidecar.errors import Conflict, Forbidden, Invalid, Unauthorized
-from sidecar.models import OutboxMail, Role, User
+from sidecar.models import MailState, OutboxMail, Role, User
 from sidecar.services.events import Publisher, RecordingPublisher
 from sidecar.services.mail import Message
 from sidecar.services.outbox import Composer, enqueue
@@ -35,6 +40,7 @@ __all__ = ["Accounts", "Confirmed", "InvalidCredentials", "Registration", "prepa
 
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
+TOLD_LATELY = timedelta(days=1)  # one "someone tried to sign up" mail per address
 
 
 class InvalidCredentials(Unauthorized):
@@ -47,10 +53,12 @@ class AccountBanned(Forbidden):
 
 @dataclass(frozen=True)
 class Registration:
-    """What a registration answers: never whether the email was already known."""
+    """What a registration answers: never whether the email was already known.
+    ``user`` is the new account, signed in at once (unconfirmed)."""
 
     email: str
     username: str
+    user: User
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,15 @@ class Confirmed:
 
 class AlreadyConfirmed(Conflict):
     code = "already_confirmed"
+
+
+class AddressTaken(Conflict):
+    code = "email_taken"
+
+
+def _owners_first() -> tuple[Any, ...]:
+    """Accounts sharing an address: the confirmed one, then the newest."""
+    return (User.email_confirmed_at.is_(None), User.id.desc())
 
 
 _DUMMY_HASHES: dict[tuple[int, int, int], str] = {}
@@ -126,7 +143,16 @@ class Accounts:
     def by_login(self, login: str) -> User | None:
         login = login.strip()
         column = User.email if "@" in login else func.lower(User.username)
-        found: User | None = self.session.scalar(select(User).where(column == login.lower()))
+        query = select(User).where(column == login.lower()).order_by(*_owners_first()).limit(1)
+        found: User | None = self.session.scalar(query)
+        return found
+
+    def _owner_of(self, email: str, other_than: int | None = None) -> User | None:
+        """The confirmed account with ``email``, if any (not ``other_than``)."""
+        query = select(User).where(User.email == email, User.email_confirmed_at.is_not(None))
+        if other_than is not None:
+            query = query.where(User.id != other_than)
+        found: User | None = self.session.scalar(query.limit(1))
         return found
 
     # -- use cases ----------------------------------------------------------------------
@@ -144,23 +170,23 @@ class Accounts:
                 fields={"username": "already taken"},
                 code="username_taken",
             )
-        existing = self.session.scalar(select(User).where(User.email == email))
-        password_hash = self.hasher.hash(password)  # the same time either way
+        password_hash = self.hasher.hash(password)
         try:
             with transaction(self.session):
-                if existing is not None:
-                    enqueue(self.session, "signup_exists", email)
-                else:
-                    user = User(email=email, username=username, password_hash=password_hash)
-                    self.session.add(user)
-                    self.session.flush()
-                    enqueue(self.session, "confirm_email", email, uid=user.id, post=post)
+                # The same account and the same mail whether or not the address is
+                # known: its composer finds out, when it writes the mail.
+                user = User(email=email, username=username, password_hash=password_hash)
+                self.session.add(user)
+                self.session.flush()
+                enqueue(self.session, "confirm_email", email, uid=user.id, post=post)
         except IntegrityError:
-            # Another registration won a race for the same name or address.
+            # Another registration won a race for the same name.
             raise Conflict(
-                "That username or email was just taken; try again.", code="registration_conflict"
+                "That username was just taken; choose another.",
+                fields={"username": "already taken"},
+                code="registration_conflict",
             ) from None
-        return Registration(email, username)
+        return Registration(email, username, user)
 
     # -- the mails, written by the outbox worker when it sends them -------------------
     def composers(self) -> dict[str, Composer]:
@@ -174,6 +200,12 @@ class Accounts:
         user = self.session.get(User, data.get("uid"))
         if user is None or user.email != mail.recipient or user.is_confirmed:
             return None
+        if self._owner_of(user.email) is not None:
+            # Someone registered with an address that has an account: tell its owner,
+            # once a day at most, however many accounts or resends ask.
+            if self._told_lately(mail):
+                return None
+            return self._signup_exists_mail(mail, data)
         token = self._confirm.dumps({"uid": user.id, "email": user.email, "post": data.get("post")})
         return Message(
             user.email,
@@ -182,6 +214,22 @@ class Accounts:
             f"Confirm: {self.links['confirm'].format(token=token)}\n\n"
             "The link works for three days.",
         )
+
+    def _told_lately(self, mail: OutboxMail) -> bool:
+        """Whether this address was sent an account mail in the last day."""
+        since = now_utc() - TOLD_LATELY
+        earlier = self.session.scalar(
+            select(OutboxMail.id)
+            .where(
+                OutboxMail.recipient == mail.recipient,
+                OutboxMail.kind.in_(("confirm_email", "signup_exists")),
+                OutboxMail.state == MailState.SENT.value,
+                OutboxMail.sent_at > since,
+                OutboxMail.id != mail.id,
+            )
+            .limit(1)
+        )
+        return earlier is not None
 
     def _signup_exists_mail(self, mail: OutboxMail, data: dict[str, Any]) -> Message | None:
         return Message(
@@ -192,7 +240,9 @@ class Accounts:
         )
 
     def _reset_mail(self, mail: OutboxMail, data: dict[str, Any]) -> Message | None:
-        user = self.session.scalar(select(User).where(User.email == mail.recipient))
+        user = self.session.scalar(
+            select(User).where(User.email == mail.recipient).order_by(*_owners_first()).limit(1)
+        )
         if user is None:
             return None  # nobody to tell: the request answered as if there were
         token = self._reset.dumps({"uid": user.id, "v": user.session_version})
@@ -215,8 +265,17 @@ class Accounts:
         if user is None or user.email != data.get("email"):
             raise Invalid("This confirmation link is not valid.", code="token_invalid")
         if user.email_confirmed_at is None:
-            with transaction(self.session):
-                user.email_confirmed_at = now_utc()
+            taken = AddressTaken(
+                "Another account has confirmed this address since; sign in to that one, "
+                "or reset its password."
+            )
+            if self._owner_of(user.email, other_than=user.id) is not None:
+                raise taken
+            try:
+                with transaction(self.session):
+                    user.email_confirmed_at = now_utc()
+            except IntegrityError:  # confirmed by the other account just now
+                raise taken from None
         post = data.get("post")
         return Confirmed(user, post if isinstance(post, str) else None)
 
@@ -280,7 +339,7 @@ class Accounts:
             user.password_hash = self.hasher.hash(new)
             user.session_version += 1
             revoke_all(self.session, user)
-            if user.email_confirmed_at is None:
+            if user.email_confirmed_at is None and self._owner_of(user.email) is None:
                 user.email_confirmed_at = now_utc()  # they proved they read the mail
         self.events.end_live_access(user.id)
         return user

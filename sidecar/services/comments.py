@@ -5,8 +5,10 @@
   reply deeper than ``max_depth`` attaches to the deepest allowed ancestor.
 - The body is 1–8,000 characters, also once its tabs are expanded, rendered
   once at write time and stored sanitised beside its source.
-- Moderation: ``none`` approves at once, ``first`` holds a user's first
-  comment, ``all`` holds every one; moderators are never held.
+- Moderation: ``none`` approves at once, ``first`` holds a user's comments
+  until one of them is approved, ``all`` holds every one; moderators are never
+  held. Authors may reply to their own held comments (nobody else sees them);
+  such a reply waits with its parent, and is approved with it.
 - Authors edit within the edit window, moderators any time; an author's edit
   of a public comment goes through the moderation policy again (held under
   ``all``: it leaves public view, keeping its place, until approved);
@@ -35,7 +37,15 @@ from sidecar.services.payloads import comment_payload
 from sidecar.services.rendering import prepare, render_comment
 from sidecar.services.unit import transaction
 
-__all__ = ["CommentRules", "Comments", "Notice", "announce", "notice", "validate_body"]
+__all__ = [
+    "CommentRules",
+    "Comments",
+    "Notice",
+    "announce",
+    "may_reply_to",
+    "notice",
+    "validate_body",
+]
 
 MAX_BODY = 8000
 
@@ -73,6 +83,14 @@ def announce(events: Publisher, event: str, comment: Comment) -> None:
     found = notice(event, comment)
     if found is not None:
         events.publish(*found)
+
+
+def may_reply_to(comment: Comment, author: User) -> bool:
+    """A reply may hang below a public comment, a tombstone (replies keep their
+    place) or the author's own comment while it is held."""
+    if comment.status in (Status.APPROVED.value, Status.DELETED.value):
+        return True
+    return comment.status == Status.PENDING.value and comment.author_id == author.id
 
 
 @dataclass(frozen=True)
@@ -194,15 +212,11 @@ class Comments:
         )
         return Status.APPROVED.value if approved_before else Status.PENDING.value
 
-    def _parent(self, slug: str, parent_id: int | None) -> Comment | None:
+    def _parent(self, author: User, slug: str, parent_id: int | None) -> Comment | None:
         if parent_id is None:
             return None
         parent = self.session.get(Comment, parent_id)
-        if (
-            parent is None
-            or parent.post_slug != slug
-            or parent.status not in (Status.APPROVED.value, Status.DELETED.value)
-        ):
+        if parent is None or parent.post_slug != slug or not may_reply_to(parent, author):
             raise Invalid(
                 "The comment you reply to is not on this post.",
                 fields={"parent_id": "no such comment on this post"},
@@ -246,7 +260,9 @@ class Comments:
         body = validate_body(body)
         if (earlier := self._replayed(author, idempotency_key, slug, body, parent_id)) is not None:
             return earlier
-        parent = self._parent(slug, parent_id)
+        parent = self._parent(author, slug, parent_id)
+        # A reply to a comment still held waits with it (nobody else can see it).
+        held_parent = parent is not None and parent.status == Status.PENDING.value
         try:
             with transaction(self.session):
                 comment = Comment(
@@ -257,7 +273,7 @@ class Comments:
                     depth=parent.depth + 1 if parent else 0,
                     body_source=body,
                     body_html=render_comment(body),
-                    status=self._status_for(author),
+                    status=Status.PENDING.value if held_parent else self._status_for(author),
                     idempotency_key=idempotency_key,
                 )
                 self.session.add(comment)

@@ -2,7 +2,8 @@
 
 - The queue lists comments by status (pending by default), newest first,
   filtered by post, author and text.
-- Approve publishes a comment (readers hear ``comment:new``); reject and spam
+- Approve publishes a comment (readers hear ``comment:new``), and with it the
+  replies its author made to it while it was held; reject and spam
   take it out of public view, keeping its text for a later change of mind
   (readers hear ``comment:deleted`` if it was public); delete leaves a
   tombstone, as an author's own delete does.
@@ -102,7 +103,10 @@ class Moderation:
         pending = 0  # how many left the waiting queue
         notices: list[Notice] = []  # made before the commit expires the rows
         with transaction(self.session):
-            for comment in self.session.scalars(select(Comment).where(Comment.id.in_(wanted))):
+            found = list(self.session.scalars(select(Comment).where(Comment.id.in_(wanted))))
+            if action is Action.APPROVE:
+                found += self._held_replies(found, wanted)
+            for comment in found:
                 if comment.status == target or comment.is_deleted:
                     continue  # nothing to do; a tombstone stays a tombstone
                 before = comment.status
@@ -133,3 +137,28 @@ class Moderation:
         for room, event, payload in notices:
             self.events.publish(room, event, payload)
         return changed
+
+    def _held_replies(self, parents: list[Comment], chosen: Sequence[int]) -> list[Comment]:
+        """The held replies each author made below their own held ``parents``
+        (they waited with them), parents first, not already ``chosen``."""
+        found: list[Comment] = []
+        level = [c for c in parents if c.status == Status.PENDING.value]
+        seen = set(chosen)
+        while level:
+            authors = {c.id: c.author_id for c in level}
+            replies = [
+                reply
+                for reply in self.session.scalars(
+                    select(Comment)
+                    .where(
+                        Comment.parent_id.in_(authors),
+                        Comment.status == Status.PENDING.value,
+                    )
+                    .order_by(Comment.id)
+                )
+                if reply.author_id == authors[reply.parent_id] and reply.id not in seen
+            ]
+            seen.update(r.id for r in replies)
+            found += replies
+            level = replies
+        return found

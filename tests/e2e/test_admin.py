@@ -64,7 +64,7 @@ def test_an_admin_approves_a_held_comment_and_readers_see_it_appear(
     mine = live(author)
     mine.get_by_label("Your comment").fill("My very first comment, please let it through.")
     mine.get_by_role("button", name="Post comment").click()
-    expect(mine.get_by_text("Awaiting moderation")).to_be_visible()
+    expect(mine.get_by_text("Held for review")).to_be_visible()
 
     row = admin.locator("#queue-rows tr", has_text="My very first comment")
     expect(row).to_be_visible(timeout=TIMEOUT)  # the queue filled without a reload

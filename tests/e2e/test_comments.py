@@ -280,7 +280,7 @@ def test_a_held_comment_is_shown_to_its_author_only(
         mine.get_by_label("Your comment").fill("Waiting for a moderator.")
         mine.get_by_role("button", name="Post comment").click()
         pending = comment_article(mine, "Waiting for a moderator.")
-        expect(pending.get_by_text("Awaiting moderation")).to_be_visible()
+        expect(pending.get_by_text("Held for review")).to_be_visible()
         author.reload()  # still there for its author, from the server
         expect(comment_article(comments(author), "Waiting for a moderator.")).to_be_visible()
         # A moderator's comment (never held) goes out after it on the same channel:

@@ -42,11 +42,12 @@ def test_register_answers_201_and_mails_a_confirmation_link(api: ApiClient, mail
 
 
 def test_register_with_a_known_email_answers_the_same_and_mails_the_owner(
-    api: ApiClient, make_user: Any, mail
+    app: Flask, make_user: Any, mail
 ) -> None:
     owner = make_user(username="grace")
-    response = register(api, email=owner.email.upper(), username="newcomer")
-    fresh = register(api, email="someone.new@example.test", username="fresh")
+    known, new = ApiClient(app.test_client()), ApiClient(app.test_client())
+    response = register(known, email=owner.email.upper(), username="newcomer")
+    fresh = register(new, email="someone.new@example.test", username="fresh")
     assert response.status_code == fresh.status_code == 201
     assert response.get_json() == {
         "email": owner.email,
@@ -54,12 +55,74 @@ def test_register_with_a_known_email_answers_the_same_and_mails_the_owner(
         "confirmation": "sent",
     }
     assert set(response.get_json()) == set(fresh.get_json())
+    assert sorted(response.headers.keys()) == sorted(fresh.headers.keys())
+    # both are signed in at once, to an unconfirmed account of the name they chose
+    me, fresh_me = known.get("/api/auth/me").get_json(), new.get("/api/auth/me").get_json()
+    assert (me["username"], me["email_confirmed"]) == ("newcomer", False)
+    assert (fresh_me["username"], fresh_me["email_confirmed"]) == ("fresh", False)
+    assert set(me) == set(fresh_me)
     to_owner = [m for m in mail.sent if m.to == owner.email]
     assert len(to_owner) == 1 and "/auth/confirm/" not in to_owner[0].body
     assert "/auth/reset" in to_owner[0].body
-    # No second account was created for that address.
-    login = api.post("/api/auth/login", json={"login": "newcomer", "password": PASSWORD})
-    assert login.status_code == 401
+    # The owner's account is untouched: its password, and its address for signing in.
+    login = ApiClient(app.test_client()).post(
+        "/api/auth/login", json={"login": owner.email, "password": PASSWORD}
+    )
+    assert login.status_code == 200 and login.get_json()["username"] == "grace"
+    # Asking again answers the same, but the owner hears of it once a day at most,
+    # however many accounts ask.
+    assert known.post("/api/auth/confirm/resend", json={}).status_code == 202
+    third = ApiClient(app.test_client())
+    assert register(third, email=owner.email, username="another").status_code == 201
+    assert [m for m in mail.sent if m.to == owner.email] == to_owner
+
+
+def test_registering_signs_in_at_once_and_commenting_waits_for_the_confirmation(
+    api: ApiClient, mail
+) -> None:
+    response = register(api)
+    assert response.status_code == 201 and response.headers["X-CSRFToken"]
+    assert "session=" in response.headers.get("Set-Cookie", "")
+    me = api.get("/api/auth/me")
+    assert me.status_code == 200 and me.get_json()["email_confirmed"] is False
+    api.token = response.headers["X-CSRFToken"]
+    held = api.post("/api/posts/hello/comments", json={"body": "first!"})
+    assert held.status_code == 403 and error_of(held)["code"] == "email_unconfirmed"
+    assert api.get(link_in(mail, "/auth/confirm/")).status_code == 200
+    posted = api.post("/api/posts/hello/comments", json={"body": "first!"})
+    assert posted.status_code == 201, posted.get_json()
+
+
+def test_two_accounts_may_wait_on_one_address_but_only_one_is_confirmed(app: Flask, mail) -> None:
+    first, second = ApiClient(app.test_client()), ApiClient(app.test_client())
+    assert register(first, username="first").status_code == 201
+    assert register(second, username="second").status_code == 201
+    links = _confirm_links(mail)
+    assert len(links) == 2  # nobody had confirmed the address yet: each got a link
+    assert first.get(links[0]).status_code == 200
+    late = second.get(links[1])
+    assert late.status_code == 409 and "Another account" in late.get_data(as_text=True)
+    with app.app_context():
+        confirmed = db.session.scalars(
+            db.select(User.username).where(User.email_confirmed_at.is_not(None))
+        ).all()
+    assert confirmed == ["first"]
+    # signing in by the address reaches the confirmed account
+    login = ApiClient(app.test_client()).post(
+        "/api/auth/login", json={"login": "ada@example.test", "password": PASSWORD}
+    )
+    assert login.status_code == 200 and login.get_json()["username"] == "first"
+
+
+def _confirm_links(mail: Any) -> list[str]:
+    import re
+
+    found = []
+    for message in mail.sent:
+        match = re.search(r"https?://[^/\s]+(/auth/confirm/\S+)", message.body)
+        if match:
+            found.append(match.group(1))
+    return found
 
 
 @pytest.mark.parametrize("taken", ["ada", "ADA", "Ada"])

@@ -171,17 +171,25 @@ def test_usernames_are_unique_whatever_their_case(app: Flask) -> None:
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
 
 
-def test_emails_are_unique(app: Flask) -> None:
+def test_confirmed_accounts_have_addresses_of_their_own(app: Flask) -> None:
+    """Unconfirmed accounts may wait on one address (registering never tells
+    whether it is known); two confirmed accounts never share one."""
+    confirmed = {"email_confirmed_at": now_utc()}
     with app.app_context():
-        assert _commit_fails(_user("ada", "ada@example.test")) is None
-        assert _commit_fails(_user("grace", "ada@example.test")) is not None
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+        assert _commit_fails(_user("ada", "ada@example.test", **confirmed)) is None
+        assert _commit_fails(_user("grace", "ada@example.test")) is None  # waiting
+        assert _commit_fails(_user("alan", "ada@example.test", **confirmed)) is not None
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
 
 
 def test_emails_differing_only_in_case_are_rejected_by_the_database(app: Flask) -> None:
     """The services lower-case addresses; the database holds any other writer to it."""
+    confirmed = {"email_confirmed_at": now_utc()}
     with app.app_context():
-        error = _commit_fails(_user("ada", "ada@example.test"), _user("grace", "Ada@Example.TEST"))
+        error = _commit_fails(
+            _user("ada", "ada@example.test", **confirmed),
+            _user("grace", "Ada@Example.TEST", **confirmed),
+        )
         assert error is not None, "the database let in an email differing only in case"
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
 

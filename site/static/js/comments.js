@@ -121,6 +121,14 @@
         this.more);
       this.renderAccount();
       this.connect();
+      // Confirmed the address in another tab? Coming back shows it.
+      const recheck = async () => {
+        if (document.visibilityState !== "visible" || !this.me || this.me.email_confirmed) return;
+        await this.loadMe().catch(() => {});
+        this.renderAccount();
+      };
+      document.addEventListener("visibilitychange", recheck);
+      window.addEventListener("focus", recheck);
       const linked = location.hash && document.getElementById(location.hash.slice(1));
       if (linked) { linked.scrollIntoView(); linked.focus(); }
     }
@@ -199,8 +207,9 @@
               resend.disabled = false;
             }
           } }, "Resend the confirmation mail");
-          box.append(h("p.comments-note", {},
-            "Confirm your email address (see the link we sent) before commenting. ", resend));
+          box.append(h("p.comments-note.comments-unconfirmed", {},
+            `Confirm your email address to comment: we sent a link to ${this.me.email}. `,
+            resend));
         }
       } else {
         box.append(h("p", {}, "Sign in to comment: ",
@@ -239,10 +248,11 @@
             this.composer.elements.body.focus();
           } else {
             await api("POST", "/api/auth/register", { ...data, post: this.slug });
-            this.account.replaceChildren(h("p.comments-note", { role: "status", tabindex: -1 },
-              `Welcome, ${data.username}! We have emailed a link to ${data.email}: `,
-              "open it to confirm your address, then sign in."));
-            this.authForm("login");
+            csrf = null; // registering signed us in: a new session has a new token
+            this.me = await api("GET", "/api/auth/me");
+            this.renderAccount();
+            this.say(`Welcome, ${this.me.username}! You are signed in. We have emailed a link ` +
+              `to ${this.me.email}: open it to confirm your address, then you can comment.`);
           }
         } catch (e) {
           error.textContent = [e.message, ...Object.entries(e.fields)
@@ -330,6 +340,7 @@
       const comment = await api("POST", `/api/posts/${this.slug}/comments`,
         { body, parent_id: parentId }, { "Idempotency-Key": keys[draft] });
       delete keys[draft];
+      if (!this.me.email_confirmed) { await this.loadMe().catch(() => {}); this.renderAccount(); }
       const el = this.upsert(comment);
       this.renderEmpty();
       this.say(comment.status === "pending"
@@ -432,7 +443,10 @@
         h("a", { href: `#comment-${c.id}` },
           h("time", { datetime: c.created_at }, when.format(new Date(c.created_at)))),
         c.edited_at && !deleted ? " (edited)" : null,
-        c.status === "pending" ? h("span.badge", {}, "Awaiting moderation") : null),
+        c.status === "pending" ? h("span.badge", {}, "Held for review") : null),
+      c.status === "pending" && !deleted ? h("p.comments-note.comment-held", {},
+        "Only you can see this until a moderator approves it; replies you make to it wait " +
+        "with it.") : null,
       body,
       h("p.comment-actions"));
       el.dataset.id = c.id;
@@ -449,7 +463,10 @@
       const button = (cls, text, action) =>
         h(`button.link.${cls}`, { type: "button", onclick: () => action(el) }, text);
       if (!c.author) return;
-      if (this.me && c.status === "approved") bar.append(button("comment-reply", "Reply", (e) => this.reply(e)));
+      // Public comments, and my own while held (the reply waits with it).
+      if (this.me && (c.status === "approved" || (mine && c.status === "pending"))) {
+        bar.append(button("comment-reply", "Reply", (e) => this.reply(e)));
+      }
       if ((mine && open) || mod) bar.append(button("comment-edit", "Edit", (e) => this.edit(e)));
       if (mine || mod) bar.append(button("comment-delete", "Delete", (e) => this.destroy(e)));
     }
