@@ -245,6 +245,26 @@ def blog(project: Project) -> Project:
     return project
 
 
+@pytest.fixture
+def production(blog: Project, sqlite_database_url: str) -> Iterator[Flask]:
+    """The app as production configures it (SQLite aside), for ``sidecar.example``."""
+    app = create_app(
+        {"ARGON2_PROFILE": "fast"},
+        environ={
+            "SIDECAR_ENV": "production",
+            "SECRET_KEY": "s" * 48,
+            "FROSTPRESS_ROOT": str(blog.root),
+            "DATABASE_URL": sqlite_database_url,
+            "PUBLIC_URL": "https://blog.example",
+            "TRUSTED_HOSTS": "sidecar.example",
+            "MAIL_SERVER": "smtp.example",
+        },
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def limiter_storage_alive() -> None:
     """Every test starts with a rate limiter that trusts its storage.

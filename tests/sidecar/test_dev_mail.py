@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 
 from sidecar import create_app
-from sidecar.extensions import db
 from sidecar.services.mail import KEPT, LogMailer, Message
 from tests.conftest import Project
 from tests.sidecar.conftest import ApiClient, Mailbox
@@ -61,25 +59,6 @@ def test_dev_mail_lists_what_was_sent_newest_first_with_working_links(
     assert href, html
     confirmed = app.test_client().get(href.group(1))
     assert confirmed.status_code == 200 and "confirmed" in confirmed.get_data(as_text=True)
-
-
-@pytest.fixture
-def production(blog: Project, sqlite_database_url: str) -> Iterator[Flask]:
-    app = create_app(
-        {"ARGON2_PROFILE": "fast"},
-        environ={
-            "SIDECAR_ENV": "production",
-            "SECRET_KEY": "s" * 40,
-            "FROSTPRESS_ROOT": str(blog.root),
-            "DATABASE_URL": sqlite_database_url,
-            "PUBLIC_URL": "https://blog.example",
-            "TRUSTED_HOSTS": "sidecar.example",
-            "MAIL_DISABLED": "true",
-        },
-    )
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("env", ["production", "testing"])

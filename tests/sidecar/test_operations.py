@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from email import message_from_bytes
 from pathlib import Path
 from typing import Any
@@ -12,15 +11,12 @@ from typing import Any
 import pytest
 from flask import Flask, g
 
-from sidecar import create_app
 from sidecar.extensions import db
 from sidecar.logs import JsonFormatter
 from sidecar.services.mail import Message, SmtpMailer
 from tests.conftest import Project
 from tests.servers import free_port
 from tests.sidecar.conftest import make_app
-
-SECRET = "s" * 48
 
 
 def test_health_answers_503_when_the_database_is_down(blog: Project, tmp_path: Path) -> None:
@@ -36,25 +32,6 @@ def test_health_answers_503_when_the_database_is_down(blog: Project, tmp_path: P
             "content": "checkout",
         },
     }
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def production(blog: Project, sqlite_database_url: str) -> Iterator[Flask]:
-    app = create_app(
-        {"ARGON2_PROFILE": "fast"},
-        environ={
-            "SIDECAR_ENV": "production",
-            "SECRET_KEY": SECRET,
-            "FROSTPRESS_ROOT": str(blog.root),
-            "DATABASE_URL": sqlite_database_url,
-            "PUBLIC_URL": "https://blog.example",
-            "TRUSTED_HOSTS": "sidecar.example",
-            "MAIL_SERVER": "smtp.example",
-        },
-    )
-    yield app
     with app.app_context():
         db.engine.dispose()
 
