@@ -11,6 +11,7 @@ from flask import current_app
 from sidecar.extensions import db
 from sidecar.links import public_url
 from sidecar.services.accounts import Accounts
+from sidecar.services.activity import Activity
 from sidecar.services.analytics import Analytics
 from sidecar.services.audit import AuditLog
 from sidecar.services.catalog import PostCatalog
@@ -94,6 +95,10 @@ def comments() -> Comments:
         max_depth=config["MAX_COMMENT_DEPTH"],
     )
     return Comments(db.session, catalog(), rules, events())
+
+
+def activity() -> Activity:
+    return Activity(db.session, catalog())
 
 
 def moderation() -> Moderation:

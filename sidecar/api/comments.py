@@ -14,10 +14,13 @@ from sidecar.api.schemas import (
     CommentInSchema,
     CommentListSchema,
     CommentSchema,
+    DiscussedListSchema,
     EditSchema,
     IdempotencySchema,
     PreviewOutSchema,
     PreviewSchema,
+    RecentListSchema,
+    RecentQuerySchema,
     ThreadQuerySchema,
 )
 from sidecar.extensions import (
@@ -33,6 +36,7 @@ from sidecar.models import Comment, User
 from sidecar.services import threads
 from sidecar.services.comments import Comments
 from sidecar.services.payloads import comment_payload
+from sidecar.services.readcache import ANY
 
 blp = Blueprint("api_comments", __name__, url_prefix="/api", description="Comments")
 blp.after_request(keep_cookies_private)
@@ -129,3 +133,48 @@ def preview(data: dict[str, Any]) -> Any:
     """The body as it would be shown, not stored; for signed-in readers only."""
     signed_in_user()
     return {"body_html": deps.comments().preview(data["body"])}
+
+
+@blp.route("/comments/recent")
+@limiter.shared_limit(THREAD_RATE, scope="thread-read")
+@blp.arguments(RecentQuerySchema, location="query")
+@blp.response(200, RecentListSchema)
+@errors(blp, 422, 429)
+def recent(query: dict[str, Any]) -> Any:
+    """The site's latest approved comments (``limit``, 1–50, default 10), newest
+    first, each with its post's slug, title and URL; for a sidebar block."""
+    limit = query["limit"]
+
+    def build() -> Any:
+        found = deps.activity().recent(limit)
+        items = [
+            {**comment_payload(r.comment), "post_title": r.post.title, "post_url": r.url}
+            for r in found
+        ]
+        return RecentListSchema().dump(
+            {"items": items, "page": 1, "per_page": limit, "total": len(items)}
+        )
+
+    return cached_json("recent", [ANY], f"{deps.catalog().signature()}|{limit}", build)
+
+
+@blp.route("/comments/discussed")
+@limiter.shared_limit(THREAD_RATE, scope="thread-read")
+@blp.arguments(RecentQuerySchema, location="query")
+@blp.response(200, DiscussedListSchema)
+@errors(blp, 422, 429)
+def discussed(query: dict[str, Any]) -> Any:
+    """The most discussed posts (``limit``, 1–50, default 10): most approved
+    comments first, each with its slug, title, URL and count."""
+    limit = query["limit"]
+
+    def build() -> Any:
+        items = [
+            {"slug": d.post.slug, "title": d.post.title, "url": d.url, "comment_count": d.comments}
+            for d in deps.activity().most_discussed(limit)
+        ]
+        return DiscussedListSchema().dump(
+            {"items": items, "page": 1, "per_page": limit, "total": len(items)}
+        )
+
+    return cached_json("discussed", [ANY], f"{deps.catalog().signature()}|{limit}", build)

@@ -177,6 +177,10 @@ class ThreadQuerySchema(_In):
     )
 
 
+class RecentQuerySchema(_In):
+    limit = ma.fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
+
+
 class CountsQuerySchema(_In):
     slugs = ma.fields.String(
         required=True,
@@ -318,3 +322,35 @@ class CsrfSchema(ma.Schema):
 class HealthSchema(ma.Schema):
     status = ma.fields.String(metadata={"description": "ok or degraded"})
     checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+class RecentCommentSchema(CommentSchema):
+    post_title = ma.fields.String()
+    post_url = ma.fields.String(
+        metadata={"description": "the post's page, from the site's base URL"}
+    )
+
+
+class RecentListSchema(ma.Schema):
+    items = ma.fields.List(
+        ma.fields.Nested(RecentCommentSchema), metadata={"description": "newest first"}
+    )
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+
+
+class DiscussedSchema(ma.Schema):
+    slug = ma.fields.String()
+    title = ma.fields.String()
+    url = ma.fields.String()
+    comment_count = ma.fields.Integer()
+
+
+class DiscussedListSchema(ma.Schema):
+    items = ma.fields.List(
+        ma.fields.Nested(DiscussedSchema), metadata={"description": "most comments first"}
+    )
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()

@@ -48,11 +48,12 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-__all__ = ["Answer", "ReadCache", "init_app", "watch_sessions"]
+__all__ = ["ANY", "Answer", "ReadCache", "init_app", "watch_sessions"]
 
 log = logging.getLogger(__name__)
 
 EVERYTHING = "*"  # the version every key includes: bumped by bulk changes
+ANY = "+"  # bumped with every change: the key of site-wide answers (recent comments)
 _PENDING_KEY = "sidecar.readcache.changed"
 BUILD_WAIT = 5.0  # seconds a reader waits for another's build before building its own
 
@@ -146,6 +147,7 @@ class ReadCache:
         names = set(slugs)
         if not names:
             return
+        names.add(ANY)
         if self.redis is None:
             with self._lock:
                 for name in names:

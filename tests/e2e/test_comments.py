@@ -259,6 +259,11 @@ def test_list_pages_show_comment_counts(dev: DevServer, reader: Any) -> None:
     section.get_by_role("button", name="Post comment").click()
     expect(comment_article(section, "One for the count.")).to_be_visible()
     page.goto(dev.url + "/")
+    recent = page.locator("[data-recent-comments]")
+    expect(recent.get_by_role("link", name=f"{name} on Second post")).to_have_attribute(
+        "href", re.compile(r"/posts/second/#comment-\d+$")
+    )
+    expect(recent).to_contain_text("One for the count.")
     counts = page.request.get(dev.url + "/api/counts?slugs=hello,second").json()
     assert counts["second"] >= 1
     for slug, count in counts.items():

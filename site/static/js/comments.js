@@ -82,6 +82,27 @@
     }, () => {}); // no sidecar: the links still say "Comments"
   }
 
+  // -- anywhere: "Recent comments" blocks (partials/recent_comments.html) --
+  function showRecent() {
+    for (const block of document.querySelectorAll("[data-recent-comments]")) {
+      const limit = Math.min(50, Math.max(1, Number(block.dataset.limit) || 5));
+      api("GET", `/api/comments/recent?limit=${limit}`).then(({ items }) => {
+        const list = block.querySelector("ol") || block.appendChild(h("ol"));
+        list.replaceChildren(...items.map((c) => {
+          // Only its text is kept, read from an inert document (nothing in it loads or runs).
+          const parsed = new DOMParser().parseFromString(c.body_html, "text/html");
+          const words = parsed.body.textContent.trim().replace(/\s+/g, " ");
+          return h("li", {},
+            h("a", { href: `${c.post_url}#comment-${c.id}` }, c.author.username, " on ",
+              c.post_title),
+            h("span.recent-comment-text", {},
+              ": " + (words.length > 120 ? words.slice(0, 119) + "…" : words)));
+        }));
+        block.hidden = !items.length;
+      }, () => {}); // no sidecar: the block stays hidden
+    }
+  }
+
   // -- a post page: the thread --
   class Thread {
     constructor(section) {
@@ -539,6 +560,7 @@
 
   function init() {
     showCounts();
+    showRecent();
     const section = document.querySelector("section#comments[data-post]");
     if (!section) return;
     const thread = new Thread(section);

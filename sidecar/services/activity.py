@@ -1,0 +1,75 @@
+"""The site's comments at a glance: the latest ones, and the most discussed posts.
+
+Both read approved comments only, on posts published now (a comment on a post
+that became a draft, or was removed, is not shown). They are site-wide, so
+their cached answers change with any post's comments (``readcache.ANY``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from frostpress.content.models import Post
+from sidecar.models import Comment, Status
+from sidecar.services.catalog import PostCatalog
+
+__all__ = ["MAX_LIMIT", "Activity", "Discussed", "Recent"]
+
+MAX_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Recent:
+    comment: Comment
+    post: Post
+    url: str
+
+
+@dataclass(frozen=True)
+class Discussed:
+    post: Post
+    url: str
+    comments: int
+
+
+class Activity:
+    def __init__(self, session: Session, catalog: PostCatalog) -> None:
+        self.session = session
+        self.catalog = catalog
+
+    def _published(self) -> dict[str, Post]:
+        return {post.slug: post for post in self.catalog.index().posts}
+
+    def recent(self, limit: int) -> list[Recent]:
+        """The ``limit`` latest approved comments, newest first."""
+        published = self._published()
+        if not published:
+            return []
+        rows = self.session.scalars(
+            select(Comment)
+            .where(Comment.status == Status.APPROVED.value, Comment.post_slug.in_(published))
+            .order_by(Comment.created_at.desc(), Comment.id.desc())
+            .limit(min(limit, MAX_LIMIT))
+        )
+        return [
+            Recent(c, published[c.post_slug], self.catalog.url(published[c.post_slug]))
+            for c in rows
+        ]
+
+    def most_discussed(self, limit: int) -> list[Discussed]:
+        """The posts with the most approved comments, most first (ties by slug)."""
+        published = self._published()
+        if not published:
+            return []
+        count = func.count().label("n")
+        rows = self.session.execute(
+            select(Comment.post_slug, count)
+            .where(Comment.status == Status.APPROVED.value, Comment.post_slug.in_(published))
+            .group_by(Comment.post_slug)
+            .order_by(count.desc(), Comment.post_slug)
+            .limit(min(limit, MAX_LIMIT))
+        ).all()
+        return [Discussed(published[s], self.catalog.url(published[s]), int(n)) for s, n in rows]
