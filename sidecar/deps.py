@@ -102,7 +102,7 @@ def activity() -> Activity:
 
 
 def moderation() -> Moderation:
-    return Moderation(db.session, events())
+    return Moderation(db.session, events(), current_app.config["MODERATION"])
 
 
 def analytics() -> Analytics:

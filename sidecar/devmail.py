@@ -4,15 +4,17 @@ With no mail server configured, development mail is kept by the
 :class:`~sidecar.services.mail.LogMailer` (and printed in the terminal); this
 page lists it, newest first, with its links clickable, so confirming an
 account or resetting a password needs no mail set-up at all. The blueprint
-is registered only when ``SIDECAR_ENV`` is ``development``: in testing and
-production the path does not exist.
+is registered only when ``SIDECAR_ENV`` is ``development`` (in testing and
+production the path does not exist), and answers only a browser on the same
+machine.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
 from sidecar.services.mail import LogMailer
@@ -35,10 +37,19 @@ def linked(text: str) -> Markup:
     return Markup("").join(out)
 
 
+def _from_this_machine() -> bool:
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
+
+
 @bp.route("/mail")
 def mail() -> str:
     mailer = current_app.extensions["sidecar.mailer"]
     if not isinstance(mailer, LogMailer):
         abort(404)  # a mail server is configured: the mail went there
+    if not _from_this_machine():
+        abort(404)  # a development server reachable from elsewhere shows nobody's links
     messages = list(reversed(mailer.sent))
     return render_template("dev/mail.html", messages=messages, linked=linked)

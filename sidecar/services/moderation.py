@@ -2,8 +2,10 @@
 
 - The queue lists comments by status (pending by default), newest first,
   filtered by post, author and text.
-- Approve publishes a comment (readers hear ``comment:new``), and with it the
-  replies its author made to it while it was held; reject and spam
+- Approve publishes a comment (readers hear ``comment:new``); under ``first``
+  moderation also the replies its author made to it while it was held, which
+  the approval's trust would have let through anyway (under ``all`` each
+  waits for its own review); reject and spam
   take it out of public view, keeping its text for a later change of mind
   (readers hear ``comment:deleted`` if it was public); delete leaves a
   tombstone, as an author's own delete does.
@@ -53,9 +55,10 @@ class QueueFilter:
 
 
 class Moderation:
-    def __init__(self, session: Session, events: Publisher) -> None:
+    def __init__(self, session: Session, events: Publisher, policy: str = "first") -> None:
         self.session = session
         self.events = events
+        self.policy = policy  # the MODERATION setting
 
     def queue(self, wanted: QueueFilter) -> Page[Comment]:
         if wanted.status != "all" and wanted.status not in _STATUSES:
@@ -104,7 +107,7 @@ class Moderation:
         notices: list[Notice] = []  # made before the commit expires the rows
         with transaction(self.session):
             found = list(self.session.scalars(select(Comment).where(Comment.id.in_(wanted))))
-            if action is Action.APPROVE:
+            if action is Action.APPROVE and self.policy == "first":
                 found += self._held_replies(found, wanted)
             for comment in found:
                 if comment.status == target or comment.is_deleted:

@@ -61,6 +61,14 @@ def test_dev_mail_lists_what_was_sent_newest_first_with_working_links(
     assert confirmed.status_code == 200 and "confirmed" in confirmed.get_data(as_text=True)
 
 
+def test_dev_mail_answers_only_this_machine(app: Flask) -> None:
+    """A development server reachable from elsewhere shows nobody the links."""
+    client = app.test_client()
+    assert client.get("/dev/mail", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
+    away = client.get("/dev/mail", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert away.status_code == 404
+
+
 @pytest.mark.parametrize("env", ["production", "testing"])
 def test_dev_mail_does_not_exist_outside_development(
     env: str, request: pytest.FixtureRequest, blog: Project, sqlite_database_url: str

@@ -99,3 +99,21 @@ def test_the_plain_page_offers_a_reply_to_ones_own_held_comment_only(
     someone = Browser(app.test_client())
     someone.login(make_user(username="someone"))
     assert not someone.page("/comments/hello").find_all("summary")
+
+
+@pytest.mark.parametrize("sidecar_config", [{"MODERATION": "all"}])
+def test_under_all_moderation_each_held_reply_waits_for_its_own_review(
+    app: Flask, make_user: Any, sidecar_config: dict[str, Any]
+) -> None:
+    """A spammer's harmless comment approved must not publish, unseen, the spam
+    they replied to it with."""
+    author = ApiClient(app.test_client())
+    author.login(make_user(username="author"))
+    held = author.post(THREAD, json={"body": "Harmless."}).get_json()
+    reply = author.post(THREAD, json={"body": "Buy now!", "parent_id": held["id"]}).get_json()
+    moderator = make_user(role=Role.MODERATOR)
+    with app.app_context():
+        actor = db.session.get(User, moderator.id)
+        changed = deps.moderation().apply(actor, Action.APPROVE, [held["id"]])
+    assert [c.id for c in changed] == [held["id"]]
+    assert _statuses(app, held["id"], reply["id"]) == ["approved", "pending"]
