@@ -252,11 +252,13 @@ def register_blueprints(app: Flask) -> None:
     from sidecar.api import BLUEPRINTS
     from sidecar.auth import bp as auth_bp
     from sidecar.pages import bp as pages_bp
+    from sidecar.pages.feeds import bp as feeds_bp
     from sidecar.pages.search import bp as search_bp
 
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(feeds_bp)  # before pages: /comments/feed.xml is not a post
     app.register_blueprint(pages_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(search_bp)

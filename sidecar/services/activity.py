@@ -43,9 +43,11 @@ class Activity:
     def _published(self) -> dict[str, Post]:
         return {post.slug: post for post in self.catalog.index().posts}
 
-    def recent(self, limit: int) -> list[Recent]:
-        """The ``limit`` latest approved comments, newest first."""
+    def recent(self, limit: int, slug: str | None = None) -> list[Recent]:
+        """The ``limit`` latest approved comments, newest first (on ``slug`` only)."""
         published = self._published()
+        if slug is not None:
+            published = {slug: published[slug]} if slug in published else {}
         if not published:
             return []
         rows = self.session.scalars(
