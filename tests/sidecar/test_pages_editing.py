@@ -172,8 +172,10 @@ class TestModerationOfEveryComment:
         held = signed_in.comment("Please approve me")
         page = signed_in.page("/comments/hello")
         article = page.by_id(f"comment-{held}")
-        assert "Please approve me" in article.text and "awaiting moderation" in article.text
-        assert not article.find_all("details")  # no replies to a held comment
+        assert "Please approve me" in article.text and "held for review" in article.text
+        assert "only you can see it" in article.text
+        # its author may reply to it (the reply waits with it)
+        assert [s.text for s in article.find_all("summary")] == ["Reply to ada"]
 
         other = new_browser()
         other.login(make_user(username="bob"))
@@ -187,6 +189,5 @@ class TestModerationOfEveryComment:
         browser.login(make_user(username="mod", role=Role.MODERATOR))
         mine = browser.comment("Official")
         assert (
-            "awaiting moderation"
-            not in browser.page("/comments/hello").by_id(f"comment-{mine}").text
+            "held for review" not in browser.page("/comments/hello").by_id(f"comment-{mine}").text
         )
