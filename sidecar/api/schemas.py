@@ -354,3 +354,15 @@ class DiscussedListSchema(ma.Schema):
     page = ma.fields.Integer()
     per_page = ma.fields.Integer()
     total = ma.fields.Integer()
+
+
+class ReplySchema(RecentCommentSchema):
+    unread = ma.fields.Boolean(metadata={"description": "made since the list was last read"})
+
+
+class RepliesSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ReplySchema), metadata={"description": "newest first"})
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+    unread = ma.fields.Integer(metadata={"description": "unread replies, all of them"})

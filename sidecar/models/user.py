@@ -32,6 +32,8 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Replies to this account's comments made after it are "new" (GET /api/me/replies).
+    replies_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped by logout, password change, ban and role change: sessions and
     # remember-me cookies carry it, so a copied cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)

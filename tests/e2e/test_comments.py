@@ -362,3 +362,34 @@ def test_a_long_thread_shows_the_newest_comments_and_loads_more(
         expect(comment_article(comments(linked), "Old comment 0")).to_be_focused()
         for page in (alice, bob, linked):
             assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_a_reader_hears_of_replies_to_them_in_the_widget(dev: DevServer, reader: Any) -> None:
+    alice = reader(dev)
+    her = create_admin(dev.root, "answered")  # sign-ups: 5 an hour, all used
+    alice.goto(dev.url + "/posts/second/")
+    sign_in_in_widget(alice, her)
+    mine = comments(alice)
+    mine.get_by_label("Your comment").fill("Anyone else?")
+    mine.get_by_role("button", name="Post comment").click()
+    expect(comment_article(mine, "Anyone else?")).to_be_visible()
+
+    bob = reader(dev)
+    him = create_admin(dev.root, "answerer")
+    bob.goto(dev.url + "/posts/second/")
+    sign_in_in_widget(bob, him)
+    theirs = comments(bob)
+    comment_article(theirs, "Anyone else?").get_by_role("button", name="Reply").click()
+    theirs.get_by_label(f"Reply to {her}").fill("Me, for one.")
+    theirs.get_by_role("button", name="Post reply").click()
+    expect(comment_article(theirs, "Me, for one.")).to_be_visible()
+
+    alice.reload()
+    news = comments(alice).get_by_role("button", name="1 new reply to you")
+    expect(news).to_be_visible()
+    news.click()
+    link = comments(alice).get_by_role("link", name=f"{him} on Second post")
+    expect(link).to_have_attribute("href", re.compile(r"/posts/second/#comment-\d+$"))
+    alice.reload()
+    expect(comments(alice).get_by_role("button", name="Replies to you")).to_be_visible()
+    assert alice.js_errors == []  # type: ignore[attr-defined]

@@ -217,6 +217,7 @@
       if (this.me) {
         box.append(h("p", {}, "Signed in as ", h("strong", {}, this.me.username), " · ",
           h("button.link", { type: "button", onclick: () => this.signOut() }, "Sign out")));
+        this.renderReplies(box, (this.accountShown = (this.accountShown || 0) + 1));
         if (!this.me.email_confirmed) {
           const resend = h("button.link", { type: "button", onclick: async () => {
             resend.disabled = true;
@@ -244,6 +245,38 @@
       for (const { data, li } of this.comments.values()) {
         this.renderActions(li.querySelector(":scope > .comment"), data);
       }
+    }
+
+    // "N new replies to you": across the site, read when the list is opened.
+    async renderReplies(box, shown) {
+      let found;
+      try {
+        found = await api("GET", "/api/me/replies?limit=10");
+      } catch (e) {
+        return; // not worth a word: the thread works without it
+      }
+      if (!found.items.length || shown !== this.accountShown) return; // drawn again since
+      const list = h("ol.comments-replies-list", { hidden: true }, ...found.items.map((c) => {
+        const text = new DOMParser().parseFromString(c.body_html, "text/html").body.textContent
+          .trim().replace(/\s+/g, " ");
+        return h(c.unread ? "li.unread" : "li", {},
+          h("a", { href: `${c.post_url}#comment-${c.id}` }, c.author.username, " on ", c.post_title),
+          ": " + (text.length > 120 ? text.slice(0, 119) + "…" : text));
+      }));
+      const label = found.unread
+        ? plural(found.unread, "new reply to you", "new replies to you")
+        : "Replies to you";
+      const toggle = h("button.link.comments-replies", { type: "button",
+        "aria-expanded": "false", onclick: async () => {
+          list.hidden = !list.hidden;
+          toggle.setAttribute("aria-expanded", String(!list.hidden));
+          if (!list.hidden && found.unread) {
+            found.unread = 0;
+            await api("POST", "/api/me/replies/read").catch(() => {});
+            toggle.textContent = "Replies to you";
+          }
+        } }, label);
+      box.append(h("p.comments-note", {}, toggle), list);
     }
 
     authForm(kind) {
