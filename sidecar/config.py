@@ -168,6 +168,9 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
         if environ.get("CONTENT_DIR")
         else None,
         "MODERATION": moderation,
+        # Where the sidecar's links to posts point, if not the site's base_url
+        # (make dev: the dev server itself).
+        "SITE_BASE_URL": environ.get("SITE_BASE_URL", "").strip() or None,
         "BUILD_HOOK_URL": hook or None,
         "EDIT_WINDOW_SECONDS": int(environ.get("EDIT_WINDOW_MINUTES", "15")) * 60,
         "MAX_COMMENT_DEPTH": int(environ.get("MAX_COMMENT_DEPTH", "5")),

@@ -32,6 +32,9 @@ def make_dev_sidecar(root: Path, origin: str, environ: dict[str, str] | None = N
     env = dict(os.environ if environ is None else environ)
     env.setdefault("FROSTPRESS_ROOT", str(root))
     env.setdefault("SITE_ORIGIN", origin)
+    # The confirmation page, recent comments and the comment feeds link to posts:
+    # here, on this server, not at the public site of site.toml's base_url.
+    env.setdefault("SITE_BASE_URL", origin + "/")
     app = create_app(environ=env)
     with app.app_context():
         upgrade()

@@ -115,5 +115,7 @@ def init_app(app: Flask) -> None:
     else:
         from sidecar.services.checkout import CheckoutCatalog
 
-        catalog = CheckoutCatalog(config["FROSTPRESS_ROOT"], config["CONTENT_DIR"])
+        catalog = CheckoutCatalog(
+            config["FROSTPRESS_ROOT"], config["CONTENT_DIR"], base_url=config.get("SITE_BASE_URL")
+        )
     app.extensions["sidecar.catalog"] = catalog

@@ -11,6 +11,7 @@ import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from frostpress.config import load_config
 from frostpress.content.index import SiteIndex
@@ -25,9 +26,16 @@ log = logging.getLogger(__name__)
 
 class CheckoutCatalog(PostCatalog):
     def __init__(
-        self, root: Path, content_dir: Path | None = None, *, interval: float = 1.0
+        self,
+        root: Path,
+        content_dir: Path | None = None,
+        *,
+        interval: float = 1.0,
+        base_url: str | None = None,
     ) -> None:
-        overrides = {"content_dir": content_dir} if content_dir else {}
+        overrides: dict[str, Any] = {"content_dir": content_dir} if content_dir else {}
+        if base_url:  # make dev: links to posts lead to the dev server, not the public site
+            overrides["base_url"] = base_url
         super().__init__(load_config(root, **overrides))
         self.interval = interval
         self._loader = ContentLoader(self.config)

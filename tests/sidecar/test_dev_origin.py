@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -62,3 +63,14 @@ def test_the_live_channel_accepts_only_this_origin(dev_origin: str) -> None:
     status, body = fetch(handshake, origin=dev_origin)
     assert status == 200 and b'"sid"' in body
     assert fetch(handshake, origin="https://evil.example")[0] == 400
+
+
+def test_links_the_sidecar_makes_to_posts_lead_to_the_dev_server(
+    dev_origin: str, blog: Project
+) -> None:
+    """Recent comments, the comment feeds and the confirmation page link to posts;
+    in make dev they must not send a newcomer off to the public site."""
+    status, body = fetch(f"{dev_origin}/comments/hello/feed.xml")
+    assert status == 200
+    alternate = re.search(rb'<link rel="alternate" type="text/html" href="([^"]+)"', body)
+    assert alternate and alternate.group(1).decode() == f"{dev_origin}/posts/hello/"
