@@ -16,7 +16,7 @@ from frostpress.content.index import SiteIndex
 from frostpress.web.filters import absolute
 from frostpress.web.views import UrlSpec
 
-__all__ = ["bp", "generate_urls"]
+__all__ = ["bp", "generate_urls", "xml_safe"]
 
 bp = Blueprint("feeds", __name__)
 
@@ -31,8 +31,13 @@ def _index() -> SiteIndex:
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (the sidecar's feeds use it too)."""
+    return _NOT_XML.sub("", text)
+
+
 def _xml(template: str, mimetype: str, **context: object) -> Response:
-    return Response(_NOT_XML.sub("", render_template(template, **context)), mimetype=mimetype)
+    return Response(xml_safe(render_template(template, **context)), mimetype=mimetype)
 
 
 @bp.route("/feed.xml")

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from sidecar import deps
 from sidecar.api.caching import PRIVATE, cached_json, is_anonymous, keep_cookies_private
-from sidecar.api.common import errors, signed_in_user
+from sidecar.api.common import errors, one_page, signed_in_user
 from sidecar.api.schemas import (
     CommentInSchema,
     CommentListSchema,
@@ -151,9 +151,7 @@ def recent(query: dict[str, Any]) -> Any:
             {**comment_payload(r.comment), "post_title": r.post.title, "post_url": r.url}
             for r in found
         ]
-        return RecentListSchema().dump(
-            {"items": items, "page": 1, "per_page": limit, "total": len(items)}
-        )
+        return RecentListSchema().dump(one_page(items, limit))
 
     return cached_json("recent", [ANY], f"{deps.catalog().signature()}|{limit}", build)
 
@@ -173,8 +171,6 @@ def discussed(query: dict[str, Any]) -> Any:
             {"slug": d.post.slug, "title": d.post.title, "url": d.url, "comment_count": d.comments}
             for d in deps.activity().most_discussed(limit)
         ]
-        return DiscussedListSchema().dump(
-            {"items": items, "page": 1, "per_page": limit, "total": len(items)}
-        )
+        return DiscussedListSchema().dump(one_page(items, limit))
 
     return cached_json("discussed", [ANY], f"{deps.catalog().signature()}|{limit}", build)

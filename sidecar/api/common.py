@@ -11,7 +11,7 @@ from sidecar.errors import Unauthorized
 from sidecar.models import User
 from sidecar.openapi import ErrorSchema
 
-__all__ = ["ErrorSchema", "errors", "signed_in_user"]
+__all__ = ["ErrorSchema", "errors", "one_page", "signed_in_user"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,3 +46,8 @@ def signed_in_user() -> User:
         raise Unauthorized("Sign in first.")
     user: User = current_user._get_current_object()  # type: ignore[attr-defined]
     return user
+
+
+def one_page(items: list[Any], limit: int, **more: Any) -> dict[str, Any]:
+    """A list that is one page of at most ``limit``, in the contract's envelope."""
+    return {"items": items, "page": 1, "per_page": limit, "total": len(items), **more}

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from sidecar import deps
 from sidecar.api.caching import PRIVATE
-from sidecar.api.common import errors, signed_in_user
+from sidecar.api.common import errors, one_page, signed_in_user
 from sidecar.api.schemas import RecentQuerySchema, RepliesSchema
 from sidecar.extensions import ACCOUNT_WRITE_RATE, THREAD_RATE, commenter_key, limiter
 from sidecar.services.payloads import comment_payload
@@ -35,13 +35,7 @@ def replies(query: dict[str, Any]) -> Any:
         }
         for r in found.found
     ]
-    body = {
-        "items": items,
-        "page": 1,
-        "per_page": query["limit"],
-        "total": len(items),
-        "unread": found.unread_count,
-    }
+    body = one_page(items, query["limit"], unread=found.unread_count)
     return body, 200, {"Cache-Control": PRIVATE}
 
 

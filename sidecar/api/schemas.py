@@ -331,13 +331,18 @@ class RecentCommentSchema(CommentSchema):
     )
 
 
-class RecentListSchema(ma.Schema):
-    items = ma.fields.List(
-        ma.fields.Nested(RecentCommentSchema), metadata={"description": "newest first"}
-    )
+class _OnePage(ma.Schema):
+    """The contract's list envelope, for lists that are one page (``limit``)."""
+
     page = ma.fields.Integer()
     per_page = ma.fields.Integer()
     total = ma.fields.Integer()
+
+
+class RecentListSchema(_OnePage):
+    items = ma.fields.List(
+        ma.fields.Nested(RecentCommentSchema), metadata={"description": "newest first"}
+    )
 
 
 class DiscussedSchema(ma.Schema):
@@ -347,22 +352,16 @@ class DiscussedSchema(ma.Schema):
     comment_count = ma.fields.Integer()
 
 
-class DiscussedListSchema(ma.Schema):
+class DiscussedListSchema(_OnePage):
     items = ma.fields.List(
         ma.fields.Nested(DiscussedSchema), metadata={"description": "most comments first"}
     )
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
 
 
 class ReplySchema(RecentCommentSchema):
     unread = ma.fields.Boolean(metadata={"description": "made since the list was last read"})
 
 
-class RepliesSchema(ma.Schema):
+class RepliesSchema(_OnePage):
     items = ma.fields.List(ma.fields.Nested(ReplySchema), metadata={"description": "newest first"})
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
     unread = ma.fields.Integer(metadata={"description": "unread replies, all of them"})

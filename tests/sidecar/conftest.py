@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-import re
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +29,6 @@ from sqlalchemy import event
 from sidecar import create_app
 from sidecar.extensions import db, limiter
 from sidecar.models import Role, User
-from sidecar.services.mail import LogMailer, Message
 from tests.conftest import Project
 from tests.servers import (
     PostgresServer,
@@ -42,6 +40,8 @@ from tests.servers import (
     running_redis,
 )
 from tests.sidecar.browser import Browser
+from tests.sidecar.mailbox import Mailbox as Mailbox  # the tests import both from here too
+from tests.sidecar.mailbox import link_in as link_in
 
 _names = itertools.count(1)
 _databases = itertools.count(1)
@@ -300,31 +300,6 @@ def app(
         db.engine.dispose()
 
 
-class Mailbox:
-    """What the sidecar mailed. Mail leaves through the outbox, after the request:
-    reading ``sent`` first runs the outbox worker's round, as its thread would."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.mailer: LogMailer = app.extensions["sidecar.mailer"]
-
-    def deliver(self) -> dict[str, int]:
-        outcome: dict[str, int] = self.app.extensions["sidecar.outbox"].run_once()
-        return outcome
-
-    @property
-    def sent(self) -> list[Message]:
-        self.deliver()
-        return list(self.mailer.sent)
-
-    def queued(self) -> int:
-        """Mails waiting in the outbox, none of them sent yet."""
-        from sidecar import deps
-
-        with self.app.app_context():
-            return deps.outbox().depth()
-
-
 @pytest.fixture
 def mail(app: Flask) -> Mailbox:
     return Mailbox(app)
@@ -427,15 +402,6 @@ def statements_during(app: Flask, action: Callable[[], Any]) -> list[str]:
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return seen
-
-
-def link_in(mail: Mailbox, path: str) -> str:
-    """The path of the last mailed link containing ``path``."""
-    for message in reversed(mail.sent):
-        match = re.search(r"https?://[^/\s]+(\S*" + re.escape(path) + r"\S*)", message.body)
-        if match:
-            return match.group(1)
-    raise AssertionError(f"no mail with a link to {path}")
 
 
 # -- the no-JavaScript pages, read like a browser would -----------------------------

@@ -11,6 +11,7 @@ from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import User
 from tests.sidecar.conftest import ApiClient, error_of, link_in
+from tests.sidecar.mailbox import links_in
 
 PASSWORD = "correct horse battery"
 
@@ -97,7 +98,7 @@ def test_two_accounts_may_wait_on_one_address_but_only_one_is_confirmed(app: Fla
     first, second = ApiClient(app.test_client()), ApiClient(app.test_client())
     assert register(first, username="first").status_code == 201
     assert register(second, username="second").status_code == 201
-    links = _confirm_links(mail)
+    links = links_in(mail, "/auth/confirm/")
     assert len(links) == 2  # nobody had confirmed the address yet: each got a link
     assert first.get(links[0]).status_code == 200
     late = second.get(links[1])
@@ -112,17 +113,6 @@ def test_two_accounts_may_wait_on_one_address_but_only_one_is_confirmed(app: Fla
         "/api/auth/login", json={"login": "ada@example.test", "password": PASSWORD}
     )
     assert login.status_code == 200 and login.get_json()["username"] == "first"
-
-
-def _confirm_links(mail: Any) -> list[str]:
-    import re
-
-    found = []
-    for message in mail.sent:
-        match = re.search(r"https?://[^/\s]+(/auth/confirm/\S+)", message.body)
-        if match:
-            found.append(match.group(1))
-    return found
 
 
 @pytest.mark.parametrize("taken", ["ada", "ADA", "Ada"])

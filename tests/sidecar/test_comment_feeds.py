@@ -9,27 +9,10 @@ from typing import Any
 from flask import Flask
 
 from sidecar.database import now_utc
-from sidecar.extensions import db
-from sidecar.models import Comment, Status, User
+from sidecar.models import Status
+from tests.sidecar.stored import stored_comment
 
 NS = {"a": "http://www.w3.org/2005/Atom"}
-
-
-def _comment(app: Flask, author: User, slug: str, html: str, minutes_ago: int, status: str) -> int:
-    with app.app_context():
-        at = now_utc() - timedelta(minutes=minutes_ago)
-        comment = Comment(
-            post_slug=slug,
-            author_id=author.id,
-            body_source="x",
-            body_html=html,
-            status=status,
-            created_at=at,
-            updated_at=at,
-        )
-        db.session.add(comment)
-        db.session.commit()
-        return int(comment.id)
 
 
 def _entries(feed: ET.Element) -> list[tuple[str, str, str]]:
@@ -45,10 +28,10 @@ def _entries(feed: ET.Element) -> list[tuple[str, str, str]]:
 
 def test_the_site_feed_lists_approved_comments_newest_first(app: Flask, make_user: Any) -> None:
     ada = make_user(username="ada")
-    older = _comment(app, ada, "hello", "<p>older &amp; wiser</p>", 20, Status.APPROVED.value)
-    newer = _comment(app, ada, "second", "<p><em>newer</em></p>", 5, Status.APPROVED.value)
-    _comment(app, ada, "hello", "<p>held</p>", 0, Status.PENDING.value)
-    _comment(app, ada, "draft", "<p>on a draft</p>", 0, Status.APPROVED.value)
+    older = stored_comment(app, ada, "hello", "<p>older &amp; wiser</p>", 20, Status.APPROVED.value)
+    newer = stored_comment(app, ada, "second", "<p><em>newer</em></p>", 5, Status.APPROVED.value)
+    stored_comment(app, ada, "hello", "<p>held</p>", 0, Status.PENDING.value)
+    stored_comment(app, ada, "draft", "<p>on a draft</p>", 0, Status.APPROVED.value)
     answer = app.test_client().get("/comments/feed.xml")
     assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"
     assert "public" in answer.headers["Cache-Control"]
@@ -75,8 +58,8 @@ def test_the_site_feed_lists_approved_comments_newest_first(app: Flask, make_use
 
 def test_a_post_feed_holds_that_post_only_and_a_draft_has_none(app: Flask, make_user: Any) -> None:
     ada = make_user(username="ada")
-    mine = _comment(app, ada, "hello", "<p>here</p>", 1, Status.APPROVED.value)
-    _comment(app, ada, "second", "<p>elsewhere</p>", 0, Status.APPROVED.value)
+    mine = stored_comment(app, ada, "hello", "<p>here</p>", 1, Status.APPROVED.value)
+    stored_comment(app, ada, "second", "<p>elsewhere</p>", 0, Status.APPROVED.value)
     feed = ET.fromstring(app.test_client().get("/comments/hello/feed.xml").data)
     assert [link for _, link, _ in _entries(feed)] == [
         app.extensions["sidecar.catalog"].config.base_url.rstrip("/")

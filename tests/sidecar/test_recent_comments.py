@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 
-from sidecar.database import now_utc
-from sidecar.extensions import db
-from sidecar.models import Comment, Status, User
+from sidecar.models import Status
 from tests.sidecar.conftest import ApiClient, error_of
-
-
-def _comment(app: Flask, author: User, slug: str, body: str, minutes_ago: int, status: str) -> int:
-    with app.app_context():
-        at = now_utc() - timedelta(minutes=minutes_ago)
-        comment = Comment(
-            post_slug=slug,
-            author_id=author.id,
-            body_source=body,
-            body_html=f"<p>{body}</p>",
-            status=status,
-            created_at=at,
-            updated_at=at,
-        )
-        db.session.add(comment)
-        db.session.commit()
-        return int(comment.id)
+from tests.sidecar.stored import stored_comment
 
 
 def test_recent_lists_approved_comments_on_published_posts_newest_first(
@@ -35,11 +16,11 @@ def test_recent_lists_approved_comments_on_published_posts_newest_first(
 ) -> None:
     ada = make_user(username="ada")
     approved = Status.APPROVED.value
-    oldest = _comment(app, ada, "hello", "first", 30, approved)
-    newest = _comment(app, ada, "second", "latest", 1, approved)
-    middle = _comment(app, ada, "hello", "middle", 10, approved)
-    _comment(app, ada, "hello", "held", 0, Status.PENDING.value)
-    _comment(app, ada, "draft", "on a draft", 0, approved)
+    oldest = stored_comment(app, ada, "hello", "<p>first</p>", 30, approved)
+    newest = stored_comment(app, ada, "second", "<p>latest</p>", 1, approved)
+    middle = stored_comment(app, ada, "hello", "<p>middle</p>", 10, approved)
+    stored_comment(app, ada, "hello", "<p>held</p>", 0, Status.PENDING.value)
+    stored_comment(app, ada, "draft", "<p>on a draft</p>", 0, approved)
     answer = app.test_client().get("/api/comments/recent?limit=5")
     assert answer.status_code == 200
     assert "public" in answer.headers["Cache-Control"] and answer.headers["ETag"]
@@ -72,10 +53,10 @@ def test_a_new_comment_shows_at_once_in_recent_and_discussed(
 def test_discussed_orders_posts_by_their_approved_comments(app: Flask, make_user: Any) -> None:
     ada = make_user(username="ada")
     for n in range(3):
-        _comment(app, ada, "second", f"s{n}", n, Status.APPROVED.value)
-    _comment(app, ada, "hello", "h", 0, Status.APPROVED.value)
+        stored_comment(app, ada, "second", f"<p>s{n}</p>", n, Status.APPROVED.value)
+    stored_comment(app, ada, "hello", "<p>h</p>", 0, Status.APPROVED.value)
     for n in range(5):
-        _comment(app, ada, "hello", f"held {n}", 0, Status.PENDING.value)
+        stored_comment(app, ada, "hello", f"<p>held {n}</p>", 0, Status.PENDING.value)
     items = app.test_client().get("/api/comments/discussed?limit=10").get_json()["items"]
     assert [(d["slug"], d["title"], d["comment_count"]) for d in items] == [
         ("second", "Second post", 3),
