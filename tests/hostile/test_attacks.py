@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from sidecar.extensions import db, socketio
 from sidecar.models import Role, User
@@ -252,13 +252,15 @@ def test_reset_links_work_once_expire_and_cannot_be_forged(
         browser.submit(f"/auth/reset/{forged}", **new).status_code != 302, "a forged token worked"
     )
 
-    class Past(URLSafeTimedSerializer):
+    class Past(TimestampSigner):
         def get_timestamp(self) -> int:
             return super().get_timestamp() - 2 * 3600  # two hours ago; links last one
 
-    old = Past(app.config["SECRET_KEY"], salt="frostpress.reset-password").dumps(
-        {"uid": ada.id, "v": 3}
-    )
+    with app.app_context():
+        version = db.session.get(User, ada.id).session_version  # what a live link carries
+    old = URLSafeTimedSerializer(
+        app.config["SECRET_KEY"], salt="frostpress.reset-password", signer=Past
+    ).dumps({"uid": ada.id, "v": version})
     attack.check(
         browser.submit(f"/auth/reset/{old}", **new).status_code != 302, "an expired link worked"
     )
