@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 __all__ = ["ConfigurationError", "settings_from_env"]
 
 MODERATION_POLICIES = ("none", "first", "all")
+# Comments without an account: none, each held for a moderator, or published
+# as the moderation policy would an account's (``on`` means ``moderated``).
+GUEST_POLICIES = ("off", "moderated", "open")
 _WEAK_SECRETS = {"", "dev", "change-me", "changeme", "secret", "development"}
 
 
@@ -137,6 +140,12 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
         raise ConfigurationError(
             f"MODERATION must be one of {', '.join(MODERATION_POLICIES)}, not {moderation!r}"
         )
+    guests = environ.get("GUESTS", "off").strip().lower()
+    guests = "moderated" if guests == "on" else guests
+    if guests not in GUEST_POLICIES:
+        raise ConfigurationError(
+            f"GUESTS must be one of {', '.join(GUEST_POLICIES)}, not {guests!r}"
+        )
     # Optional tuning, each defaulted by its own subsystem's init_app.
     tuning = {
         name: kind(environ[name])
@@ -168,6 +177,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
         if environ.get("CONTENT_DIR")
         else None,
         "MODERATION": moderation,
+        "GUESTS": guests,
         # Where the sidecar's links to posts point, if not the site's base_url
         # (make dev: the dev server itself).
         "SITE_BASE_URL": environ.get("SITE_BASE_URL", "").strip() or None,

@@ -17,6 +17,7 @@ from sidecar.services.audit import AuditLog
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.comments import CommentRules, Comments
 from sidecar.services.events import Publisher
+from sidecar.services.guests import GuestTokens
 from sidecar.services.mail import Mailer
 from sidecar.services.moderation import Moderation
 from sidecar.services.outbox import Outbox
@@ -91,10 +92,12 @@ def comments() -> Comments:
     config = current_app.config
     rules = CommentRules(
         moderation=config["MODERATION"],
+        guests=config.get("GUESTS", "off"),
         edit_window=timedelta(seconds=config["EDIT_WINDOW_SECONDS"]),
         max_depth=config["MAX_COMMENT_DEPTH"],
     )
-    return Comments(db.session, catalog(), rules, events())
+    tokens = GuestTokens(config["SECRET_KEY"], rules.edit_window)
+    return Comments(db.session, catalog(), rules, events(), tokens)
 
 
 def activity() -> Activity:

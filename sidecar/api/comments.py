@@ -16,6 +16,7 @@ from sidecar.api.schemas import (
     CommentSchema,
     DiscussedListSchema,
     EditSchema,
+    EditTokenSchema,
     IdempotencySchema,
     PreviewOutSchema,
     PreviewSchema,
@@ -35,6 +36,7 @@ from sidecar.extensions import (
 from sidecar.models import Comment, User
 from sidecar.services import threads
 from sidecar.services.comments import Comments
+from sidecar.services.guests import Guest
 from sidecar.services.payloads import comment_payload
 from sidecar.services.readcache import ANY
 
@@ -81,6 +83,7 @@ def _page(service: Comments, viewer: User | None, slug: str, query: dict[str, An
         "total": found.total,
         "pages": found.pages,
         "edit_window_seconds": int(service.rules.edit_window.total_seconds()),
+        "guests": service.rules.guests,
     }
 
 
@@ -91,35 +94,60 @@ def _page(service: Comments, viewer: User | None, slug: str, query: dict[str, An
 @blp.response(201, CommentSchema)
 @errors(blp, 400, 401, 403, 404, 409, 413, 422, 429, 503)
 def create(data: dict[str, Any], headers: dict[str, Any], slug: str) -> Any:
-    """A new comment. Send an ``Idempotency-Key`` (any 8–64 letters, digits, ``-``
+    """A new comment, by the signed-in reader or, signed out where ``GUESTS``
+    allows it, by a guest (``guest``: name, and optionally email and website),
+    who gets an ``edit_token`` to edit or delete it within the edit window.
+    A guest name that reads as an account's username is refused (409
+    ``name_taken``). Send an ``Idempotency-Key`` (any 8–64 letters, digits, ``-``
     or ``_``, new for each comment): if the answer is lost and the request is sent
     again with the same key, the first comment is returned, not a second made."""
-    comment = deps.comments().create(
-        signed_in_user(),
+    service = deps.comments()
+    author = current_user._get_current_object() if current_user.is_authenticated else None
+    guest = Guest(**data["guest"]) if data["guest"] else None
+    comment = service.create(
+        author,
         slug,
         data["body"],
         data["parent_id"],
+        guest=guest,
         idempotency_key=headers.get("idempotency_key"),
     )
-    return comment_payload(comment, source=True)
+    payload = comment_payload(comment, source=True)
+    if comment.is_guest:
+        payload["edit_token"] = service.guest_tokens.issue(comment)
+    return payload
 
 
 @blp.route("/comments/<int:comment_id>", methods=["PATCH"])
 @limiter.shared_limit(EDIT_RATE, scope="comment-edit", key_func=commenter_key)
 @blp.arguments(EditSchema)
+@blp.arguments(EditTokenSchema, location="headers")
 @blp.response(200, CommentSchema)
 @errors(blp, 400, 401, 403, 404, 413, 422, 429, 503)
-def edit(data: dict[str, Any], comment_id: int) -> Any:
-    comment = deps.comments().edit(signed_in_user(), comment_id, data["body"])
+def edit(data: dict[str, Any], headers: dict[str, Any], comment_id: int) -> Any:
+    """The author's edit within the edit window (a guest's with ``X-Edit-Token``),
+    or a moderator's; an edit of a public comment is reviewed as a new one."""
+    service = deps.comments()
+    if token := headers.get("edit_token"):
+        comment = service.guest_edit(token, comment_id, data["body"])
+    else:
+        comment = service.edit(signed_in_user(), comment_id, data["body"])
     return comment_payload(comment, source=True)
 
 
 @blp.route("/comments/<int:comment_id>", methods=["DELETE"])
 @limiter.shared_limit(DELETE_RATE, scope="comment-delete", key_func=commenter_key)
+@blp.arguments(EditTokenSchema, location="headers")
 @blp.response(204)
 @errors(blp, 400, 401, 403, 404, 429)
-def delete(comment_id: int) -> Any:
-    deps.comments().delete(signed_in_user(), comment_id)
+def delete(headers: dict[str, Any], comment_id: int) -> Any:
+    """By the author (a guest with ``X-Edit-Token``, within the edit window) or a
+    moderator; replies stay, the comment becomes a tombstone."""
+    service = deps.comments()
+    if token := headers.get("edit_token"):
+        service.guest_delete(token, comment_id)
+    else:
+        service.delete(signed_in_user(), comment_id)
     return ""
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
 
 from frostpress.content.slugs import SLUG_PATTERN
+from sidecar.services.guests import GUEST_NAME_MAX
 from sidecar.services.threads import DEFAULT_PER_PAGE, MAX_PER_PAGE, ORDERS
 
 __all__ = [
@@ -14,6 +17,8 @@ __all__ = [
     "CountsQuerySchema",
     "CsrfSchema",
     "EditSchema",
+    "EditTokenSchema",
+    "GuestSchema",
     "HealthSchema",
     "IdempotencySchema",
     "LoginSchema",
@@ -111,10 +116,54 @@ class PasswordChangeSchema(_In):
     )
 
 
+class GuestSchema(_In):
+    name = ma.fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=GUEST_NAME_MAX),
+            validate.Regexp(
+                r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$", error="plain text, not blank"
+            ),
+        ],
+        metadata={"description": "shown with the comment; may not look like a username"},
+    )
+    email = ma.fields.Email(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=254),
+        metadata={"description": "never shown; only for reply mail, once confirmed"},
+    )
+    website = ma.fields.Url(
+        load_default=None,
+        allow_none=True,
+        schemes={"http", "https"},
+        validate=validate.Length(max=300),
+        metadata={"description": "shown as a nofollow link; http or https"},
+    )
+
+    @ma.pre_load
+    def _blank_is_none(self, data: Any, **_: Any) -> Any:
+        """Forms send empty optional fields as ""; they mean "not given"."""
+        if isinstance(data, dict):
+            return {k: (None if k != "name" and v == "" else v) for k, v in data.items()}
+        return data
+
+    @ma.post_load
+    def _tidy(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("email"):
+            data["email"] = data["email"].strip().lower()
+        return data
+
+
 class CommentInSchema(_In):
     body = ma.fields.String(required=True, metadata={"description": "Markdown, 1–8000 chars"})
     parent_id = ma.fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(min=1)
+    )
+    guest = ma.fields.Nested(
+        GuestSchema,
+        load_default=None,
+        metadata={"description": "signed out, where GUESTS allows: who the guest is"},
     )
 
 
@@ -131,6 +180,15 @@ class IdempotencySchema(_In):
 
 class EditSchema(_In):
     body = ma.fields.String(required=True)
+
+
+class EditTokenSchema(_In):
+    edit_token = ma.fields.String(
+        data_key="X-Edit-Token",
+        load_default=None,
+        validate=validate.Length(max=500),
+        metadata={"description": "a guest's: the edit_token their comment came with"},
+    )
 
 
 class ViewSchema(_In):
@@ -231,7 +289,11 @@ class TokenListSchema(ma.Schema):
 
 
 class AuthorSchema(ma.Schema):
-    username = ma.fields.String()
+    username = ma.fields.String(metadata={"description": "the account's, or the guest's name"})
+    guest = ma.fields.Boolean(metadata={"description": "written without an account"})
+    website = ma.fields.String(
+        allow_none=True, metadata={"description": "a guest's, if given: link it rel=nofollow ugc"}
+    )
 
 
 class CommentSchema(ma.Schema):
@@ -251,6 +313,12 @@ class CommentSchema(ma.Schema):
     status = ma.fields.String()
     created_at = ma.fields.String(metadata={"format": "date-time"})
     edited_at = ma.fields.String(allow_none=True, metadata={"format": "date-time"})
+    edit_token = ma.fields.String(
+        metadata={
+            "description": "to the guest who wrote it, once: send it as X-Edit-Token to "
+            "edit or delete within the edit window"
+        }
+    )
 
 
 class CommentListSchema(ma.Schema):
@@ -271,6 +339,12 @@ class CommentListSchema(ma.Schema):
     )
     edit_window_seconds = ma.fields.Integer(
         metadata={"description": "how long after posting an author may still edit"}
+    )
+    guests = ma.fields.String(
+        metadata={
+            "description": "whether signed-out readers may comment: off, moderated "
+            "(held for a moderator) or open"
+        }
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Index, String, func, text
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from sidecar.database import UTCDateTime
 from sidecar.extensions import db
+from sidecar.names import name_key
 
 __all__ = ["Role", "User"]
 
@@ -27,6 +28,9 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     # share it: registering never tells whether an address is known).
     email: Mapped[str] = mapped_column(String(254), index=True)
     username: Mapped[str] = mapped_column(String(40))
+    # The username folded for look-alikes (services.names): a guest may not comment
+    # under a name that reads as this account's. Set with the username.
+    name_key: Mapped[str] = mapped_column(String(200), index=True, server_default=text("''"))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=Role.COMMENTER.value)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -37,6 +41,11 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     # Bumped by logout, password change, ban and role change: sessions and
     # remember-me cookies carry it, so a copied cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)
+
+    @validates("username")
+    def _keep_name_key(self, _key: str, username: str) -> str:
+        self.name_key = name_key(username)
+        return username
 
     # -- Flask-Login ----------------------------------------------------------------
     is_anonymous = False

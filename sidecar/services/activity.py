@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from frostpress.content.models import Post
@@ -96,7 +96,8 @@ class Activity:
             .join(parent, Comment.parent_id == parent.id)
             .where(
                 parent.author_id == user.id,
-                Comment.author_id != user.id,
+                # A guest's reply has no author_id: "!=" alone would leave it out.
+                or_(Comment.author_id.is_(None), Comment.author_id != user.id),
                 Comment.status == Status.APPROVED.value,
                 Comment.post_slug.in_(published),
             )

@@ -1,15 +1,18 @@
 """Comments: who may write what, where, and who sees it.
 
-- A comment needs a signed-in, confirmed, unbanned author and a post the
+- A comment needs a signed-in, confirmed, unbanned author (or, where
+  ``GUESTS`` allows it, a guest: ``sidecar.services.guests``) and a post the
   engine publishes now; a reply's parent must be on the same post, and a
   reply deeper than ``max_depth`` attaches to the deepest allowed ancestor.
 - The body is 1–8,000 characters, also once its tabs are expanded, rendered
   once at write time and stored sanitised beside its source.
 - Moderation: ``none`` approves at once, ``first`` holds a user's comments
   until one of them is approved, ``all`` holds every one; moderators are never
-  held. Authors may reply to their own held comments (nobody else sees them);
+  held; guests' comments wait for a moderator unless ``GUESTS`` is ``open``
+  (then only under ``all``). Authors may reply to their own held comments (nobody else sees them);
   such a reply waits with its parent, and is approved with it.
-- Authors edit within the edit window, moderators any time; an author's edit
+- Authors edit within the edit window (a guest with the comment's edit token),
+  moderators any time; an author's edit
   of a public comment goes through the moderation policy again (held under
   ``all``: it leaves public view, keeping its place, until approved);
   deleting keeps a tombstone so replies stay readable.
@@ -27,11 +30,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
-from sidecar.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from sidecar.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from sidecar.models import Comment, Status, User
 from sidecar.services import threads
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.events import ADMIN_ROOM, Publisher, RecordingPublisher, post_room
+from sidecar.services.guests import Guest, GuestTokens, check_name, new_secret
 from sidecar.services.paging import Page
 from sidecar.services.payloads import comment_payload
 from sidecar.services.rendering import prepare, render_comment
@@ -85,17 +89,22 @@ def announce(events: Publisher, event: str, comment: Comment) -> None:
         events.publish(*found)
 
 
-def may_reply_to(comment: Comment, author: User) -> bool:
+def may_reply_to(comment: Comment, author: User | None) -> bool:
     """A reply may hang below a public comment, a tombstone (replies keep their
-    place) or the author's own comment while it is held."""
+    place) or the author's own comment while it is held (never a guest's)."""
     if comment.status in (Status.APPROVED.value, Status.DELETED.value):
         return True
-    return comment.status == Status.PENDING.value and comment.author_id == author.id
+    return (
+        author is not None
+        and comment.status == Status.PENDING.value
+        and comment.author_id == author.id
+    )
 
 
 @dataclass(frozen=True)
 class CommentRules:
     moderation: str = "first"
+    guests: str = "off"  # or "moderated", "open"
     edit_window: timedelta = timedelta(minutes=15)
     max_depth: int = 5
 
@@ -130,11 +139,13 @@ class Comments:
         catalog: PostCatalog,
         rules: CommentRules,
         events: Publisher | None = None,
+        guest_tokens: GuestTokens | None = None,
     ) -> None:
         self.session = session
         self.catalog = catalog
         self.rules = rules
         self.events: Publisher = events if events is not None else RecordingPublisher()
+        self.guest_tokens = guest_tokens or GuestTokens(new_secret(), rules.edit_window)
 
     def _announce(self, event: str, comment: Comment) -> None:
         announce(self.events, event, comment)
@@ -198,7 +209,10 @@ class Comments:
                 "Confirm your email address before commenting.", code="email_unconfirmed"
             )
 
-    def _status_for(self, author: User) -> str:
+    def _status_for(self, author: User | None) -> str:
+        if author is None:  # a guest
+            held = self.rules.guests != "open" or self.rules.moderation == "all"
+            return Status.PENDING.value if held else Status.APPROVED.value
         if author.is_moderator or self.rules.moderation == "none":
             return Status.APPROVED.value
         if self.rules.moderation == "all":
@@ -212,7 +226,7 @@ class Comments:
         )
         return Status.APPROVED.value if approved_before else Status.PENDING.value
 
-    def _parent(self, author: User, slug: str, parent_id: int | None) -> Comment | None:
+    def _parent(self, author: User | None, slug: str, parent_id: int | None) -> Comment | None:
         if parent_id is None:
             return None
         parent = self.session.get(Comment, parent_id)
@@ -227,14 +241,13 @@ class Comments:
         return parent
 
     def _replayed(
-        self, author: User, key: str | None, slug: str, body: str, parent_id: int | None
+        self, author: User | None, key: str | None, slug: str, body: str
     ) -> Comment | None:
         """The comment an earlier request with this key created, if any."""
         if key is None:
             return None
-        earlier = self.session.scalar(
-            select(Comment).where(Comment.author_id == author.id, Comment.idempotency_key == key)
-        )
+        by = Comment.author_id.is_(None) if author is None else Comment.author_id == author.id
+        earlier = self.session.scalar(select(Comment).where(by, Comment.idempotency_key == key))
         if earlier is None:
             return None
         if earlier.post_slug != slug or earlier.body_source != body:
@@ -244,21 +257,32 @@ class Comments:
             )
         return earlier
 
+    def _check_guest(self, guest: Guest | None) -> Guest:
+        if guest is None or self.rules.guests == "off":
+            raise Unauthorized("Sign in to comment.")
+        return Guest(check_name(self.session, guest.name), guest.email, guest.website)
+
     def create(
         self,
-        author: User,
+        author: User | None,
         slug: str,
         body: str,
         parent_id: int | None = None,
         *,
+        guest: Guest | None = None,
         idempotency_key: str | None = None,
     ) -> Comment:
-        """A new comment; with ``idempotency_key``, sending it again (the answer was
-        lost) returns the first comment instead of making a second."""
+        """A new comment by ``author``, or by ``guest`` when nobody is signed in;
+        with ``idempotency_key``, sending it again (the answer was lost) returns
+        the first comment instead of making a second."""
         self._post_or_404(slug)
-        self._check_author(author)
+        if author is not None:
+            self._check_author(author)
+            guest = None
+        else:
+            guest = self._check_guest(guest)
         body = validate_body(body)
-        if (earlier := self._replayed(author, idempotency_key, slug, body, parent_id)) is not None:
+        if (earlier := self._replayed(author, idempotency_key, slug, body)) is not None:
             return earlier
         parent = self._parent(author, slug, parent_id)
         # A reply to a comment still held waits with it (nobody else can see it).
@@ -267,8 +291,12 @@ class Comments:
             with transaction(self.session):
                 comment = Comment(
                     post_slug=slug,
-                    author_id=author.id,
+                    author_id=author.id if author else None,
                     author=author,
+                    guest_name=guest.name if guest else None,
+                    guest_email=guest.email if guest else None,
+                    guest_website=guest.website if guest else None,
+                    guest_secret=new_secret() if guest else None,
                     parent_id=parent.id if parent else None,
                     depth=parent.depth + 1 if parent else 0,
                     body_source=body,
@@ -279,7 +307,7 @@ class Comments:
                 self.session.add(comment)
         except IntegrityError:
             # The same key, sent twice at once: the other request stored it.
-            earlier = self._replayed(author, idempotency_key, slug, body, parent_id)
+            earlier = self._replayed(author, idempotency_key, slug, body)
             if earlier is None:
                 raise
             return earlier
@@ -320,7 +348,29 @@ class Comments:
         if (refusal := self.edit_refusal(user, comment)) is not None:
             raise refusal
         body = validate_body(body)
-        held = self._edit_needs_review(user, comment)
+        return self._rewrite(comment, body, held=self._edit_needs_review(user, comment))
+
+    def guest_edit(
+        self, token: str, comment_id: int, body: str, *, slug: str | None = None
+    ) -> Comment:
+        """A guest's edit, with the token their comment came with; reviewed again as
+        a new guest comment would be."""
+        comment = self._guest_comment(token, comment_id, slug)
+        body = validate_body(body)
+        held = (
+            comment.status == Status.APPROVED.value
+            and self._status_for(None) == Status.PENDING.value
+        )
+        return self._rewrite(comment, body, held=held)
+
+    def _guest_comment(self, token: str, comment_id: int, slug: str | None) -> Comment:
+        comment = self.get(comment_id, slug)
+        if not comment.is_guest:
+            raise Forbidden("Only the author or a moderator can change this comment.")
+        self.guest_tokens.check(token, comment)
+        return comment
+
+    def _rewrite(self, comment: Comment, body: str, *, held: bool) -> Comment:
         with transaction(self.session):
             comment.body_source = body
             comment.body_html = render_comment(body)
@@ -349,6 +399,12 @@ class Comments:
         comment = self.get(comment_id, slug)
         if (refusal := self.delete_refusal(user, comment)) is not None:
             raise refusal
+        return self._remove(comment)
+
+    def guest_delete(self, token: str, comment_id: int, *, slug: str | None = None) -> Comment:
+        return self._remove(self._guest_comment(token, comment_id, slug))
+
+    def _remove(self, comment: Comment) -> Comment:
         was_public = comment.status == Status.APPROVED.value
         with transaction(self.session):
             comment.tombstone()

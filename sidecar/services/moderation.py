@@ -159,7 +159,9 @@ class Moderation:
                     )
                     .order_by(Comment.id)
                 )
-                if reply.author_id == authors[reply.parent_id] and reply.id not in seen
+                if reply.author_id is not None  # guests are strangers, even to each other
+                and reply.author_id == authors[reply.parent_id]
+                and reply.id not in seen
             ]
             seen.update(r.id for r in replies)
             found += replies

@@ -7,11 +7,19 @@ from typing import Any
 
 from sidecar.models import Comment
 
-__all__ = ["comment_payload"]
+__all__ = ["author_payload", "comment_payload"]
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def author_payload(comment: Comment) -> dict[str, Any]:
+    """Who wrote it: an account's username, or a guest's name (``guest``: true) and
+    website, if they gave one. A guest's email address is never shown."""
+    if not comment.is_guest:
+        return {"username": comment.author_name, "guest": False}
+    return {"username": comment.author_name, "guest": True, "website": comment.guest_website}
 
 
 def comment_payload(
@@ -28,7 +36,7 @@ def comment_payload(
         "parent_id": comment.parent_id,
         # A tombstone keeps its place, not its author or its words (a rejected or
         # spam comment keeps them in the database, for moderators only).
-        "author": None if removed else {"username": comment.author.username},
+        "author": None if removed else author_payload(comment),
         "body_html": "" if removed else comment.body_html,
         "status": comment.status,
         "created_at": _iso(comment.created_at),

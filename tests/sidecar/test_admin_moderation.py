@@ -88,7 +88,10 @@ def test_a_held_comment_waits_in_the_queue_then_approval_publishes_it(
     assert "Approve: 1 comment." in moderator.page("/admin/queue").text
     assert [c["id"] for c in public_thread(app)] == [held["id"]]
     (announced,) = heard(reader, "comment:new")  # readers see it appear, live
-    assert announced["id"] == held["id"] and announced["author"] == {"username": "newbie"}
+    assert announced["id"] == held["id"] and announced["author"] == {
+        "username": "newbie",
+        "guest": False,
+    }
     assert "body" not in announced
     assert queue_ids(moderator) == []  # no longer waiting
     ((_when, *entry),) = audit_rows(moderator.page("/admin/audit?action=approve"))

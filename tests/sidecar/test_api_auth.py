@@ -338,7 +338,7 @@ def test_a_token_is_shown_once_and_works_without_cookies_or_csrf(
     assert me.status_code == 200 and me.get_json()["id"] == user.id
     posted = bot.post("/api/posts/hello/comments", json={"body": "from a script"}, headers=auth)
     assert posted.status_code == 201, posted.get_json()
-    assert posted.get_json()["author"] == {"username": user.username}
+    assert posted.get_json()["author"] == {"username": user.username, "guest": False}
     assert "Set-Cookie" not in posted.headers
     assert bot.get_cookie("session") is None
     thread = api.get("/api/posts/hello/comments").get_json()["items"]

@@ -64,7 +64,7 @@ def test_a_comment_is_created_approved_and_shown_to_everyone(
     created = response.get_json()
     assert set(created) >= COMMENT_KEYS
     assert created["status"] == "approved" and created["parent_id"] is None
-    assert created["author"] == {"username": user.username}
+    assert created["author"] == {"username": user.username, "guest": False}
     assert created["body_html"] == "<p>Nice <em>post</em></p>"
     assert created["edited_at"] is None
     anonymous = thread(app.test_client())

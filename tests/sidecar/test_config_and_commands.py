@@ -51,6 +51,7 @@ def test_production_turns_on_secure_cookies(tmp_path: Path) -> None:
     [
         ({"SIDECAR_ENV": "staging"}, "SIDECAR_ENV must be"),
         ({"MODERATION": "sometimes"}, "MODERATION must be one of"),
+        ({"GUESTS": "everyone"}, "GUESTS must be one of off, moderated, open"),
         (
             {
                 "SIDECAR_ENV": "production",
@@ -97,6 +98,14 @@ def test_development_defaults_to_sqlite_under_instance(tmp_path: Path) -> None:
         == f"sqlite:///{tmp_path / 'instance' / 'sidecar.sqlite3'}"
     )
     assert settings["REDIS_URL"] is None and settings["MODERATION"] == "first"
+    assert settings["GUESTS"] == "off"
+
+
+@pytest.mark.parametrize(
+    ("given", "used"), [("on", "moderated"), (" Open ", "open"), ("off", "off")]
+)
+def test_guests_are_off_unless_asked_for(tmp_path: Path, given: str, used: str) -> None:
+    assert settings_from_env({"GUESTS": given}, tmp_path)["GUESTS"] == used
 
 
 def test_site_origins_are_a_list(tmp_path: Path) -> None:

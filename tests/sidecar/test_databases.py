@@ -223,3 +223,40 @@ def test_timestamps_come_back_timezone_aware_in_utc(app: Flask) -> None:
             )
             assert stored == logged_in.astimezone(UTC).replace(tzinfo=None)
         db.session.rollback()
+
+
+def test_accounts_made_before_guests_are_protected_from_look_alikes(empty_app: Flask) -> None:
+    """0013 gives every existing account the key a guest's name is checked against,
+    and keeps every comment (written by an account) as it was."""
+    migrate_to(empty_app, "0012")
+    with empty_app.app_context():
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO users (email, username, password_hash, role, "
+                        "session_version, created_at, updated_at) VALUES ('a@example.test', 'Admin', "
+                        "'x', 'admin', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    )
+                )
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO comments (post_slug, author_id, depth, body_source, "
+                        "body_html, status, created_at, updated_at) VALUES ('hello', 1, 0, 'hi', "
+                        "'<p>hi</p>', 'approved', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    )
+                )
+        finally:
+            db.engine.dispose()
+    migrate_to(empty_app)
+    with empty_app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                key = connection.execute(sa.text("SELECT name_key FROM users")).scalar_one()
+                comments = connection.execute(
+                    sa.text("SELECT author_id, body_source FROM comments")
+                ).all()
+        finally:
+            db.engine.dispose()
+    assert key == "adrnln"  # "admin", "ADM1N", "аdmin" (Cyrillic а) all fold to it
+    assert [tuple(c) for c in comments] == [(1, "hi")]

@@ -29,7 +29,10 @@ def test_recent_lists_approved_comments_on_published_posts_newest_first(
     first = body["items"][0]
     assert (first["post"], first["post_title"]) == ("second", "Second post")
     assert first["post_url"].endswith("/posts/second/")
-    assert first["author"] == {"username": "ada"} and first["body_html"] == "<p>latest</p>"
+    assert (
+        first["author"] == {"username": "ada", "guest": False}
+        and first["body_html"] == "<p>latest</p>"
+    )
     assert "body" not in first  # the source is never in a public answer
     two = app.test_client().get("/api/comments/recent?limit=2").get_json()
     assert [c["id"] for c in two["items"]] == [newest, middle]
