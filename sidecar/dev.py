@@ -35,6 +35,8 @@ def make_dev_sidecar(root: Path, origin: str, environ: dict[str, str] | None = N
     # The confirmation page, recent comments and the comment feeds link to posts:
     # here, on this server, not at the public site of site.toml's base_url.
     env.setdefault("SITE_BASE_URL", origin + "/")
+    # A newcomer's first comment needs no account: guests, held for a moderator.
+    env.setdefault("GUESTS", "moderated")
     app = create_app(environ=env)
     with app.app_context():
         upgrade()

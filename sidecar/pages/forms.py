@@ -11,7 +11,7 @@ import re
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, Regexp
 
 __all__ = ["CommentForm", "DeleteForm", "EditForm", "new_key"]
@@ -32,11 +32,24 @@ class CommentForm(FlaskForm):
     # New with every form shown, the same when the browser sends the form again
     # (a double click, a retry after an error page): one comment either way.
     idempotency_key = HiddenField()
+    # Signed out, where GUESTS allows: the guest's name, email and website,
+    # checked by the API's own schema (sidecar.api.schemas.GuestSchema).
+    guest_name = StringField("Name")
+    guest_email = StringField("Email (optional, never shown; for replies by mail)")
+    guest_website = StringField("Website (optional)")
 
     @property
     def key(self) -> str | None:
         value = self.idempotency_key.data or ""
         return value if _KEY.match(value) else None
+
+    @property
+    def guest(self) -> dict[str, str | None]:
+        return {
+            "name": self.guest_name.data or "",
+            "email": self.guest_email.data or None,
+            "website": self.guest_website.data or None,
+        }
 
     @property
     def parent(self) -> int | None:

@@ -30,8 +30,10 @@ class Node:
         return self.comment.status == Status.PENDING.value
 
 
-def _may_write(viewer: User | None) -> bool:
-    return viewer is not None and viewer.is_active and viewer.is_confirmed
+def _may_write(viewer: User | None, guests: str) -> bool:
+    if viewer is None:
+        return guests != "off"
+    return viewer.is_active and viewer.is_confirmed
 
 
 def build_tree(comments: Iterable[Comment], viewer: User | None, service: Comments) -> list[Node]:
@@ -41,15 +43,14 @@ def build_tree(comments: Iterable[Comment], viewer: User | None, service: Commen
     shown at the top level rather than lost. (Tombstones with nothing visible
     below them never arrive: ``Comments.thread`` leaves them out.)
     """
-    writer = _may_write(viewer)
+    writer = _may_write(viewer, service.rules.guests)
     nodes: dict[int, Node] = {}
     roots: list[Node] = []
     for comment in comments:
         node = Node(
             comment,
             placeholder=withheld(comment, viewer),
-            can_reply=viewer is not None
-            and writer
+            can_reply=writer
             and not withheld(comment, viewer)
             and not comment.is_removed
             and may_reply_to(comment, viewer),

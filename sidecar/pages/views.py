@@ -9,12 +9,14 @@ form, the typed text kept and the error's status).
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from sidecar import deps
-from sidecar.errors import DomainError, NotFound
+from sidecar.api.schemas import GuestSchema
+from sidecar.errors import DomainError, Invalid, NotFound, flatten_messages
 from sidecar.extensions import (
     DELETE_RATE,
     EDIT_RATE,
@@ -22,11 +24,13 @@ from sidecar.extensions import (
     comment_rate,
     commenter_key,
     limiter,
+    login_manager,
 )
 from sidecar.forms import page_number, submitted
 from sidecar.models import Comment, User
 from sidecar.pages.forms import CommentForm, DeleteForm, EditForm, new_key
 from sidecar.pages.thread import build_tree, walk
+from sidecar.services.guests import Guest
 
 __all__ = ["bp"]
 
@@ -82,6 +86,7 @@ def _thread_page(slug: str, form: CommentForm, status: int = 200) -> Page:
         form=form,
         blank=CommentForm(formdata=None),
         target=target,
+        guests=service.rules.guests,
     )
     return page, status
 
@@ -92,22 +97,57 @@ def thread(slug: str) -> Page:
     return _thread_page(slug, CommentForm(formdata=None))
 
 
+def _guest(form: CommentForm) -> Guest:
+    """The guest the form describes, checked as the API checks one."""
+    try:
+        return Guest(**GuestSchema().load(form.guest))
+    except ma.ValidationError as exc:
+        raise Invalid(
+            "Check your name, email and website.",
+            fields=flatten_messages(exc.messages, "guest"),
+        ) from None
+
+
+def _show_error(form: CommentForm, error: DomainError) -> None:
+    """The message above the comment box, each field's reason beside its field."""
+    form.body.errors = [error.message]
+    for name, reason in getattr(error, "fields", {}).items():
+        field = getattr(form, name.replace(".", "_"), None)
+        if field is not None and field is not form.body:
+            field.errors = [reason]
+
+
 @bp.post("/<slug>")
 @limiter.shared_limit(comment_rate, scope="comment-create", key_func=commenter_key)
-@login_required
 def create(slug: str) -> Page | Response:
+    service = deps.comments()
+    viewer = _viewer()
+    if viewer is None and service.rules.guests == "off":
+        return login_manager.unauthorized()
     form = CommentForm()
     if not submitted(form):
         form.body.errors = [*form.body.errors, *form.parent_id.errors]
         return _thread_page(slug, form, 422)
     try:
-        comment = deps.comments().create(
-            _user(), slug, form.body.data or "", form.parent, idempotency_key=form.key
+        comment = service.create(
+            viewer,
+            slug,
+            form.body.data or "",
+            form.parent,
+            guest=None if viewer else _guest(form),
+            idempotency_key=form.key,
         )
     except DomainError as exc:
-        form.body.errors = [exc.message]
+        _show_error(form, exc)
         return _thread_page(slug, form, exc.status)
-    return redirect(_anchor(comment, _user()), 303)
+    if comment.is_guest and comment.status != "approved":
+        flash(
+            "Thank you: your comment is held for review, and appears once a moderator approves it."
+        )
+        return redirect(
+            url_for(".thread", slug=slug, page=request.args.get("page"), _anchor="comments"), 303
+        )
+    return redirect(_anchor(comment, viewer), 303)
 
 
 @bp.get("/<slug>/<int:comment_id>/edit")

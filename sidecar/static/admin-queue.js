@@ -33,7 +33,7 @@
     const main = document.createElement("td");
     const meta = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = `${c.author.username} on ${c.post} · just now · `;
+    meta.textContent = `${c.author.username}${c.author.guest ? " (guest)" : ""} on ${c.post} · just now · `;
     const badge = Object.assign(document.createElement("span"), { className: "badge" });
     badge.textContent = c.status;
     meta.append(badge);
