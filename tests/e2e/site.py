@@ -51,9 +51,9 @@ class DevServer:
 
 
 @contextmanager
-def dev_server(root: Path, log: Path, moderation: str) -> Iterator[DevServer]:
+def dev_server(root: Path, log: Path, moderation: str, guests: str = "off") -> Iterator[DevServer]:
     argv = [sys.executable, "-m", "sidecar.dev", "--root", str(root), "--port", "{port}"]
-    env = {**os.environ, "MODERATION": moderation, "FROSTPRESS_ROOT": str(root)}
+    env = {**os.environ, "MODERATION": moderation, "GUESTS": guests, "FROSTPRESS_ROOT": str(root)}
     with running_http_process(argv, log, ready="/api/health", env=env, cwd=root) as url:
         yield DevServer(url, log, root)
 

@@ -33,7 +33,7 @@ PERSON = (
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     root = tmp_path_factory.mktemp("admin")
     blog = make_blog(root / "blog")
-    with dev_server(blog.root, root / "dev.log", moderation="first") as server:
+    with dev_server(blog.root, root / "dev.log", moderation="first", guests="moderated") as server:
         create_admin(blog.root)  # as make dev's banner says
         yield server
 
@@ -85,6 +85,45 @@ def test_an_admin_approves_a_held_comment_and_readers_see_it_appear(
     admin.goto(dev.url + "/admin/audit")
     expect(admin.locator("table.audit")).to_contain_text("pending → approved on hello")
     assert admin.js_errors == [] and watcher.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_a_guest_comment_is_held_approved_and_shown_as_a_guest_s(
+    dev: DevServer, reader: Any
+) -> None:
+    admin = reader(dev, "/")
+    sign_in_as_admin(admin, dev)
+    guest = reader(dev)
+    mine = live(guest)
+    watcher = reader(dev)
+    theirs = live(watcher)
+    expect(mine.get_by_text("Comment as a guest below")).to_be_visible()
+    mine.get_by_label("Name").fill("Gwen Guest")
+    mine.get_by_label("Website (optional)").fill("https://gwen.example/")
+    mine.get_by_label("Your comment").fill("A guest says hello.")
+    mine.get_by_role("button", name="Post comment").click()
+    posted = comment_article(mine, "A guest says hello.")
+    expect(posted.get_by_text("Held for review")).to_be_visible()
+    # The browser that wrote it holds its edit token: it may change it for a while.
+    posted.get_by_role("button", name="Edit").click()
+    mine.get_by_label("Edit your comment").fill("A guest says hello, edited.")
+    mine.get_by_role("button", name="Save").click()
+    expect(comment_article(mine, "A guest says hello, edited.")).to_be_visible()
+
+    row = admin.locator("#queue-rows tr", has_text="A guest says hello")
+    expect(row).to_be_visible(timeout=TIMEOUT)
+    expect(row).to_contain_text("Gwen Guest (guest)")
+    row.get_by_role("button", name="Approve").click()
+    seen = comment_article(theirs, "A guest says hello, edited.")
+    expect(seen).to_be_visible(timeout=TIMEOUT)
+    expect(seen.locator(".comment-guest-badge")).to_have_text("guest")
+    link = seen.get_by_role("link", name="Gwen Guest")
+    expect(link).to_have_attribute("href", "https://gwen.example/")
+    expect(link).to_have_attribute("rel", "nofollow ugc noopener noreferrer")
+    assert not seen.locator("button", has_text="Edit").count()  # not the watcher's to change
+    # The name is remembered for the guest's next comment.
+    guest.reload()
+    expect(live(guest).get_by_label("Name")).to_have_value("Gwen Guest")
+    assert guest.js_errors == [] and watcher.js_errors == []  # type: ignore[attr-defined]
 
 
 def test_page_views_reach_the_dashboard_charts(dev: DevServer, reader: Any) -> None:

@@ -137,7 +137,7 @@
         return;
       }
       this.composer = this.form({ label: "Your comment", submit: "Post comment",
-        onsubmit: (body) => this.create(body, null) });
+        onsubmit: (body, form) => this.create(body, null, form) });
       loading.replaceWith(this.status, this.announcer, this.account, this.composer, this.list,
         this.more);
       this.renderAccount();
@@ -167,6 +167,7 @@
     async page(n) {
       const thread = await api("GET", `/api/posts/${this.slug}/comments?order=newest&page=${n}`);
       this.windowMs = thread.edit_window_seconds * 1000;
+      this.guests = thread.guests !== "off" && thread.guests;
       thread.items.forEach((c) => this.upsert(c));
       this.list.append(...thread.items.filter((c) => !c.parent_id && this.comments.has(c.id))
         .map((c) => this.comments.get(c.id).li));
@@ -234,14 +235,17 @@
             resend));
         }
       } else {
-        box.append(h("p", {}, "Sign in to comment: ",
+        box.append(h("p", {}, this.guests ? "Comment as a guest below, or " : "Sign in to comment: ",
           h("button.link", { type: "button", onclick: () => this.authForm("login") }, "Sign in"),
           " or ",
           h("button.link", { type: "button", onclick: () => this.authForm("register") },
             "create an account"), "."));
       }
-      this.composer.hidden = !this.me;
-      if (!this.me) [...this.drafts].forEach((close) => close()); // no forms for readers
+      this.composer.hidden = !this.writer();
+      const fields = this.composer.querySelector(":scope > .comment-guest");
+      if (!this.me && !fields && this.guests) this.composer.prepend(this.guestFields());
+      if (this.me) fields?.remove();
+      if (!this.writer()) [...this.drafts].forEach((close) => close()); // no forms for readers
       for (const { data, li } of this.comments.values()) {
         this.renderActions(li.querySelector(":scope > .comment"), data);
       }
@@ -277,6 +281,33 @@
           }
         } }, label);
       box.append(h("p.comments-note", {}, toggle), list);
+    }
+
+    writer() { return this.me || this.guests; }
+
+    // A guest's name (required), email and website; remembered for the next comment.
+    guestFields() {
+      const saved = JSON.parse(localStorage.getItem("fp-guest") || "{}");
+      return h("fieldset.comment-guest", {}, h("legend", {}, this.guests === "moderated"
+        ? "As a guest (held for a moderator)" : "As a guest"),
+      ...[["name", "Name", "text", "name", true], ["email", "Email (optional, never shown)",
+        "email", "email"], ["website", "Website (optional)", "url", "url"]]
+        .map(([name, label, type, auto, required]) => {
+          const id = `c-guest-${name}-${++uid}`;
+          return h("p", {}, h("label", { for: id }, label), h("input", { id, name, type,
+            autocomplete: auto, required: !!required, maxLength: name === "name" ? 60 : 300,
+            value: saved[name] || "" }));
+        }));
+    }
+
+    // The edit tokens of my guest comments, kept by this browser for the edit window.
+    token(id, value) {
+      const all = JSON.parse(localStorage.getItem("fp-edit") || "{}");
+      const now = Date.now();
+      for (const k in all) if (all[k][1] < now) delete all[k];
+      if (value) all[id] = [value, now + this.windowMs];
+      localStorage.setItem("fp-edit", JSON.stringify(all));
+      return all[id] && all[id][0];
     }
 
     authForm(kind) {
@@ -354,11 +385,12 @@
         button.disabled = true;
         error.textContent = "";
         try {
-          await onsubmit(textarea.value);
+          await onsubmit(textarea.value, form);
           textarea.value = "";
           preview.hidden = true;
         } catch (e) {
-          error.textContent = e.fields.body ? `${e.message} (${e.fields.body})` : e.message;
+          error.textContent = [e.message, ...Object.entries(e.fields)
+            .map(([k, v]) => `(${k}: ${v})`)].join(" ");
           textarea.focus();
         } finally {
           button.disabled = false;
@@ -387,14 +419,24 @@
     }
 
     // -- writing --
-    async create(body, parentId) {
+    async create(body, parentId, form) {
       // One key per draft: sending it again after a lost answer makes no second comment.
       const draft = `${parentId}\n${body}`, keys = (this.keys ||= {});
       keys[draft] ||= crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
+      const fields = form.querySelector(":scope > .comment-guest") ||
+        this.composer.querySelector(":scope > .comment-guest");
+      const guest = !this.me && fields && Object.fromEntries(
+        [...fields.querySelectorAll("input")].map((i) => [i.name, i.value.trim()]));
+      if (guest) localStorage.setItem("fp-guest", JSON.stringify(guest));
       const comment = await api("POST", `/api/posts/${this.slug}/comments`,
-        { body, parent_id: parentId }, { "Idempotency-Key": keys[draft] });
+        { body, parent_id: parentId, guest: guest || undefined },
+        { "Idempotency-Key": keys[draft] });
       delete keys[draft];
-      if (!this.me.email_confirmed) { await this.loadMe().catch(() => {}); this.renderAccount(); }
+      if (comment.edit_token) this.token(comment.id, comment.edit_token);
+      if (this.me && !this.me.email_confirmed) {
+        await this.loadMe().catch(() => {});
+        this.renderAccount();
+      }
       const el = this.upsert(comment);
       this.renderEmpty();
       this.say(comment.status === "pending"
@@ -415,7 +457,7 @@
       const close = () => { form.remove(); body.hidden = false; this.drafts.delete(close); };
       const form = this.form({ label: "Edit your comment", submit: "Save", value: data.body || "",
         onsubmit: async (text) => {
-          const saved = await api("PATCH", `/api/comments/${id}`, { body: text });
+          const saved = await api("PATCH", `/api/comments/${id}`, { body: text }, this.mine(id));
           close();
           this.upsert(saved).focus();
           this.say("Your edit is saved.");
@@ -431,7 +473,7 @@
       if (!window.confirm("Delete this comment? Replies to it stay.")) return;
       const id = Number(el.dataset.id);
       try {
-        await api("DELETE", `/api/comments/${id}`);
+        await api("DELETE", `/api/comments/${id}`, undefined, this.mine(id));
       } catch (e) {
         this.say(e.message);
         return;
@@ -451,12 +493,13 @@
       const close = () => { form.remove(); this.drafts.delete(close); };
       const form = this.form({ label: `Reply to ${this.comments.get(id).data.author.username}`,
         submit: "Post reply",
-        onsubmit: async (text) => { await this.create(text, id); close(); },
+        onsubmit: async (text, f) => { await this.create(text, id, f); close(); },
         oncancel: () => {
           close();
           el.querySelector(":scope > .comment-actions > .comment-reply").focus();
         } });
       this.drafts.add(close);
+      if (!this.me) form.prepend(this.guestFields());
       el.after(form);
       form.elements.body.focus();
     }
@@ -493,14 +536,14 @@
       const el = h("article.comment", { id: `comment-${c.id}`, tabindex: -1,
         "aria-labelledby": `comment-${c.id}-by` },
       h("header.comment-meta", { id: `comment-${c.id}-by` },
-        h("strong.comment-author", {}, deleted ? "Deleted" : c.author.username), " ",
+        h("strong.comment-author", {}, deleted ? "Deleted" : this.byline(c.author)), " ",
         h("a", { href: `#comment-${c.id}` },
           h("time", { datetime: c.created_at }, when.format(new Date(c.created_at)))),
         c.edited_at && !deleted ? " (edited)" : null,
         c.status === "pending" ? h("span.badge", {}, "Held for review") : null),
       c.status === "pending" && !deleted ? h("p.comments-note.comment-held", {},
-        "Only you can see this until a moderator approves it; replies you make to it wait " +
-        "with it.") : null,
+        "Only you can see this until a moderator approves it" + (c.author.guest ? "."
+          : "; replies you make to it wait with it.")) : null,
       body,
       h("p.comment-actions"));
       el.dataset.id = c.id;
@@ -508,21 +551,39 @@
       return el;
     }
 
+    // An account's name, or a guest's, marked as such, linked to their site (nofollow).
+    byline(a) {
+      if (!a.guest) return a.username;
+      const name = /^https?:\/\//.test(a.website || "")
+        ? h("a", { href: a.website, rel: "nofollow ugc noopener noreferrer" }, a.username)
+        : a.username;
+      return h("span", {}, name, " ", h("span.badge.comment-guest-badge", {}, "guest"));
+    }
+
+    // My guest comment's token, as the header that edits it; or null.
+    mine(id) {
+      const token = !this.me && this.token(id);
+      return token ? { "X-Edit-Token": token } : undefined;
+    }
+
     renderActions(el, c) {
       const bar = el.querySelector(":scope > .comment-actions");
       bar.replaceChildren();
-      const mine = this.me && c.author && c.author.username === this.me.username;
+      const mine = c.author && (this.me ? !c.author.guest && c.author.username === this.me.username
+        : c.author.guest && !!this.mine(c.id));
       const mod = this.me && ["moderator", "admin"].includes(this.me.role);
       const open = Date.now() - new Date(c.created_at).getTime() < this.windowMs;
       const button = (cls, text, action) =>
         h(`button.link.${cls}`, { type: "button", onclick: () => action(el) }, text);
       if (!c.author) return;
       // Public comments, and my own while held (the reply waits with it).
-      if (this.me && (c.status === "approved" || (mine && c.status === "pending"))) {
+      if (this.writer() && (c.status === "approved" || (mine && this.me && c.status === "pending"))) {
         bar.append(button("comment-reply", "Reply", (e) => this.reply(e)));
       }
       if ((mine && open) || mod) bar.append(button("comment-edit", "Edit", (e) => this.edit(e)));
-      if (mine || mod) bar.append(button("comment-delete", "Delete", (e) => this.destroy(e)));
+      if ((mine && (this.me || open)) || mod) {
+        bar.append(button("comment-delete", "Delete", (e) => this.destroy(e)));
+      }
     }
 
     tombstone(id, entry) {
@@ -568,7 +629,7 @@
           const isNew = !this.comments.has(c.id);
           if (!this.upsert(c)) return;
           this.renderEmpty();
-          if (isNew && !(this.me && c.author.username === this.me.username)) {
+          if (isNew && !(this.me && c.author.username === this.me.username) && !this.mine(c.id)) {
             this.say(`New comment from ${c.author.username}.`);
           }
         });
