@@ -235,8 +235,8 @@ def test_accounts_made_before_guests_are_protected_from_look_alikes(empty_app: F
                 connection.execute(
                     sa.text(
                         "INSERT INTO users (email, username, password_hash, role, "
-                        "session_version, created_at, updated_at) VALUES ('a@example.test', 'Admin', "
-                        "'x', 'admin', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                        "session_version, created_at, updated_at) VALUES ('a@example.test', "
+                        "'Admin', 'x', 'admin', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
                     )
                 )
                 connection.execute(
