@@ -42,6 +42,7 @@ from tests.servers import (
 from tests.sidecar.browser import Browser
 from tests.sidecar.mailbox import Mailbox as Mailbox  # the tests import both from here too
 from tests.sidecar.mailbox import link_in as link_in
+from tests.sidecar.smtp import smtp as smtp  # a fixture: a real SMTP server on loopback
 
 _names = itertools.count(1)
 _databases = itertools.count(1)

@@ -8,12 +8,9 @@ at once: the answer told which addresses have accounts.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
-from email import message_from_bytes
 from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
@@ -21,56 +18,13 @@ from sidecar import deps
 from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import MailState, OutboxMail, User
-from sidecar.services.mail import SmtpMailer
-from tests.servers import free_port
 from tests.sidecar.browser import Browser
 from tests.sidecar.conftest import ApiClient, Mailbox
-
-
-class SmtpInbox:
-    """A real SMTP server on 127.0.0.1 (aiosmtpd) that can be stopped and started."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.received: list[Any] = []
-        self.port = free_port()
-        inbox = self
-
-        class Handler:
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-                inbox.received.append(message_from_bytes(envelope.content))
-                return "250 OK"
-
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-        self.running = False
-
-    def start(self) -> None:
-        self.controller.start()
-        self.running = True
-
-    def stop(self) -> None:
-        if self.running:
-            self.controller.stop()
-            self.running = False
-
-    def close(self) -> None:
-        self.stop()
-        if not self.controller.loop.is_closed():
-            self.controller.loop.close()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpInbox]:
-    inbox = SmtpInbox()
-    yield inbox
-    inbox.close()
+from tests.sidecar.smtp import SmtpInbox
 
 
 def _use_smtp(app: Flask, inbox: SmtpInbox) -> None:
-    app.extensions["sidecar.mailer"] = SmtpMailer(
-        "127.0.0.1", inbox.port, "Blog <noreply@blog.example>", use_tls=False, timeout=5
-    )
+    inbox.serve(app)
 
 
 def _rows(app: Flask) -> list[OutboxMail]:
