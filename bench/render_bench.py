@@ -67,7 +67,7 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def hostile(languages: list[str], budget: float) -> None:
-    from sidecar.services.comments import validate_body
+    from sidecar.services.comment_rules import validate_body
     from sidecar.services.rendering import render_here
 
     print(f"1. hostile code blocks, {LIMIT} characters each, per allowed language (no budget)")

@@ -253,12 +253,14 @@ def register_blueprints(app: Flask) -> None:
     from sidecar.auth import bp as auth_bp
     from sidecar.pages import bp as pages_bp
     from sidecar.pages.feeds import bp as feeds_bp
+    from sidecar.pages.mail_links import bp as mail_links_bp
     from sidecar.pages.search import bp as search_bp
 
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_bp)
     app.register_blueprint(feeds_bp)  # before pages: /comments/feed.xml is not a post
+    app.register_blueprint(mail_links_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(search_bp)
@@ -271,7 +273,9 @@ def register_blueprints(app: Flask) -> None:
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # The page-view beacon reads no cookie and writes nothing that is anyone's, so
 # there is no session to ride on; it is rate-limited instead.
-_NO_CSRF = {"api_views.record", "api_site.changed"}
+# An unsubscribe link's POST comes from a mail client's one click (RFC 8058): its
+# signed token is the permission.
+_NO_CSRF = {"api_views.record", "api_site.changed", "mail_links.unsubscribe"}
 # Endpoints that check their own Authorization header (a shared secret, not a token).
 _OWN_AUTHORIZATION = {"api_site.changed"}
 

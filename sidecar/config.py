@@ -158,6 +158,8 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
             ("MANIFEST_MAX_BYTES", int),
             ("SCHEDULED_REBUILD_SECONDS", float),
             ("COMMENT_RATE", str),  # new comments per author (sidecar.extensions)
+            ("REPLY_MAIL_MINUTES", float),  # at most one reply mail per person this often
+            ("OUTBOX_POLL_SECONDS", float),  # how often the outbox worker looks for due mail
         )
         if environ.get(name)
     }

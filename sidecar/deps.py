@@ -15,11 +15,14 @@ from sidecar.services.activity import Activity
 from sidecar.services.analytics import Analytics
 from sidecar.services.audit import AuditLog
 from sidecar.services.catalog import PostCatalog
-from sidecar.services.comments import CommentRules, Comments
+from sidecar.services.comment_rules import CommentRules
+from sidecar.services.comments import Comments
 from sidecar.services.events import Publisher
 from sidecar.services.guests import GuestTokens
 from sidecar.services.mail import Mailer
 from sidecar.services.moderation import Moderation
+from sidecar.services.moderator_mail import ModeratorMail
+from sidecar.services.notifications import Notifications
 from sidecar.services.outbox import Outbox
 from sidecar.services.people import People
 from sidecar.services.rebuild import Rebuilder
@@ -35,6 +38,8 @@ __all__ = [
     "hasher",
     "mailer",
     "moderation",
+    "moderator_mail",
+    "notifications",
     "outbox",
     "people",
     "rebuilder",
@@ -82,10 +87,33 @@ def accounts() -> Accounts:
     )
 
 
+def notifications() -> Notifications:
+    links = {
+        "unsubscribe": public_url("mail_links.unsubscribe", token=_SLOT),
+        "confirm_replies": public_url("mail_links.confirm", token=_SLOT),
+    }
+    links = {name: link.replace(_SLOT, "{token}") for name, link in links.items()}
+    batch = timedelta(minutes=float(current_app.config.get("REPLY_MAIL_MINUTES", 10)))
+    return Notifications(db.session, current_app.config["SECRET_KEY"], links, catalog(), batch)
+
+
+def moderator_mail() -> ModeratorMail:
+    links = {
+        "moderate": public_url("mail_links.moderate", token=_SLOT).replace(_SLOT, "{token}"),
+        "queue": public_url("admin.queue"),
+    }
+    return ModeratorMail(db.session, current_app.config["SECRET_KEY"], links)
+
+
 def outbox() -> Outbox:
     """The outbox, with every kind of mail the sidecar knows how to write."""
     host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
-    return Outbox(db.session, mailer(), accounts().composers(), domain=host)
+    composers = {
+        **accounts().composers(),
+        **notifications().composers(),
+        **moderator_mail().composers(),
+    }
+    return Outbox(db.session, mailer(), composers, domain=host)
 
 
 def comments() -> Comments:
@@ -97,7 +125,9 @@ def comments() -> Comments:
         max_depth=config["MAX_COMMENT_DEPTH"],
     )
     tokens = GuestTokens(config["SECRET_KEY"], rules.edit_window)
-    return Comments(db.session, catalog(), rules, events(), tokens)
+    return Comments(
+        db.session, catalog(), rules, events(), tokens, notifications(), moderator_mail()
+    )
 
 
 def activity() -> Activity:
@@ -105,7 +135,7 @@ def activity() -> Activity:
 
 
 def moderation() -> Moderation:
-    return Moderation(db.session, events(), current_app.config["MODERATION"])
+    return Moderation(db.session, events(), current_app.config["MODERATION"], notifications())
 
 
 def analytics() -> Analytics:

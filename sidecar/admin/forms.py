@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired
 from sidecar.models import Role
 from sidecar.services.moderation import COMMENT_ACTIONS
 
-__all__ = ["ModerateForm", "PlainForm", "RoleForm"]
+__all__ = ["MAIL_LABELS", "MailForm", "ModerateForm", "PlainForm", "RoleForm"]
 
 
 class ModerateForm(FlaskForm):
@@ -20,6 +20,16 @@ class ModerateForm(FlaskForm):
         validators=[DataRequired()],
     )
     ids = SelectMultipleField("Comments", coerce=int, validate_choice=False)
+
+
+MAIL_LABELS = {"off": "Never", "immediate": "As they arrive", "digest": "Once a day"}
+
+
+class MailForm(FlaskForm):
+    moderation_mail = SelectField(
+        "Mail me held comments",
+        choices=[SelectChoice(value, label) for value, label in MAIL_LABELS.items()],
+    )
 
 
 class RoleForm(FlaskForm):

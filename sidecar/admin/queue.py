@@ -9,7 +9,7 @@ from frostpress.web.views import post_path
 from sidecar import deps
 from sidecar.admin import charts
 from sidecar.admin.base import bp, page_number, user
-from sidecar.admin.forms import ModerateForm
+from sidecar.admin.forms import MAIL_LABELS, MailForm, ModerateForm
 from sidecar.errors import DomainError
 from sidecar.extensions import MODERATION_RATE, commenter_key, limiter
 from sidecar.forms import submitted
@@ -81,7 +81,25 @@ def queue() -> tuple[str, int]:
         wanted=wanted,
         statuses=["all", *(s.value for s in Status)],
         form=ModerateForm(formdata=None),
+        mail_form=MailForm(formdata=None, moderation_mail=user().moderation_mail),
     ), 200
+
+
+@bp.post("/mail")
+@limiter.shared_limit(MODERATION_RATE, scope="moderation", key_func=commenter_key)
+def mail_settings() -> Response:
+    """How often this moderator is mailed about held comments."""
+    form = MailForm()
+    if submitted(form):
+        try:
+            deps.moderator_mail().choose(user(), form.moderation_mail.data or "")
+            label = MAIL_LABELS[form.moderation_mail.data or "off"]
+            flash(f"Mail about held comments: {label.lower()}.", "success")
+        except DomainError as exc:
+            flash(exc.message, "error")
+    else:
+        flash("Choose how often to be mailed.", "error")
+    return redirect(url_for(".queue"), 303)
 
 
 @bp.post("/queue")

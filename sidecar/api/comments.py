@@ -111,6 +111,7 @@ def create(data: dict[str, Any], headers: dict[str, Any], slug: str) -> Any:
         data["parent_id"],
         guest=guest,
         idempotency_key=headers.get("idempotency_key"),
+        notify=data["notify"],
     )
     payload = comment_payload(comment, source=True)
     if comment.is_guest:

@@ -165,6 +165,13 @@ class CommentInSchema(_In):
         load_default=None,
         metadata={"description": "signed out, where GUESTS allows: who the guest is"},
     )
+    notify = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "mail the author replies to this comment (a guest's email is "
+            "asked to confirm first); every mail has one-click unsubscribe links"
+        },
+    )
 
 
 class IdempotencySchema(_In):

@@ -4,6 +4,7 @@ from sidecar.database import Base
 from sidecar.models.audit import Action, AuditEntry
 from sidecar.models.comment import Comment, Status
 from sidecar.models.outbox import MailState, OutboxMail
+from sidecar.models.subscription import MailOptOut, ReplyNotice, Subscription
 from sidecar.models.token import ApiToken
 from sidecar.models.user import Role, User
 from sidecar.models.views import ReferrerCount, ViewCount, ViewSalt, ViewSeen
@@ -14,11 +15,14 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Comment",
+    "MailOptOut",
     "MailState",
     "OutboxMail",
     "ReferrerCount",
+    "ReplyNotice",
     "Role",
     "Status",
+    "Subscription",
     "User",
     "ViewCount",
     "ViewSalt",

@@ -38,6 +38,8 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Replies to this account's comments made after it are "new" (GET /api/me/replies).
     replies_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A moderator's mail about held comments: "off", "immediate" or "digest" (daily).
+    moderation_mail: Mapped[str] = mapped_column(String(16), server_default=text("'off'"))
     # Bumped by logout, password change, ban and role change: sessions and
     # remember-me cookies carry it, so a copied cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)

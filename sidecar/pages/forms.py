@@ -11,7 +11,7 @@ import re
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, Regexp
 
 __all__ = ["CommentForm", "DeleteForm", "EditForm", "new_key"]
@@ -37,6 +37,7 @@ class CommentForm(FlaskForm):
     guest_name = StringField("Name")
     guest_email = StringField("Email (optional, never shown; for replies by mail)")
     guest_website = StringField("Website (optional)")
+    notify = BooleanField("Email me replies")
 
     @property
     def key(self) -> str | None:

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sidecar.models import Comment, Status, User
-from sidecar.services.comments import Comments, may_reply_to
+from sidecar.services.comment_rules import may_reply_to
+from sidecar.services.comments import Comments
 from sidecar.services.threads import withheld
 
 __all__ = ["Node", "build_tree", "walk"]

@@ -136,6 +136,7 @@ def create(slug: str) -> Page | Response:
             form.parent,
             guest=None if viewer else _guest(form),
             idempotency_key=form.key,
+            notify=bool(form.notify.data),
         )
     except DomainError as exc:
         _show_error(form, exc)

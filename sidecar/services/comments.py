@@ -5,25 +5,27 @@
   engine publishes now; a reply's parent must be on the same post, and a
   reply deeper than ``max_depth`` attaches to the deepest allowed ancestor.
 - The body is 1–8,000 characters, also once its tabs are expanded, rendered
-  once at write time and stored sanitised beside its source.
+  once at write time and stored sanitised beside its source
+  (``sidecar.services.comment_rules``).
 - Moderation: ``none`` approves at once, ``first`` holds a user's comments
   until one of them is approved, ``all`` holds every one; moderators are never
   held; guests' comments wait for a moderator unless ``GUESTS`` is ``open``
-  (then only under ``all``). Authors may reply to their own held comments (nobody else sees them);
-  such a reply waits with its parent, and is approved with it.
-- Authors edit within the edit window (a guest with the comment's edit token),
-  moderators any time; an author's edit
-  of a public comment goes through the moderation policy again (held under
-  ``all``: it leaves public view, keeping its place, until approved);
-  deleting keeps a tombstone so replies stay readable.
+  (then only under ``all``). Authors may reply to their own held comments
+  (nobody else sees them); such a reply waits with its parent, and is
+  approved with it. A held comment queues the moderators' mail.
+- Authors edit within the edit window (a guest with the comment's edit
+  token), moderators any time; an author's edit of a public comment goes
+  through the moderation policy again (held under ``all``: it leaves public
+  view, keeping its place, until approved); deleting keeps a tombstone so
+  replies stay readable.
+- ``notify`` subscribes the author to reply mail, and a reply public at once
+  is owed to its parent's subscribers (``sidecar.services.notifications``),
+  in the comment's own transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -34,24 +36,22 @@ from sidecar.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, 
 from sidecar.models import Comment, Status, User
 from sidecar.services import threads
 from sidecar.services.catalog import PostCatalog
+from sidecar.services.comment_rules import (
+    CommentRules,
+    announce,
+    may_reply_to,
+    validate_body,
+)
 from sidecar.services.events import ADMIN_ROOM, Publisher, RecordingPublisher, post_room
 from sidecar.services.guests import Guest, GuestTokens, check_name, new_secret
+from sidecar.services.moderator_mail import ModeratorMail
+from sidecar.services.notifications import Notifications
 from sidecar.services.paging import Page
 from sidecar.services.payloads import comment_payload
-from sidecar.services.rendering import prepare, render_comment
+from sidecar.services.rendering import render_comment
 from sidecar.services.unit import transaction
 
-__all__ = [
-    "CommentRules",
-    "Comments",
-    "Notice",
-    "announce",
-    "may_reply_to",
-    "notice",
-    "validate_body",
-]
-
-MAX_BODY = 8000
+__all__ = ["CommentNotFound", "Comments", "EditWindowClosed", "PostNotFound"]
 
 
 class PostNotFound(NotFound):
@@ -66,72 +66,6 @@ class EditWindowClosed(Forbidden):
     code = "edit_window_closed"
 
 
-Notice = tuple[str, str, dict[str, Any]]  # room, event, payload
-
-
-def notice(event: str, comment: Comment) -> Notice | None:
-    """Who hears of ``event`` on ``comment``: readers of the post hear of approved
-    comments (and of removed ones, as tombstones); moderators of the ones waiting
-    for them. Nothing else is ever broadcast."""
-    if comment.status == Status.PENDING.value:
-        if event == "comment:new":
-            return ADMIN_ROOM, "moderation:new", comment_payload(comment)
-        return None
-    if comment.status == Status.APPROVED.value or comment.is_removed:
-        return post_room(comment.post_slug), event, comment_payload(comment)
-    return None
-
-
-def announce(events: Publisher, event: str, comment: Comment) -> None:
-    """Publish ``notice(event, comment)``, if any; call it after the commit."""
-    found = notice(event, comment)
-    if found is not None:
-        events.publish(*found)
-
-
-def may_reply_to(comment: Comment, author: User | None) -> bool:
-    """A reply may hang below a public comment, a tombstone (replies keep their
-    place) or the author's own comment while it is held (never a guest's)."""
-    if comment.status in (Status.APPROVED.value, Status.DELETED.value):
-        return True
-    return (
-        author is not None
-        and comment.status == Status.PENDING.value
-        and comment.author_id == author.id
-    )
-
-
-@dataclass(frozen=True)
-class CommentRules:
-    moderation: str = "first"
-    guests: str = "off"  # or "moderated", "open"
-    edit_window: timedelta = timedelta(minutes=15)
-    max_depth: int = 5
-
-
-def validate_body(body: str) -> str:
-    if "\x00" in body:
-        raise Invalid(
-            "The comment contains a NUL character.", fields={"body": "contains a NUL character"}
-        )
-    stripped = body.strip()
-    if not stripped:
-        raise Invalid("The comment is empty.", fields={"body": "must not be empty"})
-    if len(body) > MAX_BODY:
-        raise Invalid(
-            f"The comment is {len(body)} characters long; the limit is {MAX_BODY}.",
-            fields={"body": f"at most {MAX_BODY} characters ({len(body)} given)"},
-        )
-    parsed = len(prepare(body))  # the limit holds for what is rendered: tabs expanded
-    if parsed > MAX_BODY:
-        raise Invalid(
-            f"The comment is {parsed} characters long once its tabs are expanded to "
-            f"spaces; the limit is {MAX_BODY}.",
-            fields={"body": f"at most {MAX_BODY} characters with tabs expanded ({parsed} given)"},
-        )
-    return body
-
-
 class Comments:
     def __init__(
         self,
@@ -140,12 +74,16 @@ class Comments:
         rules: CommentRules,
         events: Publisher | None = None,
         guest_tokens: GuestTokens | None = None,
+        notifications: Notifications | None = None,
+        moderator_mail: ModeratorMail | None = None,
     ) -> None:
         self.session = session
         self.catalog = catalog
         self.rules = rules
         self.events: Publisher = events if events is not None else RecordingPublisher()
         self.guest_tokens = guest_tokens or GuestTokens(new_secret(), rules.edit_window)
+        self.notifications = notifications  # reply mail; None: none is sent
+        self.moderator_mail = moderator_mail  # moderators' mail of held comments
 
     def _announce(self, event: str, comment: Comment) -> None:
         announce(self.events, event, comment)
@@ -271,16 +209,23 @@ class Comments:
         *,
         guest: Guest | None = None,
         idempotency_key: str | None = None,
+        notify: bool = False,
     ) -> Comment:
         """A new comment by ``author``, or by ``guest`` when nobody is signed in;
         with ``idempotency_key``, sending it again (the answer was lost) returns
-        the first comment instead of making a second."""
+        the first comment instead of making a second. ``notify``: mail the
+        author replies to it (a guest's address is asked to confirm first)."""
         self._post_or_404(slug)
         if author is not None:
             self._check_author(author)
             guest = None
         else:
             guest = self._check_guest(guest)
+            if notify and not guest.email:
+                raise Invalid(
+                    "Give an email address to hear of replies.",
+                    fields={"guest.email": "needed for reply mail"},
+                )
         body = validate_body(body)
         if (earlier := self._replayed(author, idempotency_key, slug, body)) is not None:
             return earlier
@@ -305,6 +250,8 @@ class Comments:
                     idempotency_key=idempotency_key,
                 )
                 self.session.add(comment)
+                self.session.flush()
+                self._mail_for(comment, author, guest, notify)
         except IntegrityError:
             # The same key, sent twice at once: the other request stored it.
             earlier = self._replayed(author, idempotency_key, slug, body)
@@ -313,6 +260,22 @@ class Comments:
             return earlier
         self._announce("comment:new", comment)
         return comment
+
+    def _mail_for(
+        self, comment: Comment, author: User | None, guest: Guest | None, notify: bool
+    ) -> None:
+        """In the comment's transaction: its author's subscription, the notices its
+        parent's subscribers are owed if it is public at once, the moderators' mail
+        if it is held."""
+        if self.moderator_mail is not None and comment.status == Status.PENDING.value:
+            self.moderator_mail.held()
+        if self.notifications is None:
+            return
+        if notify:
+            email = author.email if author is not None else (guest.email if guest else None)
+            if email:
+                self.notifications.subscribe(comment, email, author)
+        self.notifications.replies_approved([comment])
 
     def edit_refusal(self, user: User, comment: Comment) -> DomainError | None:
         """Why ``user`` may not edit ``comment`` now, or None if they may."""
@@ -377,6 +340,8 @@ class Comments:
             comment.edited_at = now_utc()
             if held:
                 comment.status = Status.PENDING.value
+                if self.moderator_mail is not None:
+                    self.moderator_mail.held()
         if held:
             # Readers keep its place (its replies hang there), not its words; the
             # moderators get it in their queue, as they would a new comment.
@@ -408,6 +373,8 @@ class Comments:
         was_public = comment.status == Status.APPROVED.value
         with transaction(self.session):
             comment.tombstone()
+            if self.notifications is not None:
+                self.notifications.forget(comment)
         if was_public:
             self._announce("comment:deleted", comment)
         return comment

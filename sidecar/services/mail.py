@@ -24,8 +24,10 @@ log = logging.getLogger("sidecar.mail")
 class Message:
     to: str
     subject: str
-    body: str
+    body: str  # plain text: every mail has it
     message_id: str | None = None
+    html: str | None = None  # an HTML alternative to ``body``, if any
+    headers: tuple[tuple[str, str], ...] = ()  # e.g. List-Unsubscribe
 
     def with_id(self, message_id: str) -> Message:
         return replace(self, message_id=message_id)
@@ -87,7 +89,11 @@ class SmtpMailer:
         email["From"], email["To"], email["Subject"] = self.sender, message.to, message.subject
         if message.message_id:
             email["Message-ID"] = message.message_id
+        for name, value in message.headers:
+            email[name] = value
         email.set_content(message.body)
+        if message.html is not None:
+            email.add_alternative(message.html, subtype="html")
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             if self.use_tls:
                 smtp.starttls()

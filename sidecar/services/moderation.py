@@ -25,8 +25,9 @@ from sidecar.database import contains
 from sidecar.errors import Forbidden, Invalid
 from sidecar.models import Action, Comment, Status, User
 from sidecar.services.audit import AuditLog
-from sidecar.services.comments import Notice, notice
+from sidecar.services.comment_rules import Notice, notice
 from sidecar.services.events import ADMIN_ROOM, Publisher
+from sidecar.services.notifications import Notifications
 from sidecar.services.paging import Page, paginate
 from sidecar.services.unit import transaction
 
@@ -55,10 +56,17 @@ class QueueFilter:
 
 
 class Moderation:
-    def __init__(self, session: Session, events: Publisher, policy: str = "first") -> None:
+    def __init__(
+        self,
+        session: Session,
+        events: Publisher,
+        policy: str = "first",
+        notifications: Notifications | None = None,
+    ) -> None:
         self.session = session
         self.events = events
         self.policy = policy  # the MODERATION setting
+        self.notifications = notifications  # reply mail, owed once a reply is approved
 
     def queue(self, wanted: QueueFilter) -> Page[Comment]:
         if wanted.status != "all" and wanted.status not in _STATUSES:
@@ -115,6 +123,8 @@ class Moderation:
                 before = comment.status
                 if action is Action.DELETE:
                     comment.tombstone()
+                    if self.notifications is not None:
+                        self.notifications.forget(comment)
                 else:
                     comment.status = target
                 detail = f"{before} → {target} on {comment.post_slug}"
@@ -129,6 +139,8 @@ class Moderation:
                     found = None  # it was never public
                 if found is not None:
                     notices.append(found)
+            if action is Action.APPROVE and self.notifications is not None:
+                self.notifications.replies_approved(changed)
             if changed:  # other moderators' open queues drop what was dealt with
                 done = {
                     "ids": [c.id for c in changed],

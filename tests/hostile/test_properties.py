@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sidecar.security import sanitise_comment_html
-from sidecar.services.comments import MAX_BODY
+from sidecar.services.comment_rules import MAX_BODY
 from sidecar.services.rendering import render_comment
 from tests.hostile.inert import comment_problems
 from tests.hostile.payloads import PAYLOADS

@@ -96,3 +96,19 @@ def test_without_guests_the_page_asks_to_sign_in(browser: Browser) -> None:
         PAGE, data={"csrf_token": token, "body": "sneaky", "guest_name": "Dee"}
     )
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("sidecar_config", [{"GUESTS": "open", "MODERATION": "none"}])
+def test_email_me_replies_from_the_page(
+    app: Flask, browser: Browser, make_user: Any, mail: Any
+) -> None:
+    page = browser.page(PAGE)
+    box = page.find("input", id="new-comment-body-notify")
+    assert box.attrs["type"] == "checkbox"
+    assert page.find("label", for_="new-comment-body-notify").text.startswith("Email me replies")
+    response = browser.submit(
+        PAGE, body="tell me", guest_name="Eve", guest_email="eve@example.test", notify="y"
+    )
+    assert response.status_code == 303
+    (ask,) = mail.sent
+    assert ask.to == "eve@example.test" and ask.subject.startswith("Confirm reply mail")

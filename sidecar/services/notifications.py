@@ -1,0 +1,325 @@
+"""Reply mail: "email me replies", sent once replies are approved, batched, and
+stopped with one click.
+
+- ``subscribe`` (in the comment's transaction): an account's address is
+  confirmed already; a guest's gets a "confirm reply mail" link first (double
+  opt-in), at most ``CONFIRM_ASKS`` a day per address, never to an address
+  that unsubscribed from everything.
+- ``replies_approved`` (in the transaction that approves them, or creates
+  them approved): each confirmed subscriber of the parent is owed a notice,
+  except the reply's own author; nothing is owed for a comment nobody else
+  can see. The notices are carried by one ``reply_mail`` per address in the
+  outbox, due at once or, when the address had one less than ``batch`` ago,
+  then: a busy thread sends at most one mail per ``batch`` per person.
+- The mail is written when it is sent (``compose_replies``), from the notices
+  still owed and the replies still public, with plain-text and HTML parts
+  from templates, a link to stop mail from each post and from everything, and
+  ``List-Unsubscribe`` with ``List-Unsubscribe-Post`` (one click, RFC 8058).
+- Links are signed: an unsubscribe link (``UNSUBSCRIBE_MAX_AGE``) may be used
+  again harmlessly; a confirmation link (``CONFIRM_MAX_AGE``) works once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import render_template
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from sidecar.database import now_utc
+from sidecar.errors import Conflict, Invalid
+from sidecar.models import (
+    Comment,
+    MailOptOut,
+    MailState,
+    OutboxMail,
+    ReplyNotice,
+    Status,
+    Subscription,
+    User,
+)
+from sidecar.services.catalog import PostCatalog
+from sidecar.services.mail import Message
+from sidecar.services.outbox import Composer, enqueue
+from sidecar.services.unit import transaction
+
+__all__ = ["Notifications", "Unsubscribed"]
+
+UNSUBSCRIBE_MAX_AGE = 180 * 24 * 3600
+CONFIRM_MAX_AGE = 3 * 24 * 3600
+CONFIRM_ASKS = 3  # "confirm reply mail" requests per address per day
+BATCH = timedelta(minutes=10)
+
+
+class AlreadyConfirmed(Conflict):
+    code = "already_confirmed"
+
+
+@dataclass(frozen=True)
+class Unsubscribed:
+    email: str
+    post: str | None  # None: from everything
+    removed: int
+
+
+def _read(serializer: URLSafeTimedSerializer, token: str, max_age: int, kind: str) -> Any:
+    try:
+        return serializer.loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise Invalid(f"This {kind} link has expired.", code="token_expired") from None
+    except BadSignature:
+        raise Invalid(f"This {kind} link is not valid.", code="token_invalid") from None
+
+
+class Notifications:
+    def __init__(
+        self,
+        session: Session,
+        secret: str,
+        links: dict[str, str],
+        catalog: PostCatalog | None = None,
+        batch: timedelta = BATCH,
+    ) -> None:
+        self.session = session
+        self.links = links
+        self.catalog = catalog
+        self.batch = batch
+        self._unsubscribe = URLSafeTimedSerializer(secret, salt="frostpress.unsubscribe")
+        self._confirm = URLSafeTimedSerializer(secret, salt="frostpress.confirm-replies")
+
+    # -- asking for mail (in the caller's transaction) ---------------------------------
+    def subscribe(self, comment: Comment, email: str, user: User | None = None) -> None:
+        email = email.strip().lower()
+        opted_out = self.session.scalar(select(MailOptOut).where(MailOptOut.email == email))
+        if opted_out is not None:
+            if user is None:
+                return  # a guest cannot undo an address's "no more mail"
+            self.session.delete(opted_out)  # the address's owner asks again
+        subscription = Subscription(
+            comment_id=comment.id,
+            post_slug=comment.post_slug,
+            email=email,
+            user_id=user.id if user else None,
+            confirmed_at=now_utc() if user else None,
+        )
+        self.session.add(subscription)
+        self.session.flush()
+        if subscription.confirmed_at is None and not self._asked_lately(email):
+            enqueue(self.session, "confirm_replies", email, sid=subscription.id)
+
+    def _asked_lately(self, email: str) -> bool:
+        since = now_utc() - timedelta(days=1)
+        asked = self.session.scalar(
+            select(func.count()).where(
+                OutboxMail.recipient == email,
+                OutboxMail.kind == "confirm_replies",
+                OutboxMail.created_at > since,
+            )
+        )
+        return int(asked or 0) >= CONFIRM_ASKS
+
+    def replies_approved(self, replies: Iterable[Comment]) -> None:
+        """Owe each confirmed subscriber of these replies' parents a notice."""
+        for reply in replies:
+            if reply.parent_id is None or reply.status != Status.APPROVED.value:
+                continue
+            subscriptions = self.session.scalars(
+                select(Subscription).where(
+                    Subscription.comment_id == reply.parent_id,
+                    Subscription.confirmed_at.is_not(None),
+                )
+            )
+            for subscription in subscriptions:
+                if self._own(reply, subscription) or self._owed(subscription, reply):
+                    continue
+                self.session.add(ReplyNotice(subscription_id=subscription.id, reply_id=reply.id))
+                self._schedule(subscription.email)
+
+    @staticmethod
+    def _own(reply: Comment, subscription: Subscription) -> bool:
+        if reply.author is not None:
+            return (
+                reply.author_id == subscription.user_id or reply.author.email == subscription.email
+            )
+        return (reply.guest_email or "").lower() == subscription.email
+
+    def _owed(self, subscription: Subscription, reply: Comment) -> bool:
+        return (
+            self.session.scalar(
+                select(ReplyNotice.id).where(
+                    ReplyNotice.subscription_id == subscription.id,
+                    ReplyNotice.reply_id == reply.id,
+                )
+            )
+            is not None
+        )
+
+    def _schedule(self, email: str) -> None:
+        """One reply mail waiting per address; due a batch after the last one sent."""
+        mails = select(OutboxMail.id).where(
+            OutboxMail.recipient == email, OutboxMail.kind == "reply_mail"
+        )
+        if self.session.scalar(mails.where(OutboxMail.state == MailState.QUEUED.value).limit(1)):
+            return  # it will carry this notice too
+        last = self.session.scalar(
+            select(func.max(OutboxMail.sent_at)).where(
+                OutboxMail.recipient == email, OutboxMail.kind == "reply_mail"
+            )
+        )
+        mail = enqueue(self.session, "reply_mail", email)
+        mail.next_attempt_at = max(now_utc(), last + self.batch) if last else now_utc()
+
+    def forget(self, comment: Comment) -> None:
+        """A deleted comment's subscribers hear no more of its replies."""
+        ids = list(
+            self.session.scalars(
+                select(Subscription.id).where(Subscription.comment_id == comment.id)
+            )
+        )
+        if ids:
+            self.session.execute(delete(ReplyNotice).where(ReplyNotice.subscription_id.in_(ids)))
+            self.session.execute(delete(Subscription).where(Subscription.id.in_(ids)))
+
+    # -- the links in the mails --------------------------------------------------------
+    def unsubscribe_link(self, email: str, post: str | None) -> str:
+        token = self._unsubscribe.dumps({"e": email, "p": post})
+        return self.links["unsubscribe"].format(token=token)
+
+    def unsubscribe_target(self, token: str) -> tuple[str, str | None]:
+        """The address and post (None: everything) an unsubscribe link stops."""
+        data = _read(self._unsubscribe, token, UNSUBSCRIBE_MAX_AGE, "unsubscribe")
+        if not isinstance(data, dict) or not isinstance(data.get("e"), str):
+            raise Invalid("This unsubscribe link is not valid.", code="token_invalid")
+        post = data.get("p")
+        return data["e"], post if isinstance(post, str) else None
+
+    def unsubscribe(self, token: str) -> Unsubscribed:
+        """Stop reply mail to the link's address: from its post, or from everything
+        (and turn away later requests to confirm reply mail to it)."""
+        email, post = self.unsubscribe_target(token)
+        wanted = select(Subscription.id).where(Subscription.email == email)
+        if post is not None:
+            wanted = wanted.where(Subscription.post_slug == post)
+        with transaction(self.session):
+            ids = list(self.session.scalars(wanted))
+            if ids:
+                self.session.execute(
+                    delete(ReplyNotice).where(ReplyNotice.subscription_id.in_(ids))
+                )
+                self.session.execute(delete(Subscription).where(Subscription.id.in_(ids)))
+            if post is None and not self.session.scalar(
+                select(MailOptOut.id).where(MailOptOut.email == email)
+            ):
+                self.session.add(MailOptOut(email=email))
+        return Unsubscribed(email, post, len(ids))
+
+    def confirm(self, token: str) -> Subscription:
+        """A guest's address, confirmed for reply mail by the link sent to it."""
+        data = _read(self._confirm, token, CONFIRM_MAX_AGE, "confirmation")
+        subscription = (
+            self.session.get(Subscription, data.get("s")) if isinstance(data, dict) else None
+        )
+        if subscription is None or subscription.email != data.get("e"):
+            raise Invalid("This confirmation link is not valid any more.", code="token_invalid")
+        if subscription.confirmed_at is not None:
+            raise AlreadyConfirmed("Reply mail is confirmed already for this comment.")
+        with transaction(self.session):
+            subscription.confirmed_at = now_utc()
+        return subscription
+
+    # -- the mails, written by the outbox worker ---------------------------------------
+    def composers(self) -> dict[str, Composer]:
+        return {"reply_mail": self.compose_replies, "confirm_replies": self.compose_confirm}
+
+    def _post(self, slug: str) -> tuple[str, str]:
+        """A post's title and URL, for the mail (the slug, if it is not published now)."""
+        post = self.catalog.post(slug) if self.catalog is not None else None
+        if post is None or self.catalog is None:
+            return slug, ""
+        return post.title, self.catalog.url(post)
+
+    def compose_replies(self, mail: OutboxMail, data: dict[str, Any]) -> Message | None:
+        notices = list(
+            self.session.scalars(
+                select(ReplyNotice)
+                .join(Subscription, ReplyNotice.subscription_id == Subscription.id)
+                .where(
+                    Subscription.email == mail.recipient,
+                    Subscription.confirmed_at.is_not(None),
+                    ReplyNotice.sent_at.is_(None),
+                )
+                .order_by(ReplyNotice.id)
+            )
+        )
+        now = now_utc()
+        for notice in notices:
+            notice.sent_at = now  # committed with the mail's "sent", undone if it fails
+        replies = [n.reply for n in notices if n.reply.status == Status.APPROVED.value]
+        if not replies:
+            return None
+        posts: dict[str, dict[str, Any]] = {}
+        for reply in replies:
+            title, url = self._post(reply.post_slug)
+            entry = posts.setdefault(
+                reply.post_slug,
+                {
+                    "title": title,
+                    "url": url,
+                    "unsubscribe": self.unsubscribe_link(mail.recipient, reply.post_slug),
+                    "replies": [],
+                },
+            )
+            entry["replies"].append(
+                {
+                    "author": reply.author_name,
+                    "text": reply.body_source,
+                    "link": f"{url}#comment-{reply.id}" if url else "",
+                }
+            )
+        everything = self.unsubscribe_link(mail.recipient, None)
+        one_post = len(posts) == 1
+        header_link = next(iter(posts.values()))["unsubscribe"] if one_post else everything
+        title = next(iter(posts.values()))["title"]
+        subject = (
+            f"New reply to your comment on “{title}”"
+            if len(replies) == 1
+            else f"{len(replies)} new replies to your comments"
+        )
+        context = {"posts": list(posts.values()), "everything": everything, "subject": subject}
+        return Message(
+            mail.recipient,
+            subject,
+            render_template("mail/replies.txt", **context),
+            html=render_template("mail/replies.html", **context),
+            headers=(
+                ("List-Unsubscribe", f"<{header_link}>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ),
+        )
+
+    def compose_confirm(self, mail: OutboxMail, data: dict[str, Any]) -> Message | None:
+        subscription = self.session.get(Subscription, data.get("sid"))
+        if (
+            subscription is None
+            or subscription.email != mail.recipient
+            or subscription.confirmed_at is not None
+        ):
+            return None
+        title, _ = self._post(subscription.post_slug)
+        token = self._confirm.dumps({"s": subscription.id, "e": subscription.email})
+        context = {
+            "title": title,
+            "confirm": self.links["confirm_replies"].format(token=token),
+            "everything": self.unsubscribe_link(mail.recipient, None),
+        }
+        return Message(
+            mail.recipient,
+            f"Confirm reply mail for your comment on “{title}”",
+            render_template("mail/confirm_replies.txt", **context),
+            html=render_template("mail/confirm_replies.html", **context),
+        )
