@@ -51,9 +51,18 @@ class DevServer:
 
 
 @contextmanager
-def dev_server(root: Path, log: Path, moderation: str, guests: str = "off") -> Iterator[DevServer]:
+def dev_server(
+    root: Path, log: Path, moderation: str, guests: str = "off", **settings: str
+) -> Iterator[DevServer]:
+    """``make dev``'s server on this blog; ``settings`` are further environment."""
     argv = [sys.executable, "-m", "sidecar.dev", "--root", str(root), "--port", "{port}"]
-    env = {**os.environ, "MODERATION": moderation, "GUESTS": guests, "FROSTPRESS_ROOT": str(root)}
+    env = {
+        **os.environ,
+        "MODERATION": moderation,
+        "GUESTS": guests,
+        "FROSTPRESS_ROOT": str(root),
+        **settings,
+    }
     with running_http_process(argv, log, ready="/api/health", env=env, cwd=root) as url:
         yield DevServer(url, log, root)
 

@@ -1,14 +1,7 @@
-/* frostpress comments: a post's live thread, and comment counts on list pages.
- *
- * Progressive: without this script, #comments links to the sidecar's
- * /comments/<slug> page, which works with plain forms. With it, the thread is
- * read from /api, newest first, a page of top-level comments (each with all its
- * replies) at a time behind "Load more comments", kept live over Socket.IO
- * (loaded only when the section comes near the viewport), and signing in,
- * posting, replying, editing and deleting happen in place. Comment HTML arrives sanitised by the sidecar; everything
- * else is set as text. The widget finds its own parts by reference or as
- * direct children (":scope > "), never by a class that a comment's HTML
- * could carry too.
+/* frostpress comments: a post's live thread, and comment counts on list pages
+ * (README: "Comments on the page"). Comment HTML arrives sanitised by the
+ * sidecar; everything else is set as text. Parts are found by reference or as
+ * direct children (":scope > "), never by a class a comment's HTML could carry.
  */
 (() => {
   "use strict";
@@ -136,7 +129,7 @@
           "Comments are unavailable right now. The post is all here; try again later."));
         return;
       }
-      this.composer = this.form({ label: "Your comment", submit: "Post comment",
+      this.composer = this.form({ label: "Your comment", submit: "Post comment", notify: 1,
         onsubmit: (body, form) => this.create(body, null, form) });
       loading.replaceWith(this.status, this.announcer, this.account, this.composer, this.list,
         this.more);
@@ -373,7 +366,7 @@
     }
 
     // -- a Markdown form with preview, for new comments, replies and edits --
-    form({ label, submit, value = "", onsubmit, oncancel }) {
+    form({ label, submit, value = "", onsubmit, oncancel, notify }) {
       const id = `c-body-${++uid}`;
       const textarea = h("textarea", { id, name: "body", rows: 4, maxLength: 8000,
         required: true, value });
@@ -400,6 +393,8 @@
       textarea,
       h("p.comment-hint", {}, "Markdown: *emphasis*, `code`, > quotes, lists and links."),
       preview,
+      notify ? h("label.comment-notify", {}, h("input", { type: "checkbox", name: "notify" }),
+        " Email me replies") : null,
       error,
       h("p.comment-buttons", {},
         button,
@@ -429,7 +424,7 @@
         [...fields.querySelectorAll("input")].map((i) => [i.name, i.value.trim()]));
       if (guest) localStorage.setItem("fp-guest", JSON.stringify(guest));
       const comment = await api("POST", `/api/posts/${this.slug}/comments`,
-        { body, parent_id: parentId, guest: guest || undefined },
+        { body, parent_id: parentId, guest: guest || undefined, notify: !!form.elements.notify?.checked },
         { "Idempotency-Key": keys[draft] });
       delete keys[draft];
       if (comment.edit_token) this.token(comment.id, comment.edit_token);
@@ -492,7 +487,7 @@
       const id = Number(el.dataset.id);
       const close = () => { form.remove(); this.drafts.delete(close); };
       const form = this.form({ label: `Reply to ${this.comments.get(id).data.author.username}`,
-        submit: "Post reply",
+        submit: "Post reply", notify: 1,
         onsubmit: async (text, f) => { await this.create(text, id, f); close(); },
         oncancel: () => {
           close();
