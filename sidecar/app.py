@@ -41,6 +41,7 @@ from sidecar.realtime.channel import init_app as init_realtime
 from sidecar.services import catalog, readcache, rebuild, rendering
 from sidecar.services.accounts import prepare_dummy_hash
 from sidecar.services.mail import DisabledMailer, LogMailer, Mailer, SmtpMailer
+from sidecar.services.spam import load_checks
 from sidecar.services.throttle import Throttle
 
 __all__ = ["create_app"]
@@ -181,6 +182,8 @@ def register_extensions(app: Flask) -> None:
     init_realtime(app)
     catalog.init_app(app)
     app.extensions["sidecar.mailer"] = _mailer(config)
+    # Further spam checks the operator configured (none by default), imported once.
+    app.extensions["sidecar.spam_checks"] = load_checks(config.get("SPAM_CHECKS") or "", config)
     outbox.init_app(app)
     app.extensions["sidecar.hasher"] = hasher = _password_hasher(config["ARGON2_PROFILE"])
     prepare_dummy_hash(hasher)

@@ -160,6 +160,9 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> dict[s
             ("COMMENT_RATE", str),  # new comments per author (sidecar.extensions)
             ("REPLY_MAIL_MINUTES", float),  # at most one reply mail per person this often
             ("OUTBOX_POLL_SECONDS", float),  # how often the outbox worker looks for due mail
+            ("SPAM_MIN_SECONDS", float),  # a form sent back sooner is held (services.spam)
+            ("SPAM_MAX_LINKS", int),  # a comment with more links is held
+            ("SPAM_CHECKS", str),  # further checks: module:factory, comma-separated
         )
         if environ.get(name)
     }

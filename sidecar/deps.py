@@ -27,6 +27,7 @@ from sidecar.services.outbox import Outbox
 from sidecar.services.people import People
 from sidecar.services.rebuild import Rebuilder
 from sidecar.services.search import Search
+from sidecar.services.spam import Blocklist, FormClock, Screening, spam_filter
 
 __all__ = [
     "accounts",
@@ -97,6 +98,14 @@ def notifications() -> Notifications:
     return Notifications(db.session, current_app.config["SECRET_KEY"], links, catalog(), batch)
 
 
+def blocklist() -> Blocklist:
+    return Blocklist(db.session)
+
+
+def form_clock() -> FormClock:
+    return FormClock(current_app.config["SECRET_KEY"])
+
+
 def moderator_mail() -> ModeratorMail:
     links = {
         "moderate": public_url("mail_links.moderate", token=_SLOT).replace(_SLOT, "{token}"),
@@ -125,8 +134,16 @@ def comments() -> Comments:
         max_depth=config["MAX_COMMENT_DEPTH"],
     )
     tokens = GuestTokens(config["SECRET_KEY"], rules.edit_window)
+    spam = spam_filter(db.session, config, current_app.extensions.get("sidecar.spam_checks", []))
     return Comments(
-        db.session, catalog(), rules, events(), tokens, notifications(), moderator_mail()
+        db.session,
+        catalog(),
+        rules,
+        events(),
+        tokens,
+        notifications(),
+        moderator_mail(),
+        Screening(spam, form_clock()),
     )
 
 

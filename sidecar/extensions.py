@@ -5,6 +5,8 @@ Models import ``db`` from here, never from the package root.
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import current_app, g, request, session
 from flask_cors import CORS
 from flask_limiter import Limiter
@@ -64,6 +66,26 @@ def commenter_key() -> str:
 # one for edits, likewise; one for previews. Each render may cost up to
 # COMMENT_RENDER_TIMEOUT seconds of a worker's time.
 COMMENT_RATE = "6 per minute;60 per hour"
+
+
+def _guest_email() -> str:
+    """The email address a guest's comment gives, from the JSON body or the form."""
+    data = request.get_json(silent=True) if request.is_json else None
+    if isinstance(data, dict) and isinstance(data.get("guest"), dict):
+        value = data["guest"].get("email")
+    else:
+        value = request.form.get("guest_email")
+    return str(value or "").strip().lower()[:254]
+
+
+def guest_email_key() -> str:
+    """Guests' comments are budgeted per address they give too, however many
+    network addresses they come from (hashed: the key names no one)."""
+    return "guest-email:" + hashlib.sha256(_guest_email().encode()).hexdigest()[:32]
+
+
+def no_guest_email() -> bool:
+    return not _guest_email()
 
 
 def comment_rate() -> str:

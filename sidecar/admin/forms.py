@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from sidecar.models import Role
 from sidecar.services.moderation import COMMENT_ACTIONS
 
-__all__ = ["MAIL_LABELS", "MailForm", "ModerateForm", "PlainForm", "RoleForm"]
+__all__ = ["MAIL_LABELS", "BlockForm", "MailForm", "ModerateForm", "PlainForm", "RoleForm"]
 
 
 class ModerateForm(FlaskForm):
@@ -30,6 +30,18 @@ class MailForm(FlaskForm):
         "Mail me held comments",
         choices=[SelectChoice(value, label) for value, label in MAIL_LABELS.items()],
     )
+
+
+class BlockForm(FlaskForm):
+    kind = SelectField(
+        "Block a",
+        choices=[
+            SelectChoice("word", "word or phrase"),
+            SelectChoice("domain", "domain (links, websites, email addresses)"),
+            SelectChoice("network", "network address (e.g. 203.0.113.0/24)"),
+        ],
+    )
+    value = StringField("Value", validators=[DataRequired()])
 
 
 class RoleForm(FlaskForm):

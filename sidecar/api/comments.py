@@ -29,9 +29,12 @@ from sidecar.extensions import (
     EDIT_RATE,
     PREVIEW_RATE,
     THREAD_RATE,
+    client_address,
     comment_rate,
     commenter_key,
+    guest_email_key,
     limiter,
+    no_guest_email,
 )
 from sidecar.models import Comment, User
 from sidecar.services import threads
@@ -39,6 +42,7 @@ from sidecar.services.comments import Comments
 from sidecar.services.guests import Guest
 from sidecar.services.payloads import comment_payload
 from sidecar.services.readcache import ANY
+from sidecar.services.spam import Signals
 
 blp = Blueprint("api_comments", __name__, url_prefix="/api", description="Comments")
 blp.after_request(keep_cookies_private)
@@ -89,6 +93,9 @@ def _page(service: Comments, viewer: User | None, slug: str, query: dict[str, An
 
 @blp.route("/posts/<slug>/comments", methods=["POST"])
 @limiter.shared_limit(comment_rate, scope="comment-create", key_func=commenter_key)
+@limiter.shared_limit(
+    comment_rate, scope="comment-guest-email", key_func=guest_email_key, exempt_when=no_guest_email
+)
 @blp.arguments(CommentInSchema)
 @blp.arguments(IdempotencySchema, location="headers")
 @blp.response(201, CommentSchema)
@@ -112,6 +119,7 @@ def create(data: dict[str, Any], headers: dict[str, Any], slug: str) -> Any:
         guest=guest,
         idempotency_key=headers.get("idempotency_key"),
         notify=data["notify"],
+        signals=Signals(client_address(), data["hp"], data["started"]),
     )
     payload = comment_payload(comment, source=True)
     if comment.is_guest:

@@ -116,5 +116,10 @@ def ready() -> Any:
 @blp.route("/csrf")
 @blp.response(200, CsrfSchema)
 def csrf_token() -> Any:
-    """The token browser sessions send back in ``X-CSRFToken`` on every write."""
-    return {"csrf_token": generate_csrf()}
+    """The token browser sessions send back in ``X-CSRFToken`` on every write, and
+    the signed time a comment form was shown (``form_token``, sent back as a
+    comment's ``started``: a comment sent sooner than a person could write it
+    is held)."""
+    from sidecar import deps
+
+    return {"csrf_token": generate_csrf(), "form_token": deps.form_clock().issue()}

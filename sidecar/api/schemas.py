@@ -165,6 +165,19 @@ class CommentInSchema(_In):
         load_default=None,
         metadata={"description": "signed out, where GUESTS allows: who the guest is"},
     )
+    started = ma.fields.String(
+        load_default=None,
+        validate=validate.Length(max=200),
+        metadata={
+            "description": "the form_token of GET /api/csrf, fetched when the form was "
+            "shown; a guest's comment without one, or sent within seconds, is held"
+        },
+    )
+    hp = ma.fields.String(
+        load_default="",
+        validate=validate.Length(max=500),
+        metadata={"description": "the form's invisible field: leave it empty"},
+    )
     notify = ma.fields.Boolean(
         load_default=False,
         metadata={
@@ -398,6 +411,9 @@ class PostListSchema(ma.Schema):
 
 class CsrfSchema(ma.Schema):
     csrf_token = ma.fields.String()
+    form_token = ma.fields.String(
+        metadata={"description": "send back as a new comment's started, when it is sent"}
+    )
 
 
 class HealthSchema(ma.Schema):

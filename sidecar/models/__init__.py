@@ -2,6 +2,7 @@
 
 from sidecar.database import Base
 from sidecar.models.audit import Action, AuditEntry
+from sidecar.models.blocklist import BlockedItem
 from sidecar.models.comment import Comment, Status
 from sidecar.models.outbox import MailState, OutboxMail
 from sidecar.models.subscription import MailOptOut, ReplyNotice, Subscription
@@ -14,6 +15,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "BlockedItem",
     "Comment",
     "MailOptOut",
     "MailState",

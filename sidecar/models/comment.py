@@ -62,6 +62,10 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(16), default=Status.PENDING.value)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    # The words, case and spacing aside, hashed: the same text posted again is found.
+    body_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Why the spam checks held it ("links:5,duplicate"), for the moderators.
+    spam_reasons: Mapped[str | None] = mapped_column(String(300))
 
     author: Mapped[User | None] = relationship(lazy="joined")
 

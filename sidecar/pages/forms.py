@@ -38,6 +38,10 @@ class CommentForm(FlaskForm):
     guest_email = StringField("Email (optional, never shown; for replies by mail)")
     guest_website = StringField("Website (optional)")
     notify = BooleanField("Email me replies")
+    # For the spam checks: when the form was shown (signed), and a field no person
+    # sees, so none fills it in.
+    started = HiddenField()
+    hp = StringField("Leave this empty")
 
     @property
     def key(self) -> str | None:

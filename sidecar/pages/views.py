@@ -21,21 +21,26 @@ from sidecar.extensions import (
     DELETE_RATE,
     EDIT_RATE,
     THREAD_RATE,
+    client_address,
     comment_rate,
     commenter_key,
+    guest_email_key,
     limiter,
     login_manager,
+    no_guest_email,
 )
 from sidecar.forms import page_number, submitted
 from sidecar.models import Comment, User
 from sidecar.pages.forms import CommentForm, DeleteForm, EditForm, new_key
 from sidecar.pages.thread import build_tree, walk
 from sidecar.services.guests import Guest
+from sidecar.services.spam import Signals
 
 __all__ = ["bp"]
 
 bp = Blueprint("pages", __name__, url_prefix="/comments")
 bp.add_app_template_global(new_key, "new_idempotency_key")
+bp.add_app_template_global(lambda: deps.form_clock().issue(), "form_shown_at")
 
 Page = tuple[str, int]
 
@@ -119,6 +124,9 @@ def _show_error(form: CommentForm, error: DomainError) -> None:
 
 @bp.post("/<slug>")
 @limiter.shared_limit(comment_rate, scope="comment-create", key_func=commenter_key)
+@limiter.shared_limit(
+    comment_rate, scope="comment-guest-email", key_func=guest_email_key, exempt_when=no_guest_email
+)
 def create(slug: str) -> Page | Response:
     service = deps.comments()
     viewer = _viewer()
@@ -137,6 +145,7 @@ def create(slug: str) -> Page | Response:
             guest=None if viewer else _guest(form),
             idempotency_key=form.key,
             notify=bool(form.notify.data),
+            signals=Signals(client_address(), form.hp.data or "", form.started.data),
         )
     except DomainError as exc:
         _show_error(form, exc)

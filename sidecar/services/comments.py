@@ -49,6 +49,7 @@ from sidecar.services.notifications import Notifications
 from sidecar.services.paging import Page
 from sidecar.services.payloads import comment_payload
 from sidecar.services.rendering import render_comment
+from sidecar.services.spam import Screening, Signals, body_hash
 from sidecar.services.unit import transaction
 
 __all__ = ["CommentNotFound", "Comments", "EditWindowClosed", "PostNotFound"]
@@ -76,6 +77,7 @@ class Comments:
         guest_tokens: GuestTokens | None = None,
         notifications: Notifications | None = None,
         moderator_mail: ModeratorMail | None = None,
+        screening: Screening | None = None,
     ) -> None:
         self.session = session
         self.catalog = catalog
@@ -84,6 +86,7 @@ class Comments:
         self.guest_tokens = guest_tokens or GuestTokens(new_secret(), rules.edit_window)
         self.notifications = notifications  # reply mail; None: none is sent
         self.moderator_mail = moderator_mail  # moderators' mail of held comments
+        self.screening = screening or Screening()  # no checks: nothing held for spam
 
     def _announce(self, event: str, comment: Comment) -> None:
         announce(self.events, event, comment)
@@ -210,11 +213,13 @@ class Comments:
         guest: Guest | None = None,
         idempotency_key: str | None = None,
         notify: bool = False,
+        signals: Signals | None = None,
     ) -> Comment:
         """A new comment by ``author``, or by ``guest`` when nobody is signed in;
         with ``idempotency_key``, sending it again (the answer was lost) returns
         the first comment instead of making a second. ``notify``: mail the
-        author replies to it (a guest's address is asked to confirm first)."""
+        author replies to it (a guest's address is asked to confirm first).
+        ``signals``: what the request tells the spam checks."""
         self._post_or_404(slug)
         if author is not None:
             self._check_author(author)
@@ -232,6 +237,11 @@ class Comments:
         parent = self._parent(author, slug, parent_id)
         # A reply to a comment still held waits with it (nobody else can see it).
         held_parent = parent is not None and parent.status == Status.PENDING.value
+        status = Status.PENDING.value if held_parent else self._status_for(author)
+        body_html = render_comment(body)
+        reasons = self.screening.new(author, guest, slug, body, body_html, signals)
+        if reasons:
+            status = (Status.SPAM if "honeypot" in reasons else Status.PENDING).value
         try:
             with transaction(self.session):
                 comment = Comment(
@@ -245,8 +255,10 @@ class Comments:
                     parent_id=parent.id if parent else None,
                     depth=parent.depth + 1 if parent else 0,
                     body_source=body,
-                    body_html=render_comment(body),
-                    status=Status.PENDING.value if held_parent else self._status_for(author),
+                    body_html=body_html,
+                    body_hash=body_hash(body),
+                    spam_reasons=",".join(reasons) or None,
+                    status=status,
                     idempotency_key=idempotency_key,
                 )
                 self.session.add(comment)
@@ -258,7 +270,8 @@ class Comments:
             if earlier is None:
                 raise
             return earlier
-        self._announce("comment:new", comment)
+        if comment.status != Status.SPAM.value:  # a bot's is for nobody's eyes
+            self._announce("comment:new", comment)
         return comment
 
     def _mail_for(
@@ -311,7 +324,9 @@ class Comments:
         if (refusal := self.edit_refusal(user, comment)) is not None:
             raise refusal
         body = validate_body(body)
-        return self._rewrite(comment, body, held=self._edit_needs_review(user, comment))
+        return self._rewrite(
+            comment, body, held=self._edit_needs_review(user, comment), screened=user
+        )
 
     def guest_edit(
         self, token: str, comment_id: int, body: str, *, slug: str | None = None
@@ -324,7 +339,7 @@ class Comments:
             comment.status == Status.APPROVED.value
             and self._status_for(None) == Status.PENDING.value
         )
-        return self._rewrite(comment, body, held=held)
+        return self._rewrite(comment, body, held=held, screened=None)
 
     def _guest_comment(self, token: str, comment_id: int, slug: str | None) -> Comment:
         comment = self.get(comment_id, slug)
@@ -333,10 +348,20 @@ class Comments:
         self.guest_tokens.check(token, comment)
         return comment
 
-    def _rewrite(self, comment: Comment, body: str, *, held: bool) -> Comment:
+    def _rewrite(
+        self, comment: Comment, body: str, *, held: bool, screened: User | None
+    ) -> Comment:
+        """Store an edit by ``screened`` (None: the guest), which the spam checks see
+        as they see a new comment (its form's timing aside): what they find holds it."""
+        body_html = render_comment(body)
+        reasons = self.screening.edit(screened, comment, body, body_html)
+        held = held or (bool(reasons) and comment.status == Status.APPROVED.value)
         with transaction(self.session):
             comment.body_source = body
-            comment.body_html = render_comment(body)
+            comment.body_html = body_html
+            comment.body_hash = body_hash(body)
+            if reasons:
+                comment.spam_reasons = ",".join(reasons)
             comment.edited_at = now_utc()
             if held:
                 comment.status = Status.PENDING.value

@@ -61,6 +61,7 @@ def dev_server(
         "MODERATION": moderation,
         "GUESTS": guests,
         "FROSTPRESS_ROOT": str(root),
+        "SPAM_MIN_SECONDS": "0",  # a test types faster than a person
         **settings,
     }
     with running_http_process(argv, log, ready="/api/health", env=env, cwd=root) as url:

@@ -159,8 +159,14 @@ class Browser:
         return found.attrs["value"]
 
     def submit(self, form_page: str, action: str | None = None, **data: Any) -> Any:
-        """Fill in the form found on ``form_page`` and send it, as a browser would."""
-        data = {"csrf_token": self.csrf_token(form_page), **data}
+        """Fill in the form found on ``form_page`` and send it, as a browser would
+        (with its CSRF token and, on a comment form, when it was shown)."""
+        page = self.page(form_page)
+        token = page.find("input", name="csrf_token")
+        assert token.attrs["type"] == "hidden" and token.attrs["value"]
+        shown = page.find_all("input", name="started")
+        hidden = {"started": shown[0].attrs["value"]} if shown else {}
+        data = {"csrf_token": token.attrs["value"], **hidden, **data}
         return self.client.post(action or form_page, data=data)
 
     def login(self, user: User | str, password: str = PASSWORD, next: str | None = None) -> Any:

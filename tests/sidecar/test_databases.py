@@ -35,6 +35,7 @@ TABLES = {
     "subscriptions",
     "reply_notices",
     "mail_optouts",
+    "blocklist",
     "view_counts",
     "referrer_counts",
     "view_salts",

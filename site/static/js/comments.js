@@ -14,13 +14,17 @@
   });
 
   // -- HTTP: JSON in and out, the CSRF token fetched once and again when refused --
-  let csrf = null;
+  let csrf = null, started = null; // started: when the page was read (spam checks)
+  async function token() {
+    const r = await api("GET", "/api/csrf");
+    started ||= r.form_token;
+    return (csrf = r.csrf_token);
+  }
 
   async function api(method, path, body, extra, retried) {
     const headers = { Accept: "application/json", ...extra };
     if (method !== "GET") {
-      csrf = csrf || (await api("GET", "/api/csrf")).csrf_token;
-      headers["X-CSRFToken"] = csrf;
+      headers["X-CSRFToken"] = csrf || (await token());
     }
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let response, data = null;
@@ -134,6 +138,7 @@
       loading.replaceWith(this.status, this.announcer, this.account, this.composer, this.list,
         this.more);
       this.renderAccount();
+      token().catch(() => {});
       this.connect();
       // Confirmed the address in another tab? Coming back shows it.
       const recheck = async () => {
@@ -373,6 +378,8 @@
       const preview = h("div.comment-preview", { hidden: true, "aria-live": "polite" });
       const error = h("p.comment-error", { role: "alert" });
       const button = h("button", { type: "submit" }, submit);
+      const hp = h("input.comment-hp", { name: "hp", tabIndex: -1, autocomplete: "off",
+        "aria-hidden": "true" }); // nobody sees it, so only a bot fills it in
       const form = h("form.comment-form", { novalidate: true, onsubmit: async (event) => {
         event.preventDefault();
         button.disabled = true;
@@ -390,7 +397,7 @@
         }
       } },
       h("label", { for: id }, label),
-      textarea,
+      textarea, hp,
       h("p.comment-hint", {}, "Markdown: *emphasis*, `code`, > quotes, lists and links."),
       preview,
       notify ? h("label.comment-notify", {}, h("input", { type: "checkbox", name: "notify" }),
@@ -424,7 +431,8 @@
         [...fields.querySelectorAll("input")].map((i) => [i.name, i.value.trim()]));
       if (guest) localStorage.setItem("fp-guest", JSON.stringify(guest));
       const comment = await api("POST", `/api/posts/${this.slug}/comments`,
-        { body, parent_id: parentId, guest: guest || undefined, notify: !!form.elements.notify?.checked },
+        { body, parent_id: parentId, guest: guest || undefined, started, hp: form.elements.hp.value,
+          notify: !!form.elements.notify?.checked },
         { "Idempotency-Key": keys[draft] });
       delete keys[draft];
       if (comment.edit_token) this.token(comment.id, comment.edit_token);
