@@ -6,7 +6,8 @@
   ``List-Unsubscribe-Post`` (RFC 8058), so it needs no CSRF token: the signed
   link is the permission. Using it again changes nothing and says so.
 - ``/comments/notify/confirm/<token>``: a guest's address confirmed for reply
-  mail (the double opt-in); a second use says it is confirmed already.
+  mail (the double opt-in): GET shows a button (with a CSRF token), POST
+  confirms; a second use says it is confirmed already.
 - ``/comments/moderate/<token>``: a moderator's approve or reject link from a
   held-comments mail: GET shows the comment and a button (with a CSRF token),
   POST does it; once the comment is no longer held, the link says so.
@@ -71,7 +72,23 @@ def unsubscribe(token: str) -> Page | Response:
 
 @bp.get("/notify/confirm/<token>")
 @limiter.limit(LINK_RATE)
+def confirm_form(token: str) -> Page:
+    try:
+        subscription = deps.notifications().to_confirm(token)
+    except DomainError as exc:
+        return _message("Reply mail", exc.message, exc.status)
+    return render_template(
+        "pages/confirm_replies.html",
+        email=subscription.email,
+        post=_title(subscription.post_slug),
+        form=FlaskForm(),
+    ), 200
+
+
+@bp.post("/notify/confirm/<token>")
+@limiter.limit(LINK_RATE)
 def confirm(token: str) -> Page:
+    submitted(FlaskForm())  # its CSRF token: the page's button, not another site
     try:
         subscription = deps.notifications().confirm(token)
     except DomainError as exc:

@@ -16,7 +16,8 @@ stopped with one click.
   from templates, a link to stop mail from each post and from everything, and
   ``List-Unsubscribe`` with ``List-Unsubscribe-Post`` (one click, RFC 8058).
 - Links are signed: an unsubscribe link (``UNSUBSCRIBE_MAX_AGE``) may be used
-  again harmlessly; a confirmation link (``CONFIRM_MAX_AGE``) works once.
+  again harmlessly; a confirmation link (``CONFIRM_MAX_AGE``) works once. Both
+  open a page with a button: a mail scanner's fetch changes nothing.
 """
 
 from __future__ import annotations
@@ -220,6 +221,13 @@ class Notifications:
 
     def confirm(self, token: str) -> Subscription:
         """A guest's address, confirmed for reply mail by the link sent to it."""
+        subscription = self.to_confirm(token)
+        with transaction(self.session):
+            subscription.confirmed_at = now_utc()
+        return subscription
+
+    def to_confirm(self, token: str) -> Subscription:
+        """The subscription a confirmation link is for, if it still waits for it."""
         data = _read(self._confirm, token, CONFIRM_MAX_AGE, "confirmation")
         subscription = (
             self.session.get(Subscription, data.get("s")) if isinstance(data, dict) else None
@@ -228,8 +236,6 @@ class Notifications:
             raise Invalid("This confirmation link is not valid any more.", code="token_invalid")
         if subscription.confirmed_at is not None:
             raise AlreadyConfirmed("Reply mail is confirmed already for this comment.")
-        with transaction(self.session):
-            subscription.confirmed_at = now_utc()
         return subscription
 
     # -- the mails, written by the outbox worker ---------------------------------------

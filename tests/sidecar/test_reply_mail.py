@@ -18,6 +18,7 @@ from sidecar import deps
 from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import Action, OutboxMail, Role, User
+from tests.sidecar.browser import Browser
 from tests.sidecar.conftest import ApiClient, Mailbox
 from tests.sidecar.smtp import SmtpInbox
 
@@ -159,16 +160,40 @@ def test_a_guest_confirms_their_address_before_any_reply_mail(
     assert len(received(mail, inbox)) == 1  # not confirmed: nothing sent
 
     link = path_of(ask, "/comments/notify/confirm/")
-    page = app.test_client().get(link)
-    assert page.status_code == 200 and "Reply mail confirmed" in page.get_data(as_text=True)
+    reader = Browser(app.test_client())
+    shown = reader.page(link)  # what a mail scanner fetches: it confirms nothing
+    assert shown.find("h1").text == "Confirm reply mail" and "gus@example.test" in shown.text
+    post(bob, "an answer while the page is open", parent_id=question["id"])
+    assert len(received(mail, inbox)) == 1
+    done = reader.submit(link)
+    assert done.status_code == 200 and "Reply mail confirmed" in done.get_data(as_text=True)
     again = app.test_client().get(link)
     assert again.status_code == 409 and "confirmed already" in again.get_data(as_text=True)
     forged = app.test_client().get(link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB"))
     assert forged.status_code == 422
+    assert app.test_client().post(link).status_code == 400  # no CSRF token: refused
 
     post(bob, "a later answer", parent_id=question["id"])
     reply = received(mail, inbox)[1]
     assert reply["To"] == "gus@example.test" and "a later answer" in text_of(reply)
+
+
+def test_a_reply_mail_confirmation_expires(app: Flask, mail: Mailbox, inbox: SmtpInbox) -> None:
+    post(client(app), "q", guest={"name": "Gus", "email": "gus@example.test"}, notify=True)
+    (ask,) = received(mail, inbox)
+    token = path_of(ask, "/comments/notify/confirm/").split("/")[-1]
+    with app.test_request_context():
+        subscription_id = deps.notifications().to_confirm(token).id
+
+    class Past(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return super().get_timestamp() - 4 * 24 * 3600
+
+    old = URLSafeTimedSerializer(
+        app.config["SECRET_KEY"], salt="frostpress.confirm-replies", signer=Past
+    ).dumps({"s": subscription_id, "e": "gus@example.test"})
+    expired = app.test_client().get(f"/comments/notify/confirm/{old}")
+    assert expired.status_code == 422 and "expired" in expired.get_data(as_text=True)
 
 
 def test_a_guest_asking_for_mail_needs_an_address(app: Flask) -> None:
