@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Flask
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from sidecar.services.mail import LogMailer, Message
 
-__all__ = ["Mailbox", "link_in", "links_in"]
+__all__ = ["Mailbox", "link_in", "links_in", "signed"]
 
 
 class Mailbox:
@@ -49,3 +51,15 @@ def links_in(mail: Mailbox, path: str) -> list[str]:
     """The paths of every mailed link containing ``path``, oldest mail first."""
     pattern = re.compile(r"https?://[^/\s]+(\S*" + re.escape(path) + r"\S*)")
     return [m.group(1) for message in mail.sent if (m := pattern.search(message.body))]
+
+
+def signed(app: Flask, salt: str, payload: Any, age: float = 0) -> str:
+    """A link token as the sidecar signs it (``salt`` says which kind), made ``age``
+    seconds ago: to try a link that has expired, or one forged for another use."""
+
+    class Past(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(super().get_timestamp() - age)
+
+    serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=salt, signer=Past)
+    return str(serializer.dumps(payload))

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from sidecar import deps
 from sidecar.extensions import db
 from sidecar.models import Action, Comment, Role, User
 from tests.sidecar.conftest import ApiClient, error_of
+from tests.sidecar.mailbox import signed
 
 THREAD = "/api/posts/hello/comments"
 ANN = {"name": "Ann Guest", "email": "Ann@Example.com", "website": "https://ann.example/"}
@@ -242,8 +242,7 @@ def test_a_tampered_or_borrowed_token_is_refused(
             == 403
         )
     # A token made with the right secret for a comment with another secret.
-    signer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="frostpress.guest-edit")
-    guessed = signer.dumps({"c": theirs["id"], "s": "0" * 32})
+    guessed = signed(app, "frostpress.guest-edit", {"c": theirs["id"], "s": "0" * 32})
     response = api.delete(f"/api/comments/{theirs['id']}", headers={"X-Edit-Token": guessed})
     assert response.status_code == 403 and error_of(response)["code"] == "edit_token_invalid"
     with app.app_context():
@@ -255,17 +254,11 @@ def test_the_token_expires_with_the_edit_window(app: Flask, api: ApiClient) -> N
     created = as_guest(api).get_json()
     window = app.config["EDIT_WINDOW_SECONDS"]
 
-    class Past(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return super().get_timestamp() - window - 5
-
     with app.app_context():
         secret = db.session.get(Comment, created["id"]).guest_secret
-    signer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="frostpress.guest-edit")
-    fresh = signer.dumps({"c": created["id"], "s": secret})
-    old = URLSafeTimedSerializer(
-        app.config["SECRET_KEY"], salt="frostpress.guest-edit", signer=Past
-    ).dumps({"c": created["id"], "s": secret})
+    payload = {"c": created["id"], "s": secret}
+    fresh = signed(app, "frostpress.guest-edit", payload)
+    old = signed(app, "frostpress.guest-edit", payload, age=window + 5)
     response = api.patch(
         f"/api/comments/{created['id']}", json={"body": "late"}, headers={"X-Edit-Token": old}
     )

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import Comment, OutboxMail, Role, User
 from tests.sidecar.browser import Browser
 from tests.sidecar.conftest import ApiClient, Mailbox
+from tests.sidecar.mailbox import signed
 
 
 @pytest.fixture
@@ -142,14 +142,10 @@ def test_moderation_links_are_signed_and_expire(
     forged = approve[:-3] + ("AAA" if not approve.endswith("AAA") else "BBB")
     assert app.test_client().get(forged).status_code == 422
 
-    class Past(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return super().get_timestamp() - 8 * 24 * 3600
-
     with app.app_context():
         version = db.session.get(User, mod.id).session_version
-    old = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="frostpress.moderate", signer=Past)
-    token = old.dumps({"u": mod.id, "v": version, "a": "approve", "c": held})
+    payload = {"u": mod.id, "v": version, "a": "approve", "c": held}
+    token = signed(app, "frostpress.moderate", payload, age=8 * 24 * 3600)
     expired = app.test_client().get(f"/comments/moderate/{token}")
     assert expired.status_code == 422 and "expired" in expired.get_data(as_text=True)
     assert status_of(app, held) == "pending"

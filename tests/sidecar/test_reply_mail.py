@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import update
 
 from sidecar import deps
@@ -20,6 +19,7 @@ from sidecar.extensions import db
 from sidecar.models import Action, OutboxMail, Role, User
 from tests.sidecar.browser import Browser
 from tests.sidecar.conftest import ApiClient, Mailbox
+from tests.sidecar.mailbox import signed
 from tests.sidecar.smtp import SmtpInbox
 
 
@@ -185,13 +185,8 @@ def test_a_reply_mail_confirmation_expires(app: Flask, mail: Mailbox, inbox: Smt
     with app.test_request_context():
         subscription_id = deps.notifications().to_confirm(token).id
 
-    class Past(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return super().get_timestamp() - 4 * 24 * 3600
-
-    old = URLSafeTimedSerializer(
-        app.config["SECRET_KEY"], salt="frostpress.confirm-replies", signer=Past
-    ).dumps({"s": subscription_id, "e": "gus@example.test"})
+    payload = {"s": subscription_id, "e": "gus@example.test"}
+    old = signed(app, "frostpress.confirm-replies", payload, age=4 * 24 * 3600)
     expired = app.test_client().get(f"/comments/notify/confirm/{old}")
     assert expired.status_code == 422 and "expired" in expired.get_data(as_text=True)
 
@@ -270,13 +265,7 @@ def test_unsubscribe_links_are_signed_and_expire(
     forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     assert app.test_client().post(f"/comments/unsubscribe/{forged}").status_code == 422
 
-    class Past(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return super().get_timestamp() - 200 * 24 * 3600
-
-    old = URLSafeTimedSerializer(
-        app.config["SECRET_KEY"], salt="frostpress.unsubscribe", signer=Past
-    ).dumps({"e": ada.email, "p": None})
+    old = signed(app, "frostpress.unsubscribe", {"e": ada.email, "p": None}, age=200 * 24 * 3600)
     expired = app.test_client().post(f"/comments/unsubscribe/{old}")
     assert expired.status_code == 422 and "expired" in expired.get_data(as_text=True)
     # Neither stopped anything.

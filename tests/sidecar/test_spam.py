@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from sidecar.extensions import db
 from sidecar.models import BlockedItem, Comment, Role
 from sidecar.services.spam import Candidate, SpamCheck
 from tests.sidecar.browser import Browser
 from tests.sidecar.conftest import ApiClient
+from tests.sidecar.mailbox import signed
 
 THREAD = "/api/posts/hello/comments"
 
@@ -32,16 +32,7 @@ def sidecar_config() -> dict[str, Any]:
 
 def aged(app: Flask, seconds: float = 60) -> str:
     """A form token as the page would have had it ``seconds`` ago."""
-
-    class Past(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return int(super().get_timestamp() - seconds)
-
-    return str(
-        URLSafeTimedSerializer(
-            app.config["SECRET_KEY"], salt="frostpress.form-shown", signer=Past
-        ).dumps("form")
-    )
+    return signed(app, "frostpress.form-shown", "form", age=seconds)
 
 
 def as_guest(app: Flask, body: str, started: str | None = "aged", **more: Any) -> dict[str, Any]:
