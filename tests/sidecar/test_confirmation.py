@@ -9,9 +9,10 @@ from typing import Any
 from flask import Flask
 
 from sidecar.extensions import db
-from sidecar.models import OutboxMail
+from sidecar.models import OutboxMail, User
 from tests.sidecar.browser import Browser
 from tests.sidecar.conftest import ApiClient, Mailbox, error_of, link_in
+from tests.sidecar.mailbox import signed
 
 PASSWORD = "correct horse battery"
 
@@ -114,3 +115,29 @@ def test_with_plain_forms_the_thread_page_carries_the_post_to_the_confirmation(
     assert sent.status_code == 200, sent.get_data(as_text=True)[-1500:]
     href, _ = back_link(browser.get(link_in(mail, "/auth/confirm/")).get_data(as_text=True))
     assert href.endswith("/posts/hello/")
+
+
+def test_a_confirmation_link_expires_cannot_be_altered_and_reused_changes_nothing(
+    app: Flask, api: ApiClient, mail: Mailbox
+) -> None:
+    assert register(api).status_code == 201
+    link = link_in(mail, "/auth/confirm/")
+    token = link.rsplit("/", 1)[1]
+    with app.app_context():
+        user = db.session.query(User).filter_by(username="ada").one()
+        uid, email = user.id, user.email
+    expired = signed(app, "frostpress.confirm-email", {"uid": uid, "email": email}, age=4 * 86400)
+    old = api.get(f"/auth/confirm/{expired}")
+    assert old.status_code == 422 and "expired" in old.get_data(as_text=True)
+    altered = api.get(f"/auth/confirm/{token[:-3]}{'AAA' if not token.endswith('AAA') else 'BBB'}")
+    assert altered.status_code == 422
+    with app.app_context():
+        assert db.session.get(User, uid).email_confirmed_at is None  # none of them did it
+
+    assert api.get(link).status_code == 200
+    with app.app_context():
+        first = db.session.get(User, uid).email_confirmed_at
+    again = api.get(link)
+    assert again.status_code == 200 and "you can comment" in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, uid).email_confirmed_at == first is not None
