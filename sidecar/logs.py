@@ -3,9 +3,10 @@
 Every line the sidecar's process writes is one JSON object: the app's own,
 SQLAlchemy's, and the server's (gunicorn's error and access logs, through
 ``sidecar.gunicorn_config``). Outside development, secrets never reach a
-line: links that carry a token (confirmation and reset links, whether in a
-request path, an access log line or a mail) are redacted, and SQL errors
-are logged without their parameters (``hide_parameters``).
+line: links that carry a token (confirmation, reset, unsubscribe and
+moderation links, whether in a request path, an access log line or a mail)
+are redacted, and SQL errors are logged without their parameters
+(``hide_parameters``).
 
 Each request the app answers also gets one line of its own (logger
 ``sidecar.request``; ``LOG_REQUESTS=False`` turns it off): method, path
@@ -37,7 +38,9 @@ def request_id_from(given: str) -> str:
 
 # The paths that carry a secret in their last segment (every route with a
 # <token> argument: tests/sidecar/test_logs.py checks the URL map against it).
-TOKEN_PATHS = re.compile(r"(/auth/(?:confirm|reset)/)[^/?#\s\"']+")
+TOKEN_PATHS = re.compile(
+    r"(/auth/(?:confirm|reset)/|/comments/(?:unsubscribe|notify/confirm|moderate)/)[^/?#\s\"']+"
+)
 
 
 # PostgreSQL's errors repeat the offending values ("Key (email)=(ada@...)").

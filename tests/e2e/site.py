@@ -92,7 +92,7 @@ def register_in_widget(page: Page, dev: DevServer) -> str:
     name = dev.new_name("reader")
     section = comments(page)
     section.get_by_role("button", name="create an account").click()
-    section.get_by_label("Email").fill(f"{name}@example.org")
+    section.get_by_label("Email", exact=True).fill(f"{name}@example.org")
     section.get_by_label("Username").fill(name)
     section.get_by_label("Password (8 characters or more)").fill(PASSWORD)
     section.get_by_role("button", name="Register").click()

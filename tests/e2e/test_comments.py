@@ -159,7 +159,9 @@ def test_keyboard_alone_signs_in_and_comments(dev: DevServer, reader: Any) -> No
     composer = section.get_by_label("Your comment")
     expect(composer).to_be_focused()  # ready to write after signing in
     page.keyboard.type("Typed without a mouse.")
-    page.keyboard.press("Tab")  # past the hint and the preview, to "Post comment"
+    page.keyboard.press("Tab")  # past the hint and the preview, to "Email me replies"
+    expect(section.get_by_label("Email me replies")).to_be_focused()
+    page.keyboard.press("Tab")  # then "Post comment"
     expect(section.get_by_role("button", name="Post comment")).to_be_focused()
     page.keyboard.press("Enter")
     expect(comment_article(section, "Typed without a mouse.")).to_be_focused()
