@@ -15,9 +15,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, render_template
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 
 from sidecar import deps
 from sidecar.errors import DomainError
@@ -31,14 +34,38 @@ bp = Blueprint("mail_links", __name__, url_prefix="/comments")
 LINK_RATE = "20 per minute;200 per hour"
 
 Page = tuple[str, int]
+View = Callable[..., Page]
 
 
-def _message(title: str, message: str, status: int = 200, **more: object) -> Page:
+def _message(title: str, message: str, status: int = 200) -> Page:
     site = deps.catalog().config
     back = (site.base_url, f"Go to {site.title}")
-    return render_template("auth/message.html", title=title, message=message, back=back, **more), (
-        status
+    return render_template("auth/message.html", title=title, message=message, back=back), status
+
+
+def _refused_as(title: str) -> Callable[[View], View]:
+    """A link not valid (expired, altered, used) answers a page so titled, with the reason."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Page:
+            try:
+                return view(*args, **kwargs)
+            except DomainError as exc:
+                return _message(title, exc.message, exc.status)
+
+        return wrapper
+
+    return decorate
+
+
+def _ask(title: str, question: str, button: str, *, csrf: bool = True, **more: object) -> Page:
+    """The page a link's GET shows: what it will do, and the button that does it."""
+    form = FlaskForm() if csrf else None
+    page = render_template(
+        "pages/mail_link.html", title=title, question=question, button=button, form=form, **more
     )
+    return page, 200
 
 
 def _title(slug: str) -> str:
@@ -52,47 +79,37 @@ def _what(post: str | None) -> str:
 
 @bp.get("/unsubscribe/<token>")
 @limiter.limit(LINK_RATE)
+@_refused_as("Link not valid")
 def unsubscribe_form(token: str) -> Page:
-    try:
-        email, post = deps.notifications().unsubscribe_target(token)
-    except DomainError as exc:
-        return _message("Link not valid", exc.message, exc.status)
-    return render_template("pages/unsubscribe.html", email=email, what=_what(post)), 200
+    email, post = deps.notifications().unsubscribe_target(token)
+    # no CSRF token: a mail client's one-click POST carries none, the link is the permission
+    return _ask("Unsubscribe", f"Stop {_what(post)} to {email}?", "Unsubscribe", csrf=False)
 
 
 @bp.post("/unsubscribe/<token>")
 @limiter.limit(LINK_RATE)
-def unsubscribe(token: str) -> Page | Response:
-    try:
-        done = deps.notifications().unsubscribe(token)
-    except DomainError as exc:
-        return _message("Link not valid", exc.message, exc.status)
+@_refused_as("Link not valid")
+def unsubscribe(token: str) -> Page:
+    done = deps.notifications().unsubscribe(token)
     return _message("Unsubscribed", f"{done.email} gets no more {_what(done.post)}.")
 
 
 @bp.get("/notify/confirm/<token>")
 @limiter.limit(LINK_RATE)
+@_refused_as("Reply mail")
 def confirm_form(token: str) -> Page:
-    try:
-        subscription = deps.notifications().to_confirm(token)
-    except DomainError as exc:
-        return _message("Reply mail", exc.message, exc.status)
-    return render_template(
-        "pages/confirm_replies.html",
-        email=subscription.email,
-        post=_title(subscription.post_slug),
-        form=FlaskForm(),
-    ), 200
+    subscription = deps.notifications().to_confirm(token)
+    post = _title(subscription.post_slug)
+    question = f"Send {subscription.email} a mail when someone replies to your comment on {post}?"
+    return _ask("Confirm reply mail", question, "Confirm")
 
 
 @bp.post("/notify/confirm/<token>")
 @limiter.limit(LINK_RATE)
+@_refused_as("Reply mail")
 def confirm(token: str) -> Page:
     submitted(FlaskForm())  # its CSRF token: the page's button, not another site
-    try:
-        subscription = deps.notifications().confirm(token)
-    except DomainError as exc:
-        return _message("Reply mail", exc.message, exc.status)
+    subscription = deps.notifications().confirm(token)
     return _message(
         "Reply mail confirmed",
         f"{subscription.email} will hear of replies to your comment on "
@@ -102,27 +119,25 @@ def confirm(token: str) -> Page:
 
 @bp.get("/moderate/<token>")
 @limiter.limit(LINK_RATE)
+@_refused_as("Moderation link")
 def moderate_form(token: str) -> Page:
-    try:
-        ticket = deps.moderator_mail().ticket(token)
-    except DomainError as exc:
-        return _message("Moderation link", exc.message, exc.status)
-    return render_template(
-        "pages/moderate.html",
-        ticket=ticket,
-        form=FlaskForm(),
+    ticket = deps.moderator_mail().ticket(token)
+    verb = ticket.action.value.title()
+    return _ask(
+        f"{verb} this comment?",
+        "",
+        verb,
+        comment=ticket.comment,
         post=_title(ticket.comment.post_slug),
-    ), 200
+    )
 
 
 @bp.post("/moderate/<token>")
 @limiter.limit(MODERATION_RATE)
+@_refused_as("Moderation link")
 def moderate(token: str) -> Page:
     submitted(FlaskForm())  # its CSRF token: the button on the page, not another site
-    try:
-        ticket = deps.moderator_mail().ticket(token)
-        deps.moderation().apply(ticket.moderator, ticket.action, [ticket.comment.id])
-    except DomainError as exc:
-        return _message("Moderation link", exc.message, exc.status)
+    ticket = deps.moderator_mail().ticket(token)
+    deps.moderation().apply(ticket.moderator, ticket.action, [ticket.comment.id])
     done = "approved" if ticket.action.value == "approve" else "rejected"
     return _message("Done", f"The comment by {ticket.comment.author_name} is {done}.")
