@@ -21,7 +21,6 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -32,6 +31,7 @@ from sidecar.models import MailState, OutboxMail, Role, User
 from sidecar.services.events import Publisher, RecordingPublisher
 from sidecar.services.mail import Message
 from sidecar.services.outbox import Composer, enqueue
+from sidecar.services.signed_links import SignedLinks
 from sidecar.services.throttle import Throttle
 from sidecar.services.tokens import revoke_all
 from sidecar.services.unit import transaction
@@ -101,23 +101,6 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return _DUMMY_HASHES[key]
 
 
-def _read_link(
-    serializer: URLSafeTimedSerializer, token: str, max_age: int, kind: str
-) -> dict[str, Any]:
-    """The signed payload of an emailed link, or the reason it cannot be used."""
-    try:
-        data = serializer.loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise Invalid(
-            f"This {kind} link has expired; ask for a new one.", code="token_expired"
-        ) from None
-    except BadSignature:
-        raise Invalid(f"This {kind} link is not valid.", code="token_invalid") from None
-    if not isinstance(data, dict):
-        raise Invalid(f"This {kind} link is not valid.", code="token_invalid")
-    return data
-
-
 class Accounts:
     """The account use cases, with their collaborators given explicitly."""
 
@@ -136,8 +119,20 @@ class Accounts:
         self.links = links  # "confirm" / "reset": URL templates with {token}
         # Sign-in attempts per account, whether its username or its email was typed.
         self.login_throttle = login_throttle
-        self._confirm = URLSafeTimedSerializer(secret, salt="frostpress.confirm-email")
-        self._reset = URLSafeTimedSerializer(secret, salt="frostpress.reset-password")
+        self._confirm = SignedLinks(
+            secret,
+            "frostpress.confirm-email",
+            CONFIRM_MAX_AGE,
+            kind="confirmation",
+            renew="; ask for a new one",
+        )
+        self._reset = SignedLinks(
+            secret,
+            "frostpress.reset-password",
+            RESET_MAX_AGE,
+            kind="reset",
+            renew="; ask for a new one",
+        )
 
     # -- lookups ----------------------------------------------------------------------
     def by_login(self, login: str) -> User | None:
@@ -206,7 +201,7 @@ class Accounts:
             if self._told_lately(mail):
                 return None
             return self._signup_exists_mail(mail, data)
-        token = self._confirm.dumps({"uid": user.id, "email": user.email, "post": data.get("post")})
+        token = self._confirm.sign({"uid": user.id, "email": user.email, "post": data.get("post")})
         return Message(
             user.email,
             "Confirm your email address",
@@ -245,7 +240,7 @@ class Accounts:
         )
         if user is None:
             return None  # nobody to tell: the request answered as if there were
-        token = self._reset.dumps({"uid": user.id, "v": user.session_version})
+        token = self._reset.sign({"uid": user.id, "v": user.session_version})
         return Message(
             user.email,
             "Reset your password",
@@ -260,7 +255,7 @@ class Accounts:
             enqueue(self.session, "confirm_email", user.email, uid=user.id, post=post)
 
     def confirm_email(self, token: str) -> Confirmed:
-        data = _read_link(self._confirm, token, CONFIRM_MAX_AGE, "confirmation")
+        data = self._confirm.read(token)
         user = self.session.get(User, data.get("uid"))
         if user is None or user.email != data.get("email"):
             raise Invalid("This confirmation link is not valid.", code="token_invalid")
@@ -331,7 +326,7 @@ class Accounts:
             enqueue(self.session, "password_reset", email.strip().lower())
 
     def reset_password(self, token: str, new: str) -> User:
-        data = _read_link(self._reset, token, RESET_MAX_AGE, "reset")
+        data = self._reset.read(token)
         user = self.session.get(User, data.get("uid"))
         if user is None or user.session_version != data.get("v"):
             raise Invalid("This reset link has already been used.", code="token_used")

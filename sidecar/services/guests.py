@@ -22,15 +22,14 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from sidecar.errors import Conflict, Forbidden, Invalid
 from sidecar.models import Comment, User
 from sidecar.names import name_key
+from sidecar.services.signed_links import SignedLinks
 
 __all__ = [
     "GUEST_NAME_MAX",
@@ -98,27 +97,27 @@ class GuestTokens:
     """The signed tokens that let a guest's browser change its own comments."""
 
     def __init__(self, secret: str, window: timedelta) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="frostpress.guest-edit")
+        minutes = int(window.total_seconds() // 60)
+        self._tokens = SignedLinks(
+            secret,
+            "frostpress.guest-edit",
+            int(window.total_seconds()),
+            expired=lambda: EditTokenExpired(
+                f"Comments can be changed for {minutes} minutes after posting."
+            ),
+            invalid=lambda: EditTokenInvalid("This edit token is not valid."),
+        )
         self.window = window
 
     def issue(self, comment: Comment) -> str:
         assert comment.guest_secret is not None, "only a guest's comment has an edit token"
-        return str(self._serializer.dumps({"c": comment.id, "s": comment.guest_secret}))
+        return self._tokens.sign({"c": comment.id, "s": comment.guest_secret})
 
     def check(self, token: str, comment: Comment) -> None:
         """Refuse unless ``token`` was made for ``comment`` and is still in its window."""
-        minutes = int(self.window.total_seconds() // 60)
-        try:
-            data: Any = self._serializer.loads(token, max_age=int(self.window.total_seconds()))
-        except SignatureExpired:
-            raise EditTokenExpired(
-                f"Comments can be changed for {minutes} minutes after posting."
-            ) from None
-        except BadSignature:
-            raise EditTokenInvalid("This edit token is not valid.") from None
+        data = self._tokens.read(token)
         if (
-            not isinstance(data, dict)
-            or data.get("c") != comment.id
+            data.get("c") != comment.id
             or comment.guest_secret is None
             or not secrets.compare_digest(str(data.get("s", "")), comment.guest_secret)
         ):

@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import render_template
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,6 +30,7 @@ from sidecar.errors import Conflict, Invalid
 from sidecar.models import Action, Comment, MailState, OutboxMail, Role, Status, User
 from sidecar.services.mail import Message
 from sidecar.services.outbox import Composer, enqueue
+from sidecar.services.signed_links import SignedLinks
 from sidecar.services.unit import transaction
 
 __all__ = ["MAIL_CHOICES", "ModeratorMail", "Ticket"]
@@ -59,7 +59,13 @@ class ModeratorMail:
     def __init__(self, session: Session, secret: str, links: dict[str, str]) -> None:
         self.session = session
         self.links = links
-        self._links = URLSafeTimedSerializer(secret, salt="frostpress.moderate")
+        self._links = SignedLinks(
+            secret,
+            "frostpress.moderate",
+            LINK_MAX_AGE,
+            kind="moderation",
+            renew="; use the queue",
+        )
 
     # -- settings ---------------------------------------------------------------------
     def choose(self, moderator: User, choice: str) -> None:
@@ -102,22 +108,15 @@ class ModeratorMail:
 
     # -- the links --------------------------------------------------------------------
     def link(self, moderator: User, action: str, comment: Comment) -> str:
-        token = self._links.dumps(
+        token = self._links.sign(
             {"u": moderator.id, "v": moderator.session_version, "a": action, "c": comment.id}
         )
         return self.links["moderate"].format(token=token)
 
     def ticket(self, token: str) -> Ticket:
         """The link's request, if it may still be carried out (else why not)."""
-        try:
-            data: Any = self._links.loads(token, max_age=LINK_MAX_AGE)
-        except SignatureExpired:
-            raise Invalid(
-                "This moderation link has expired; use the queue.", code="token_expired"
-            ) from None
-        except BadSignature:
-            raise Invalid("This moderation link is not valid.", code="token_invalid") from None
-        moderator = self.session.get(User, data.get("u")) if isinstance(data, dict) else None
+        data = self._links.read(token)
+        moderator = self.session.get(User, data.get("u"))
         if (
             moderator is None
             or moderator.session_version != data.get("v")

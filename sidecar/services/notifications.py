@@ -28,7 +28,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask import render_template
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -47,6 +46,7 @@ from sidecar.models import (
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.mail import Message
 from sidecar.services.outbox import Composer, enqueue
+from sidecar.services.signed_links import SignedLinks
 from sidecar.services.unit import transaction
 
 __all__ = ["Notifications", "Unsubscribed"]
@@ -68,15 +68,6 @@ class Unsubscribed:
     removed: int
 
 
-def _read(serializer: URLSafeTimedSerializer, token: str, max_age: int, kind: str) -> Any:
-    try:
-        return serializer.loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise Invalid(f"This {kind} link has expired.", code="token_expired") from None
-    except BadSignature:
-        raise Invalid(f"This {kind} link is not valid.", code="token_invalid") from None
-
-
 class Notifications:
     def __init__(
         self,
@@ -90,8 +81,12 @@ class Notifications:
         self.links = links
         self.catalog = catalog
         self.batch = batch
-        self._unsubscribe = URLSafeTimedSerializer(secret, salt="frostpress.unsubscribe")
-        self._confirm = URLSafeTimedSerializer(secret, salt="frostpress.confirm-replies")
+        self._unsubscribe = SignedLinks(
+            secret, "frostpress.unsubscribe", UNSUBSCRIBE_MAX_AGE, kind="unsubscribe"
+        )
+        self._confirm = SignedLinks(
+            secret, "frostpress.confirm-replies", CONFIRM_MAX_AGE, kind="confirmation"
+        )
 
     # -- asking for mail (in the caller's transaction) ---------------------------------
     def subscribe(self, comment: Comment, email: str, user: User | None = None) -> None:
@@ -188,12 +183,12 @@ class Notifications:
 
     # -- the links in the mails --------------------------------------------------------
     def unsubscribe_link(self, email: str, post: str | None) -> str:
-        token = self._unsubscribe.dumps({"e": email, "p": post})
+        token = self._unsubscribe.sign({"e": email, "p": post})
         return self.links["unsubscribe"].format(token=token)
 
     def unsubscribe_target(self, token: str) -> tuple[str, str | None]:
         """The address and post (None: everything) an unsubscribe link stops."""
-        data = _read(self._unsubscribe, token, UNSUBSCRIBE_MAX_AGE, "unsubscribe")
+        data = self._unsubscribe.read(token)
         if not isinstance(data, dict) or not isinstance(data.get("e"), str):
             raise Invalid("This unsubscribe link is not valid.", code="token_invalid")
         post = data.get("p")
@@ -228,7 +223,7 @@ class Notifications:
 
     def to_confirm(self, token: str) -> Subscription:
         """The subscription a confirmation link is for, if it still waits for it."""
-        data = _read(self._confirm, token, CONFIRM_MAX_AGE, "confirmation")
+        data = self._confirm.read(token)
         subscription = (
             self.session.get(Subscription, data.get("s")) if isinstance(data, dict) else None
         )
@@ -317,7 +312,7 @@ class Notifications:
         ):
             return None
         title, _ = self._post(subscription.post_slug)
-        token = self._confirm.dumps({"s": subscription.id, "e": subscription.email})
+        token = self._confirm.sign({"s": subscription.id, "e": subscription.email})
         context = {
             "title": title,
             "confirm": self.links["confirm_replies"].format(token=token),
