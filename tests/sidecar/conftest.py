@@ -276,7 +276,9 @@ def limiter_storage_alive() -> None:
     here, and ``init_app`` does not forget that an earlier app's storage died
     (Redis stopped by a test): the next test's app would then count against the
     in-memory fallback ("30 per minute") instead of its real limits. The back-off
-    between its storage checks (1, 2, 4 ... 32 s) starts again too."""
+    between its storage checks (1, 2, 4 ... 32 s) starts again too. Nor does it
+    forget ``RATELIMIT_ENABLED = False``: it becomes the next app's default."""
+    limiter.enabled = True
     limiter._storage_dead = False
     limiter._Limiter__check_backend_count = 0  # type: ignore[attr-defined]
 
