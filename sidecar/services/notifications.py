@@ -120,21 +120,42 @@ class Notifications:
         return int(asked or 0) >= CONFIRM_ASKS
 
     def replies_approved(self, replies: Iterable[Comment]) -> None:
-        """Owe each confirmed subscriber of these replies' parents a notice."""
-        for reply in replies:
-            if reply.parent_id is None or reply.status != Status.APPROVED.value:
-                continue
-            subscriptions = self.session.scalars(
-                select(Subscription).where(
-                    Subscription.comment_id == reply.parent_id,
-                    Subscription.confirmed_at.is_not(None),
-                )
+        """Owe each confirmed subscriber of these replies' parents a notice.
+
+        A bulk approval of many replies costs a fixed handful of queries, not a
+        few per reply: the subscriptions, the notices owed already and the
+        addresses' reply mail are each read once for the whole batch.
+        """
+        approved = [
+            r for r in replies if r.parent_id is not None and r.status == Status.APPROVED.value
+        ]
+        if not approved:
+            return
+        by_parent: dict[int, list[Subscription]] = {}
+        for subscription in self.session.scalars(
+            select(Subscription).where(
+                Subscription.comment_id.in_({r.parent_id for r in approved}),
+                Subscription.confirmed_at.is_not(None),
             )
-            for subscription in subscriptions:
-                if self._own(reply, subscription) or self._owed(subscription, reply):
+        ):
+            by_parent.setdefault(subscription.comment_id, []).append(subscription)
+        if not by_parent:
+            return
+        notices = select(ReplyNotice.subscription_id, ReplyNotice.reply_id).where(
+            ReplyNotice.subscription_id.in_([s.id for group in by_parent.values() for s in group]),
+            ReplyNotice.reply_id.in_([r.id for r in approved]),
+        )
+        owed = {(sid, rid) for sid, rid in self.session.execute(notices)}
+        to_mail: set[str] = set()
+        for reply in approved:
+            for subscription in by_parent.get(reply.parent_id or 0, []):
+                if self._own(reply, subscription) or (subscription.id, reply.id) in owed:
                     continue
                 self.session.add(ReplyNotice(subscription_id=subscription.id, reply_id=reply.id))
-                self._schedule(subscription.email)
+                owed.add((subscription.id, reply.id))
+                to_mail.add(subscription.email)
+        if to_mail:
+            self._schedule(to_mail)
 
     @staticmethod
     def _own(reply: Comment, subscription: Subscription) -> bool:
@@ -144,31 +165,27 @@ class Notifications:
             )
         return (reply.guest_email or "").lower() == subscription.email
 
-    def _owed(self, subscription: Subscription, reply: Comment) -> bool:
-        return (
-            self.session.scalar(
-                select(ReplyNotice.id).where(
-                    ReplyNotice.subscription_id == subscription.id,
-                    ReplyNotice.reply_id == reply.id,
+    def _schedule(self, emails: set[str]) -> None:
+        """One reply mail waiting per address; due a batch after the last one sent."""
+        reply_mail = (OutboxMail.recipient.in_(emails), OutboxMail.kind == "reply_mail")
+        waiting = set(
+            self.session.scalars(
+                select(OutboxMail.recipient).where(
+                    *reply_mail, OutboxMail.state == MailState.QUEUED.value
                 )
             )
-            is not None
+        )  # a mail already waiting will carry these notices too
+        sent = (
+            select(OutboxMail.recipient, func.max(OutboxMail.sent_at))
+            .where(*reply_mail)
+            .group_by(OutboxMail.recipient)
         )
-
-    def _schedule(self, email: str) -> None:
-        """One reply mail waiting per address; due a batch after the last one sent."""
-        mails = select(OutboxMail.id).where(
-            OutboxMail.recipient == email, OutboxMail.kind == "reply_mail"
-        )
-        if self.session.scalar(mails.where(OutboxMail.state == MailState.QUEUED.value).limit(1)):
-            return  # it will carry this notice too
-        last = self.session.scalar(
-            select(func.max(OutboxMail.sent_at)).where(
-                OutboxMail.recipient == email, OutboxMail.kind == "reply_mail"
-            )
-        )
-        mail = enqueue(self.session, "reply_mail", email)
-        mail.next_attempt_at = max(now_utc(), last + self.batch) if last else now_utc()
+        last_sent = {email: last for email, last in self.session.execute(sent)}
+        now = now_utc()
+        for email in sorted(emails - waiting):
+            last = last_sent.get(email)
+            mail = enqueue(self.session, "reply_mail", email)
+            mail.next_attempt_at = max(now, last + self.batch) if last else now
 
     def forget(self, comment: Comment) -> None:
         """A deleted comment's subscribers hear no more of its replies."""

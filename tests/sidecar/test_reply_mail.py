@@ -18,7 +18,7 @@ from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import Action, OutboxMail, Role, User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, Mailbox
+from tests.sidecar.conftest import ApiClient, Mailbox, statements_during
 from tests.sidecar.mailbox import signed
 from tests.sidecar.smtp import SmtpInbox
 
@@ -288,3 +288,33 @@ def test_deleting_your_comment_ends_its_reply_mail(
     post(client(app, make_user()), "an answer to a tombstone", parent_id=question["id"])
     make_due(app)
     assert len(received(mail, inbox)) == 1
+
+
+def approving(app: Flask, make_user: Any, threads: int) -> list[str]:
+    """The reads of approving one held reply in each of ``threads`` subscribed threads
+    (the rows written are one per reply, notice and mail whatever the batching)."""
+    moderator = make_user(role=Role.MODERATOR)
+    bob = make_user()
+    replies = []
+    for n in range(threads):
+        question = post(client(app, make_user(role=Role.MODERATOR)), f"question {n}", notify=True)
+        reply = post(client(app, bob), f"an answer to question {n}", parent_id=question["id"])
+        assert reply["status"] == "pending"
+        replies.append(reply["id"])
+
+    def approve() -> None:
+        with app.test_request_context():
+            deps.moderation().apply(db.session.get(User, moderator.id), Action.APPROVE, replies)
+
+    return [s for s in statements_during(app, approve) if s.lstrip().startswith("SELECT")]
+
+
+@pytest.mark.parametrize("sidecar_config", [{"MODERATION": "all", "RATELIMIT_ENABLED": False}])
+def test_approving_many_replies_at_once_reads_their_subscriptions_once(
+    app: Flask, make_user: Any, mail: Mailbox
+) -> None:
+    few, many = approving(app, make_user, 2), approving(app, make_user, 12)
+    assert len(many) == len(few), "\n".join(many)
+    with app.app_context():
+        queued = db.session.query(OutboxMail).filter_by(kind="reply_mail", state="queued")
+        assert queued.count() == 14  # one reply mail for each subscriber
