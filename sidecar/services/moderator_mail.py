@@ -79,24 +79,48 @@ class ModeratorMail:
 
     # -- in the transaction that holds a comment --------------------------------------
     def held(self) -> None:
-        """Queue (or let a queued one carry it) each subscribed moderator's mail."""
-        moderators = self.session.scalars(
-            select(User).where(
-                User.role.in_((Role.MODERATOR.value, Role.ADMIN.value)),
-                User.moderation_mail.in_(("immediate", "digest")),
-                User.banned_at.is_(None),
+        """Queue (or let a queued one carry it) each subscribed moderator's mail.
+
+        In the request that holds a comment: three reads however many
+        moderators there are (who wants mail, whose mail waits already, when
+        each digest went last).
+        """
+        moderators = list(
+            self.session.scalars(
+                select(User).where(
+                    User.role.in_((Role.MODERATOR.value, Role.ADMIN.value)),
+                    User.moderation_mail.in_(("immediate", "digest")),
+                    User.banned_at.is_(None),
+                )
             )
         )
-        for moderator in moderators:
-            mails = select(OutboxMail.id).where(
-                OutboxMail.kind == "held_comments", OutboxMail.recipient == moderator.email
+        if not moderators:
+            return
+        theirs = (
+            OutboxMail.kind == "held_comments",
+            OutboxMail.recipient.in_({m.email for m in moderators}),
+        )
+        waiting = set(
+            self.session.scalars(
+                select(OutboxMail.recipient).where(
+                    *theirs, OutboxMail.state == MailState.QUEUED.value
+                )
             )
-            if self.session.scalar(mails.where(OutboxMail.state == MailState.QUEUED.value)):
+        )
+        sent = (
+            select(OutboxMail.recipient, func.max(OutboxMail.sent_at))
+            .where(*theirs)
+            .group_by(OutboxMail.recipient)
+        )
+        last_sent = {email: last for email, last in self.session.execute(sent)}
+        now = now_utc()
+        for moderator in moderators:
+            if moderator.email in waiting:
                 continue
             mail = enqueue(self.session, "held_comments", moderator.email, uid=moderator.id)
             if moderator.moderation_mail == "digest":
-                last = self._last_sent(moderator)
-                mail.next_attempt_at = max(now_utc(), (last or now_utc()) + DIGEST_EVERY)
+                last = last_sent.get(moderator.email)
+                mail.next_attempt_at = max(now, (last or now) + DIGEST_EVERY)
 
     def _last_sent(self, moderator: User) -> datetime | None:
         found: datetime | None = self.session.scalar(

@@ -14,7 +14,7 @@ from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import Comment, OutboxMail, Role, User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, Mailbox
+from tests.sidecar.conftest import ApiClient, Mailbox, statements_during
 from tests.sidecar.mailbox import signed
 
 
@@ -149,3 +149,20 @@ def test_moderation_links_are_signed_and_expire(
     expired = app.test_client().get(f"/comments/moderate/{token}")
     assert expired.status_code == 422 and "expired" in expired.get_data(as_text=True)
     assert status_of(app, held) == "pending"
+
+
+def test_holding_a_comment_costs_the_same_reads_however_many_moderators_want_mail(
+    app: Flask, make_user: Any, moderator: Any, mail: Mailbox
+) -> None:
+    def reads() -> int:
+        seen = statements_during(app, lambda: hold(app, make_user))
+        return sum(s.lstrip().startswith("SELECT") for s in seen)
+
+    moderator("digest")
+    few = reads()
+    for _ in range(5):
+        moderator("digest")
+    assert reads() == few
+    with app.app_context():
+        waiting = db.session.query(OutboxMail).filter_by(kind="held_comments", state="queued")
+        assert waiting.count() == 6  # one digest on its way to each
