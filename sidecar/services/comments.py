@@ -182,16 +182,24 @@ class Comments:
         return parent
 
     def _replayed(
-        self, author: User | None, key: str | None, slug: str, body: str
+        self, author: User | None, guest: Guest | None, key: str | None, slug: str, body: str
     ) -> Comment | None:
-        """The comment an earlier request with this key created, if any."""
+        """The comment an earlier request with this key created, if any.
+
+        A guest's key counts only with the same name and address: a replay is
+        answered with a new edit token, so it must not hand one out for someone
+        else's comment to whoever learns its key and body.
+        """
         if key is None:
             return None
         by = Comment.author_id.is_(None) if author is None else Comment.author_id == author.id
         earlier = self.session.scalar(select(Comment).where(by, Comment.idempotency_key == key))
         if earlier is None:
             return None
-        if earlier.post_slug != slug or earlier.body_source != body:
+        someone_else = author is None and (
+            guest is None or (earlier.guest_name, earlier.guest_email) != (guest.name, guest.email)
+        )
+        if someone_else or earlier.post_slug != slug or earlier.body_source != body:
             raise Conflict(
                 "This idempotency key was used for a different comment; send a new key.",
                 code="idempotency_key_reused",
@@ -232,7 +240,7 @@ class Comments:
                     fields={"guest.email": "needed for reply mail"},
                 )
         body = validate_body(body)
-        if (earlier := self._replayed(author, idempotency_key, slug, body)) is not None:
+        if (earlier := self._replayed(author, guest, idempotency_key, slug, body)) is not None:
             return earlier
         parent = self._parent(author, slug, parent_id)
         # A reply to a comment still held waits with it (nobody else can see it).
@@ -266,7 +274,7 @@ class Comments:
                 self._mail_for(comment, author, guest, notify)
         except IntegrityError:
             # The same key, sent twice at once: the other request stored it.
-            earlier = self._replayed(author, idempotency_key, slug, body)
+            earlier = self._replayed(author, guest, idempotency_key, slug, body)
             if earlier is None:
                 raise
             return earlier
@@ -284,7 +292,7 @@ class Comments:
             self.moderator_mail.held()
         if self.notifications is None:
             return
-        if notify:
+        if notify and not comment.spam_reasons:  # spam asks nobody's address to confirm
             email = author.email if author is not None else (guest.email if guest else None)
             if email:
                 self.notifications.subscribe(comment, email, author)

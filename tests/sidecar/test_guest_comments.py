@@ -126,6 +126,23 @@ def test_a_retried_guest_comment_is_stored_once(app: Flask, api: ApiClient) -> N
         assert db.session.query(Comment).count() == 1
 
 
+def test_another_guest_replaying_a_key_gets_no_edit_token_for_the_comment(
+    app: Flask, api: ApiClient
+) -> None:
+    """A replay answers with a new edit token: only for the same name and address."""
+    key = {"Idempotency-Key": "guest-retry-0002"}
+    first = api.post(THREAD, json={"body": "mine", "guest": ANN}, headers=key)
+    assert first.status_code == 201
+    other = ApiClient(app.test_client())
+    for guest in ({**ANN, "name": "Mallory"}, {**ANN, "email": "mallory@example.com"}):
+        stolen = other.post(THREAD, json={"body": "mine", "guest": guest}, headers=key)
+        assert stolen.status_code == 409, stolen.get_json()
+        assert error_of(stolen)["code"] == "idempotency_key_reused"
+        assert "edit_token" not in stolen.get_json()
+    with app.app_context():
+        assert db.session.query(Comment).count() == 1
+
+
 # -- names ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "name",

@@ -13,7 +13,7 @@ from sidecar.extensions import db
 from sidecar.models import BlockedItem, Comment, Role
 from sidecar.services.spam import Candidate, SpamCheck
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, Mailbox
 from tests.sidecar.mailbox import signed
 
 THREAD = "/api/posts/hello/comments"
@@ -65,6 +65,20 @@ def test_a_filled_honeypot_is_spam_at_once_and_shown_to_nobody(app: Flask) -> No
     created = as_guest(app, "Buy now", hp="http://spam.example/")
     assert created["status"] == "spam" and reasons_of(app, created["id"]) == "honeypot"
     assert public_ids(app) == []
+
+
+def test_a_comment_the_checks_flag_asks_no_address_to_confirm_reply_mail(
+    app: Flask, mail: Mailbox
+) -> None:
+    """A bot giving someone else's address with "Email me replies" mails them nothing."""
+    victim = {"name": "Sam", "email": "victim@example.test"}
+    as_guest(app, "Buy now", hp="x", guest=victim, notify=True)
+    as_guest(app, "Too quick", started=None, guest=victim, notify=True)
+    mail.deliver()
+    assert [m for m in mail.sent if m.to == "victim@example.test"] == []
+    as_guest(app, "A real comment.", guest=victim, notify=True)
+    mail.deliver()
+    assert [m.to for m in mail.sent] == ["victim@example.test"]  # the confirmation, once
 
 
 @pytest.mark.parametrize(
