@@ -102,8 +102,16 @@ class SpamCheck(Protocol):
     def __call__(self, candidate: Candidate) -> Sequence[str]: ...
 
 
+FORM_MAX_AGE = 24 * 3600  # a form token older than this counts as none
+
+
 class FormClock:
-    """The signed time a comment form was shown, to tell when it comes back."""
+    """The signed time a comment form was shown, to tell when it comes back.
+
+    A token is good for ``FORM_MAX_AGE``: one fetched once and kept by a bot
+    does not pass the time check for ever (within the day, the per-address
+    and per-email rate limits bound what it buys).
+    """
 
     def __init__(self, secret: str) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="frostpress.form-shown")
@@ -112,12 +120,12 @@ class FormClock:
         return str(self._serializer.dumps("form"))
 
     def elapsed(self, token: str | None) -> float | None:
-        """Seconds since ``token`` was issued; None if there is none or it is forged."""
+        """Seconds since ``token`` was issued; None if there is none, it is forged or stale."""
         if not token:
             return None
         try:
-            _, issued = self._serializer.loads(token, return_timestamp=True)
-        except BadSignature:
+            _, issued = self._serializer.loads(token, max_age=FORM_MAX_AGE, return_timestamp=True)
+        except BadSignature:  # SignatureExpired too
             return None
         return float((now_utc() - issued).total_seconds())
 

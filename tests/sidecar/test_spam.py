@@ -83,7 +83,7 @@ def test_a_comment_the_checks_flag_asks_no_address_to_confirm_reply_mail(
 
 @pytest.mark.parametrize(
     ("started", "held"),
-    [("aged", False), ("fresh", True), (None, True), ("forged", True)],
+    [("aged", False), ("fresh", True), (None, True), ("forged", True), ("stale", True)],
 )
 def test_a_guest_form_sent_back_too_soon_or_without_its_time_is_held(
     app: Flask, started: str | None, held: bool
@@ -92,6 +92,7 @@ def test_a_guest_form_sent_back_too_soon_or_without_its_time_is_held(
         "aged": "aged",
         "fresh": app.test_client().get("/api/csrf").get_json()["form_token"],
         "forged": aged(app)[:-4] + "AAAA",
+        "stale": aged(app, 25 * 3600),
         None: None,
     }[started]
     created = as_guest(app, f"timing {started}", started=token)
