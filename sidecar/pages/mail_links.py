@@ -74,7 +74,7 @@ def _title(slug: str) -> str:
 
 
 def _what(post: str | None) -> str:
-    return "all mail from us" if post is None else f"reply mail from {_title(post)}"
+    return "reply mail from any post" if post is None else f"reply mail from {_title(post)}"
 
 
 @bp.get("/unsubscribe/<token>")

@@ -95,7 +95,7 @@ def test_a_reply_is_mailed_with_both_parts_and_one_click_unsubscribe(
     header = message["List-Unsubscribe"]
     assert header.startswith("<http") and "/comments/unsubscribe/" in header
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert "No more mail from us at all" in text_of(message)
+    assert "No more reply mail from any post" in text_of(message)
 
 
 def test_no_mail_for_your_own_reply_or_without_asking(
@@ -246,6 +246,7 @@ def test_one_click_unsubscribes_from_everything_and_turns_away_guests(
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
+    assert f"{ada.email} gets no more reply mail from any post." in response.get_data(True)
     make_due(app)
     post(client(app, bob), "another reply", parent_id=here["id"])
     # A guest giving ada's address cannot ask her to confirm reply mail now.
