@@ -55,6 +55,10 @@ class Ticket:
     comment: Comment
 
 
+def _stamp(edited_at: datetime | None) -> str | None:
+    return None if edited_at is None else edited_at.isoformat()
+
+
 class ModeratorMail:
     def __init__(self, session: Session, secret: str, links: dict[str, str]) -> None:
         self.session = session
@@ -133,7 +137,13 @@ class ModeratorMail:
     # -- the links --------------------------------------------------------------------
     def link(self, moderator: User, action: str, comment: Comment) -> str:
         token = self._links.sign(
-            {"u": moderator.id, "v": moderator.session_version, "a": action, "c": comment.id}
+            {
+                "u": moderator.id,
+                "v": moderator.session_version,
+                "a": action,
+                "c": comment.id,
+                "e": _stamp(comment.edited_at),
+            }
         )
         return self.links["moderate"].format(token=token)
 
@@ -152,6 +162,11 @@ class ModeratorMail:
         comment = self.session.get(Comment, data.get("c"))
         if comment is None or comment.status != Status.PENDING.value:
             raise AlreadyDealtWith("This comment was dealt with already.")
+        if data.get("e") != _stamp(comment.edited_at):  # the mail showed other words
+            raise Conflict(
+                "This comment was edited after this mail was sent; review it in the queue.",
+                code="comment_edited",
+            )
         return Ticket(moderator, _ACTIONS[data["a"]], comment)
 
     # -- the mail, written by the outbox worker ---------------------------------------

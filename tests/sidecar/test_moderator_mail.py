@@ -166,3 +166,20 @@ def test_holding_a_comment_costs_the_same_reads_however_many_moderators_want_mai
     with app.app_context():
         waiting = db.session.query(OutboxMail).filter_by(kind="held_comments", state="queued")
         assert waiting.count() == 6  # one digest on its way to each
+
+
+def test_a_link_mailed_before_an_edit_does_not_act_on_the_new_words(
+    app: Flask, make_user: Any, moderator: Any, mail: Mailbox
+) -> None:
+    moderator("immediate")
+    author = ApiClient(app.test_client())
+    author.login(make_user())
+    created = author.post("/api/posts/hello/comments", json={"body": "harmless words"})
+    held = created.get_json()["id"]
+    (approve,) = links(mail.sent[-1], "Approve")
+    edited = author.patch(f"/api/comments/{held}", json={"body": "quite other words"})
+    assert edited.status_code == 200 and edited.get_json()["status"] == "pending"
+    reader = Browser(app.test_client())
+    page = reader.client.get(approve)
+    assert page.status_code == 409 and "edited after this mail" in page.get_data(as_text=True)
+    assert status_of(app, held) == "pending"  # the queue shows the new words to decide on
