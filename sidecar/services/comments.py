@@ -407,7 +407,7 @@ class Comments:
         with transaction(self.session):
             comment.tombstone()
             if self.notifications is not None:
-                self.notifications.forget(comment)
+                self.notifications.forget([comment])
         if was_public:
             self._announce("comment:deleted", comment)
         return comment

@@ -123,8 +123,6 @@ class Moderation:
                 before = comment.status
                 if action is Action.DELETE:
                     comment.tombstone()
-                    if self.notifications is not None:
-                        self.notifications.forget(comment)
                 else:
                     comment.status = target
                 detail = f"{before} → {target} on {comment.post_slug}"
@@ -141,6 +139,8 @@ class Moderation:
                     notices.append(found)
             if action is Action.APPROVE and self.notifications is not None:
                 self.notifications.replies_approved(changed)
+            if action is Action.DELETE and self.notifications is not None:
+                self.notifications.forget(changed)
             if changed:  # other moderators' open queues drop what was dealt with
                 done = {
                     "ids": [c.id for c in changed],

@@ -187,12 +187,13 @@ class Notifications:
             mail = enqueue(self.session, "reply_mail", email)
             mail.next_attempt_at = max(now, last + self.batch) if last else now
 
-    def forget(self, comment: Comment) -> None:
-        """A deleted comment's subscribers hear no more of its replies."""
+    def forget(self, comments: Iterable[Comment]) -> None:
+        """Deleted comments' subscribers hear no more of their replies."""
+        wanted = [c.id for c in comments]
+        if not wanted:
+            return
         ids = list(
-            self.session.scalars(
-                select(Subscription.id).where(Subscription.comment_id == comment.id)
-            )
+            self.session.scalars(select(Subscription.id).where(Subscription.comment_id.in_(wanted)))
         )
         if ids:
             self.session.execute(delete(ReplyNotice).where(ReplyNotice.subscription_id.in_(ids)))

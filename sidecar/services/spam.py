@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
@@ -202,13 +203,17 @@ class Blocklist:
 
     def add(self, kind: str, value: str) -> BlockedItem:
         value = self.normalise(kind, value)
+        already = Conflict(f"{value} is on the blocklist already.", code="already_blocked")
         if self.session.scalar(
             select(exists().where(BlockedItem.kind == kind, BlockedItem.value == value))
         ):
-            raise Conflict(f"{value} is on the blocklist already.", code="already_blocked")
-        with transaction(self.session):
-            item = BlockedItem(kind=kind, value=value)
-            self.session.add(item)
+            raise already
+        try:
+            with transaction(self.session):
+                item = BlockedItem(kind=kind, value=value)
+                self.session.add(item)
+        except IntegrityError:  # added by another moderator just now
+            raise already from None
         return item
 
     def remove(self, item_id: int) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sidecar import deps
 from sidecar.database import now_utc
 from sidecar.extensions import db
-from sidecar.models import Action, OutboxMail, Role, User
+from sidecar.models import Action, OutboxMail, Role, Subscription, User
 from tests.sidecar.browser import Browser
 from tests.sidecar.conftest import ApiClient, Mailbox, statements_during
 from tests.sidecar.mailbox import signed
@@ -319,3 +319,26 @@ def test_approving_many_replies_at_once_reads_their_subscriptions_once(
     with app.app_context():
         queued = db.session.query(OutboxMail).filter_by(kind="reply_mail", state="queued")
         assert queued.count() == 14  # one reply mail for each subscriber
+
+
+@pytest.mark.parametrize("sidecar_config", [{"RATELIMIT_ENABLED": False}])
+def test_deleting_many_subscribed_comments_at_once_reads_their_subscriptions_once(
+    app: Flask, make_user: Any, mail: Mailbox
+) -> None:
+    moderator = make_user(role=Role.MODERATOR)
+
+    def deleting(count: int) -> int:
+        asked = [
+            post(client(app, make_user()), f"delete me {n}", notify=True) for n in range(count)
+        ]
+
+        def delete() -> None:
+            with app.test_request_context():
+                user = db.session.get(User, moderator.id)
+                deps.moderation().apply(user, Action.DELETE, [c["id"] for c in asked])
+
+        return sum(s.lstrip().startswith("SELECT") for s in statements_during(app, delete))
+
+    assert deleting(2) == deleting(10)
+    with app.app_context():
+        assert db.session.query(Subscription).count() == 0

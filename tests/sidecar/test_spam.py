@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from sidecar import deps
+from sidecar.errors import Conflict
 from sidecar.extensions import db
 from sidecar.models import BlockedItem, Comment, Role
 from sidecar.services.spam import Candidate, SpamCheck
@@ -133,6 +135,20 @@ def test_an_edit_is_screened_like_a_new_comment(app: Flask, api: ApiClient, make
     links = " ".join(f"<https://{n}.example/>" for n in "abcd")
     edited = api.patch(f"/api/comments/{created['id']}", json={"body": links}).get_json()
     assert edited["status"] == "pending" and reasons_of(app, created["id"]) == "links:4"
+
+
+def test_two_moderators_blocking_the_same_word_at_once_are_both_answered(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second's check ran before the first's row was stored: told it is there."""
+    with app.test_request_context():
+        deps.blocklist().add("word", "cheap pills")
+        monkeypatch.setattr(db.session, "scalar", lambda *_a, **_k: False)  # saw no row yet
+        with pytest.raises(Conflict) as refused:
+            deps.blocklist().add("word", "Cheap pills")
+        monkeypatch.undo()
+        assert refused.value.code == "already_blocked"
+        assert db.session.query(BlockedItem).count() == 1  # and the session still works
 
 
 @pytest.fixture
