@@ -31,11 +31,14 @@ from sidecar.services.spam import Blocklist, FormClock, Screening, spam_filter
 
 __all__ = [
     "accounts",
+    "activity",
     "analytics",
     "audit_log",
+    "blocklist",
     "catalog",
     "comments",
     "events",
+    "form_clock",
     "hasher",
     "mailer",
     "moderation",

@@ -30,14 +30,18 @@ __all__ = [
     "PREVIEW_RATE",
     "THREAD_RATE",
     "api",
+    "client_address",
     "comment_rate",
     "commenter_key",
     "cors",
     "csrf",
     "db",
+    "guest_email_key",
     "limiter",
     "login_manager",
     "migrate",
+    "no_guest_email",
+    "socketio",
 ]
 
 

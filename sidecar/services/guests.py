@@ -107,7 +107,6 @@ class GuestTokens:
             ),
             invalid=lambda: EditTokenInvalid("This edit token is not valid."),
         )
-        self.window = window
 
     def issue(self, comment: Comment) -> str:
         assert comment.guest_secret is not None, "only a guest's comment has an edit token"

@@ -28,7 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import render_template
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
@@ -65,7 +65,6 @@ class AlreadyConfirmed(Conflict):
 class Unsubscribed:
     email: str
     post: str | None  # None: from everything
-    removed: int
 
 
 class Notifications:
@@ -192,9 +191,11 @@ class Notifications:
         wanted = [c.id for c in comments]
         if not wanted:
             return
-        ids = list(
-            self.session.scalars(select(Subscription.id).where(Subscription.comment_id.in_(wanted)))
-        )
+        self._drop(select(Subscription.id).where(Subscription.comment_id.in_(wanted)))
+
+    def _drop(self, subscriptions: Select[tuple[int]]) -> None:
+        """Delete these subscriptions and the notices owed on them (caller's transaction)."""
+        ids = list(self.session.scalars(subscriptions))
         if ids:
             self.session.execute(delete(ReplyNotice).where(ReplyNotice.subscription_id.in_(ids)))
             self.session.execute(delete(Subscription).where(Subscription.id.in_(ids)))
@@ -207,7 +208,7 @@ class Notifications:
     def unsubscribe_target(self, token: str) -> tuple[str, str | None]:
         """The address and post (None: everything) an unsubscribe link stops."""
         data = self._unsubscribe.read(token)
-        if not isinstance(data, dict) or not isinstance(data.get("e"), str):
+        if not isinstance(data.get("e"), str):
             raise Invalid("This unsubscribe link is not valid.", code="token_invalid")
         post = data.get("p")
         return data["e"], post if isinstance(post, str) else None
@@ -220,17 +221,12 @@ class Notifications:
         if post is not None:
             wanted = wanted.where(Subscription.post_slug == post)
         with transaction(self.session):
-            ids = list(self.session.scalars(wanted))
-            if ids:
-                self.session.execute(
-                    delete(ReplyNotice).where(ReplyNotice.subscription_id.in_(ids))
-                )
-                self.session.execute(delete(Subscription).where(Subscription.id.in_(ids)))
+            self._drop(wanted)
             if post is None and not self.session.scalar(
                 select(MailOptOut.id).where(MailOptOut.email == email)
             ):
                 self.session.add(MailOptOut(email=email))
-        return Unsubscribed(email, post, len(ids))
+        return Unsubscribed(email, post)
 
     def confirm(self, token: str) -> Subscription:
         """A guest's address, confirmed for reply mail by the link sent to it."""
@@ -242,9 +238,7 @@ class Notifications:
     def to_confirm(self, token: str) -> Subscription:
         """The subscription a confirmation link is for, if it still waits for it."""
         data = self._confirm.read(token)
-        subscription = (
-            self.session.get(Subscription, data.get("s")) if isinstance(data, dict) else None
-        )
+        subscription = self.session.get(Subscription, data.get("s"))
         if subscription is None or subscription.email != data.get("e"):
             raise Invalid("This confirmation link is not valid any more.", code="token_invalid")
         if subscription.confirmed_at is not None:

@@ -165,13 +165,15 @@ def test_a_guest_confirms_their_address_before_any_reply_mail(
     assert shown.find("h1").text == "Confirm reply mail" and "gus@example.test" in shown.text
     post(bob, "an answer while the page is open", parent_id=question["id"])
     assert len(received(mail, inbox)) == 1
+    assert app.test_client().post(link).status_code == 400  # no CSRF token: refused
+    post(bob, "an answer after a forged confirmation", parent_id=question["id"])
+    assert len(received(mail, inbox)) == 1
     done = reader.submit(link)
     assert done.status_code == 200 and "Reply mail confirmed" in done.get_data(as_text=True)
     again = app.test_client().get(link)
     assert again.status_code == 409 and "confirmed already" in again.get_data(as_text=True)
     forged = app.test_client().get(link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB"))
     assert forged.status_code == 422
-    assert app.test_client().post(link).status_code == 400  # no CSRF token: refused
 
     post(bob, "a later answer", parent_id=question["id"])
     reply = received(mail, inbox)[1]
