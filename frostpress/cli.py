@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from frostpress.config import SiteConfig, load_config
-from frostpress.content.slugs import slugify
+from frostpress.content.slugs import is_safe_slug, slugify
 from frostpress.errors import BuildFailed, FrostpressError
 
 __all__ = ["main"]
@@ -97,13 +97,24 @@ def check(root: str, drafts: bool) -> None:
     help="Defaults to now.",
 )
 @click.option("--draft", is_flag=True, help="Start it as a draft.")
-def new(root: str, title: str, when: datetime | None, draft: bool) -> None:
+@click.option(
+    "--slug",
+    "chosen",
+    help="The URL's last part (/posts/<slug>/); default: the title, transliterated.",
+)
+def new(root: str, title: str, when: datetime | None, draft: bool, chosen: str | None) -> None:
     """Create content/posts/YYYY-MM-DD-<slug>.md with its front matter filled in."""
     config = _config(root)
     when = when or datetime.now(config.tz).replace(microsecond=0, tzinfo=None)
-    slug = slugify(title)
+    if chosen is not None and not is_safe_slug(chosen):
+        raise click.ClickException(
+            f"--slug {chosen!r}: use lower-case letters, digits and '-', e.g. --slug my-post"
+        )
+    slug = chosen or slugify(title)
     if not slug:
-        raise click.ClickException("the title needs at least one letter or digit")
+        raise click.ClickException(
+            "the title needs at least one letter or digit; or choose one with --slug"
+        )
     path = config.posts_dir / f"{when:%Y-%m-%d}-{slug}.md"
     if path.exists():
         raise click.ClickException(f"{path} already exists")

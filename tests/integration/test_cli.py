@@ -77,6 +77,37 @@ def test_new_with_a_date_and_quotes(project: Project) -> None:
     assert path.read_text(encoding="utf-8").count("---") == 2
 
 
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("日本語", "ri-ben-yu"),
+        ("ブログ", "burogu"),
+        ("Привет, мир", "privet-mir"),
+        ("Καλημέρα κόσμε", "kalimera-kosme"),
+        ("Straße und Öl", "strasse-und-ol"),
+    ],
+)
+def test_new_transliterates_a_title_in_any_script(project: Project, title: str, slug: str) -> None:
+    result = run(project, "new", title, "--date", "2020-01-02")
+    assert result.exit_code == 0, result.output
+    assert (project.posts / f"2020-01-02-{slug}.md").is_file()
+    assert run(project, "build", "-q").exit_code == 0
+    assert f"<h1>{title}</h1>" in project.read(f"posts/{slug}/index.html")
+
+
+def test_new_takes_a_chosen_slug_and_refuses_an_unsafe_one(project: Project) -> None:
+    result = run(project, "new", "日本語", "--date", "2020-01-02", "--slug", "nihongo")
+    assert result.exit_code == 0, result.output
+    assert (project.posts / "2020-01-02-nihongo.md").is_file()
+    for bad in ("../escape", "Upper", "with space", ""):
+        refused = run(project, "new", "A title", "--slug", bad)
+        assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit)
+        assert "--slug" in refused.output and "lower-case letters" in refused.output
+    emoji = run(project, "new", "???")
+    assert emoji.exit_code == 1 and "choose one with --slug" in emoji.output
+    assert [p.name for p in project.posts.glob("*.md")] == ["2020-01-02-nihongo.md"]
+
+
 def test_check_ok_writes_no_build(blog: Project) -> None:
     result = run(blog, "check")
     assert result.exit_code == 0, result.output
@@ -147,3 +178,12 @@ def test_unknown_root_is_an_error(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "site.toml" in result.output
     assert "Traceback" not in result.output
+
+
+def test_tags_and_categories_in_other_scripts_get_their_pages(project: Project) -> None:
+    project.post("2020-01-02-tokyo.md", tags=["日本", "Россия"], category="Ελλάδα")
+    built = run(project, "build", "-q")
+    assert built.exit_code == 0, built.output
+    assert "日本" in project.read("tags/ri-ben/index.html")
+    assert "Россия" in project.read("tags/rossiya/index.html")
+    assert "Ελλάδα" in project.read("categories/ellada/index.html")

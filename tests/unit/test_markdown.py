@@ -212,3 +212,8 @@ def test_a_fence_attribute_never_breaks_the_renderer(attributes: str) -> None:
     html = render_markdown(f"```{{.python {attributes}}}\nx = 1\n```\n").html
     assert html.startswith('<div class="highlight"><pre>'), html
     assert '<span class="n">x</span>' in html
+
+
+def test_headings_in_other_scripts_get_readable_anchors() -> None:
+    out = render_markdown("## Привет мир\n\nText.\n\n## 日本語\n").html
+    assert '<h2 id="privet-mir">' in out and '<h2 id="ri-ben-yu">' in out
