@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,10 +22,30 @@ def _config(root: str, drafts: bool = False, output: str | None = None) -> SiteC
     overrides: dict[str, object] = {"drafts": drafts}
     if output:
         overrides["output_dir"] = Path(output).resolve()
-    try:
-        return load_config(root, **overrides)
-    except FrostpressError as exc:
-        raise click.ClickException(str(exc)) from None
+    return load_config(root, **overrides)
+
+
+def _relative(message: str, root: str) -> str:
+    """Paths in ``message`` as the author types them: from the project's root."""
+    prefix = str(Path(root).resolve()) + "/"
+    return message.replace(prefix, "")
+
+
+def _reported(command: Callable[..., None]) -> Callable[..., None]:
+    """A command that ends a deliberate error (configuration, content, a port in
+    use, a file it cannot write) with its message and status 1, never a traceback."""
+
+    @functools.wraps(command)
+    def run(root: str, **options: Any) -> None:
+        try:
+            command(root=root, **options)
+        except FrostpressError as exc:  # (a content error is reported by the command)
+            raise click.ClickException(_relative(str(exc), root)) from None
+        except OSError as exc:
+            where = f"{_relative(str(exc.filename), root)}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+
+    return run
 
 
 def _fail(exc: BuildFailed, config: SiteConfig) -> None:
@@ -52,6 +75,7 @@ root_option = click.option(
 @click.option("--drafts", is_flag=True, help="Include drafts (marked as such on the page).")
 @click.option("--output", type=click.Path(file_okay=False), help="Instead of build/.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_reported
 def build(root: str, drafts: bool, output: str | None, quiet: bool) -> None:
     """Freeze the site into build/ (replaced only if everything succeeded)."""
     from frostpress.build import Builder
@@ -62,8 +86,6 @@ def build(root: str, drafts: bool, output: str | None, quiet: bool) -> None:
         report = Builder(config).build(None if quiet else Progress())
     except BuildFailed as exc:
         _fail(exc, config)
-    except FrostpressError as exc:
-        raise click.ClickException(str(exc)) from None
     if not quiet:
         click.echo(
             f"Built {report.pages} pages into {report.output} in "
@@ -75,6 +97,7 @@ def build(root: str, drafts: bool, output: str | None, quiet: bool) -> None:
 @main.command()
 @root_option
 @click.option("--drafts", is_flag=True, help="Check drafts too.")
+@_reported
 def check(root: str, drafts: bool) -> None:
     """Validate content/ and site/ and render every page, writing nothing."""
     from frostpress.build import Builder
@@ -102,6 +125,7 @@ def check(root: str, drafts: bool) -> None:
     "chosen",
     help="The URL's last part (/posts/<slug>/); default: the title, transliterated.",
 )
+@_reported
 def new(root: str, title: str, when: datetime | None, draft: bool, chosen: str | None) -> None:
     """Create content/posts/YYYY-MM-DD-<slug>.md with its front matter filled in."""
     config = _config(root)
@@ -139,6 +163,7 @@ def new(root: str, title: str, when: datetime | None, draft: bool, chosen: str |
 @root_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@_reported
 def serve(root: str, host: str, port: int) -> None:
     """Serve build/ as it is (no rebuilds), as a CDN would."""
     from frostpress.devserver import serve_build
@@ -152,6 +177,7 @@ def serve(root: str, host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--drafts", is_flag=True, help="Include drafts.")
+@_reported
 def dev(root: str, host: str, port: int, drafts: bool) -> None:
     """Build, serve, and rebuild on every save; open tabs reload themselves."""
     from frostpress.devserver import run_dev

@@ -96,7 +96,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"{path}: not found; a site needs site/site.toml") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        where = _TOML_WHERE.search(str(exc))  # "(at line 36, column 9)"
+        if where is None:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        what = str(exc)[: where.start()].strip()
+        raise ConfigError(
+            f"{path}:{where['line']}: not valid TOML: {what} (column {where['column']})"
+        ) from None
+
+
+_TOML_WHERE = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)")
 
 
 def _expect(table: Mapping[str, Any], key: str, kind: type, path: Path) -> Any:

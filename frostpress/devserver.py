@@ -218,6 +218,11 @@ class DevSite:
                 self.echo(f"Build failed (build/ unchanged):\n{text}")
                 self.events.publish(text)
                 return False
+            except FrostpressError as exc:  # e.g. node_modules not installed yet
+                text = str(exc).replace(f"{self.config.root}/", "")
+                self.echo(f"Build failed (build/ unchanged): {text}")
+                self.events.publish(text)
+                return False
             except Exception as exc:  # keep serving the last good build
                 self.echo(f"Build crashed (build/ unchanged): {exc!r}")
                 self.events.publish(repr(exc))

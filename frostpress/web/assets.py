@@ -78,7 +78,10 @@ class AssetManifest:
                     "for you)"
                 )
             if name in assets:
-                raise ConfigError(f"[assets.vendor] {name!r} is also a file in site/static/")
+                raise ConfigError(
+                    f"{config.site_dir / 'site.toml'}: [assets.vendor] {name!r} is also a file "
+                    "in site/static/; rename one of them"
+                )
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             assets[name] = Asset(name, _fingerprint(name, digest), digest, path, None)
         data = pygments_css(config.pygments_light, config.pygments_dark).encode()

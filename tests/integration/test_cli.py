@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import socket
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -127,7 +128,7 @@ def test_problems_are_listed_with_path_and_line(blog: Project, command: str) -> 
         assert line.startswith(start), line
         assert re.match(r"^content/posts/[\w.-]+\.md:\d+: \S", line)
     assert "Build failed: 3 problems" in result.stderr
-    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # reported, not raised
     assert not blog.output.exists()
 
 
@@ -175,9 +176,8 @@ def test_build_output_directory(blog: Project, tmp_path: Path) -> None:
 
 def test_unknown_root_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--root", str(tmp_path)])
-    assert result.exit_code != 0
-    assert "site.toml" in result.output
-    assert "Traceback" not in result.output
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "site/site.toml: not found" in result.output
 
 
 def test_tags_and_categories_in_other_scripts_get_their_pages(project: Project) -> None:
@@ -187,3 +187,51 @@ def test_tags_and_categories_in_other_scripts_get_their_pages(project: Project) 
     assert "日本" in project.read("tags/ri-ben/index.html")
     assert "Россия" in project.read("tags/rossiya/index.html")
     assert "Ελλάδα" in project.read("categories/ellada/index.html")
+
+
+def refused(result: Result) -> str:
+    """What a command that stopped on a deliberate error said (a traceback fails)."""
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, result.output
+    return result.output
+
+
+COMMANDS = [["build"], ["check"], ["new", "A title"], ["serve", "--port", "1"], ["dev"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_every_command_reports_a_broken_site_toml_with_its_line(
+    blog: Project, command: list[str]
+) -> None:
+    toml = blog.root / "site/site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\ntitle = \n", encoding="utf-8")
+    line = toml.read_text(encoding="utf-8").count("\n")
+    said = refused(run(blog, *command))
+    assert f"site/site.toml:{line}: not valid TOML" in said
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"]], ids=lambda c: c[0])
+def test_missing_front_end_packages_are_reported_with_the_fix(
+    blog: Project, command: list[str]
+) -> None:
+    (blog.root / "node_modules").unlink()
+    said = refused(run(blog, *command))
+    assert "site/site.toml: [assets.vendor] 'js/socket.io.js'" in said
+    assert "npm ci" in said and str(blog.root) not in said
+
+
+@pytest.mark.parametrize("command", [["serve"], ["dev"]], ids=lambda c: c[0])
+def test_a_port_in_use_is_reported(blog: Project, command: list[str]) -> None:
+    assert run(blog, "build", "-q").exit_code == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(blog, *command, "--port", str(port))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+
+
+def test_an_output_that_cannot_be_written_is_reported(blog: Project, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a directory", encoding="utf-8")
+    said = refused(run(blog, "build", "-q", "--output", str(tmp_path / "a-file" / "site")))
+    assert "a-file" in said

@@ -157,3 +157,18 @@ def test_a_bad_save_shows_the_error_and_keeps_the_last_good_site(
         assert fixed["error"] is None
     finally:
         events.close()
+
+
+def test_a_build_that_cannot_start_says_why_and_recovers_when_fixed(built: Project) -> None:
+    """No node_modules yet: the dev server says so as an author reads it, keeps
+    the last good build, and builds again once the packages are there."""
+    said: list[str] = []
+    packages = built.root / "node_modules"
+    target = packages.readlink()
+    packages.unlink()
+    dev = DevSite(built.config(), echo=said.append)
+    assert dev.rebuild() is False
+    assert said[-1].startswith("Build failed (build/ unchanged): site/site.toml: [assets.vendor]")
+    assert "npm ci" in said[-1] and "Error(" not in said[-1]
+    packages.symlink_to(target)
+    assert dev.rebuild() is True

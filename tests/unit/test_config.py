@@ -72,18 +72,18 @@ def test_missing_site_toml(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "line"),
     [
-        "[site\ntitle = 'x'\n",
-        "[site]\ntitle = unquoted\n",
-        "[site]\ntitle = 'a'\ntitle = 'b'\n",
+        ("[site\ntitle = 'x'\n", 1),
+        ("[site]\ntitle = unquoted\n", 2),
+        ("[site]\ntitle = 'a'\ntitle = 'b'\n", 3),
     ],
 )
-def test_bad_toml(tmp_path: Path, text: str) -> None:
+def test_bad_toml_names_its_line(tmp_path: Path, text: str, line: int) -> None:
     path = write_toml(tmp_path, text)
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path, environ={})
-    assert str(info.value).startswith(f"{path.resolve()}: not valid TOML: ")
+    assert str(info.value).startswith(f"{path.resolve()}:{line}: not valid TOML: ")
 
 
 @pytest.mark.parametrize(
