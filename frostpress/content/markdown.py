@@ -141,8 +141,15 @@ def renderer_fingerprint() -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
 
 
+_MARKS = re.compile(r'<a class="(?:headerlink|footnote-backref)"[^>]*>.*?</a>', re.S)
+
+
 def strip_tags(fragment: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+    """The prose of an HTML fragment, for summaries, feeds and search: tags and
+    the marks of headings' permalinks ("#") and footnotes' way back ("↩") gone,
+    entities decoded, spaces collapsed."""
+    prose = _TAG.sub(" ", _MARKS.sub("", fragment))
+    return " ".join(html.unescape(prose).split())
 
 
 def _find_line(body: str, url: str) -> int:

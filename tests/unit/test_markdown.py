@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from frostpress.content.markdown import Rendered, render_markdown, renderer_fingerprint
+from frostpress.content.markdown import Rendered, render_markdown, renderer_fingerprint, strip_tags
 
 
 def text_of(fragment: str) -> str:
@@ -217,3 +217,9 @@ def test_a_fence_attribute_never_breaks_the_renderer(attributes: str) -> None:
 def test_headings_in_other_scripts_get_readable_anchors() -> None:
     out = render_markdown("## Привет мир\n\nText.\n\n## 日本語\n").html
     assert '<h2 id="privet-mir">' in out and '<h2 id="ri-ben-yu">' in out
+
+
+def test_extracted_text_has_no_permalink_or_footnote_return_marks() -> None:
+    body = "## Why plain text\n\nMarkdown's charm.[^1]\n\n### Q&A\n\nYes.\n\n[^1]: A note.\n"
+    text = strip_tags(render_markdown(body).html)
+    assert text == "Why plain text Markdown’s charm. 1 Q&A Yes. A note."
