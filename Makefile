@@ -16,9 +16,26 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# The site's front-end packages (the Socket.IO client), exactly as locked.
+# The site's front-end packages (the Socket.IO client), exactly as locked. A
+# node_modules/ that already holds what the lock names (a CI cache, a copy)
+# is kept: npm's own record of what it installed is compared with the lock.
+define NODE_CURRENT
+import json, pathlib, sys
+def packages(path):
+    found = json.loads(pathlib.Path(path).read_text())["packages"]
+    return {k: (v.get("version"), v.get("integrity")) for k, v in found.items() if k}
+try:
+    wanted = packages("package-lock.json")
+    same = packages("node_modules/.package-lock.json") == wanted
+except (OSError, ValueError, KeyError, AttributeError):
+    same = False
+sys.exit(0 if same and all(pathlib.Path(k).is_dir() for k in wanted) else 1)
+endef
+export NODE_CURRENT
+
 $(NODE): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	@$(PYTHON) -c "$$NODE_CURRENT" && echo "node_modules/ matches package-lock.json" \
+		|| npm ci --no-audit --no-fund --loglevel=error
 	@touch $(NODE)
 
 venv: $(STAMP)
