@@ -19,7 +19,7 @@ __all__ = ["main"]
 
 
 def _config(root: str, drafts: bool = False, output: str | None = None) -> SiteConfig:
-    overrides: dict[str, object] = {"drafts": drafts}
+    overrides: dict[str, Any] = {"drafts": drafts}
     if output:
         overrides["output_dir"] = Path(output).resolve()
     return load_config(root, **overrides)

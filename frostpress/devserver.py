@@ -137,7 +137,7 @@ class StaticSite:
                 and found.name == "index.html"
                 and not request.path.endswith(("/", ".html"))
             ):
-                response = redirect(request.path + "/", code=301)  # type: ignore[assignment]
+                response = redirect(request.path + "/", code=301)
             elif found is not None:
                 response = self._respond(found)
             elif (missing := self._file("404.html")) is not None:

@@ -56,7 +56,7 @@ def relpath_for(url: str) -> str:
     return normalize("NFC", path.lstrip("/"))
 
 
-class _Freezer(Freezer):
+class _Freezer(Freezer):  # type: ignore[misc]  # (Frozen-Flask ships no types)
     """Frozen-Flask, told that our own blueprints' generators are complete.
 
     ``generate_urls`` of each blueprint lists every page of it; an endpoint

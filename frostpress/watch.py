@@ -46,7 +46,7 @@ class Watcher:
     """Calls ``callback(changed_paths)`` after ``quiet`` seconds without new events."""
 
     def __init__(
-        self, paths: Iterable[Path], callback: Callable[[set[str]], None], *, quiet: float = 0.03
+        self, paths: Iterable[Path], callback: Callable[[set[str]], object], *, quiet: float = 0.03
     ) -> None:
         self.paths = [p for p in paths if p.is_dir()]
         self.callback = callback

@@ -25,7 +25,7 @@ _PRIORITY = 25  # fenced_code's own: before the text is split into blocks
 
 class Fences(FencedBlockPreprocessor):
     def handle_attrs(
-        self, attrs: Iterable[tuple[str, str | None]]
+        self, attrs: Iterable[tuple[str, str]]
     ) -> tuple[str, list[str], dict[str, Any]]:
         id_, classes, options = super().handle_attrs(attrs)
         options = {k: v for k, v in options.items() if k not in _COLLIDING}
@@ -37,4 +37,5 @@ class Fences(FencedBlockPreprocessor):
 def use_fences(md: markdown.Markdown, fences: type[Fences] = Fences) -> None:
     """Put ``fences`` in place of fenced_code's preprocessor (which must be loaded)."""
     current = md.preprocessors["fenced_code_block"]
-    md.preprocessors.register(fences(md, current.config), "fenced_code_block", _PRIORITY)
+    config: dict[str, Any] = getattr(current, "config")  # noqa: B009 (not in the stubs)
+    md.preprocessors.register(fences(md, config), "fenced_code_block", _PRIORITY)

@@ -32,10 +32,10 @@ __all__ = [
     "validate_post_fields",
 ]
 
-_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):  # type: ignore[misc]
     """The safe loader, minus YAML's timestamp type.
 
     PyYAML turns ``2024-05-01`` into a date but ``2024-05-01 10:00`` into a

@@ -213,5 +213,4 @@ class SiteIndex:
     @property
     def updated(self) -> datetime | None:
         """When the newest change happened, from the content (never the clock)."""
-        stamps = [p.modified for p in self.posts if p.modified] or [None]
-        return max(stamps, key=lambda d: d or datetime.min.replace(tzinfo=UTC))
+        return max((p.modified for p in self.posts if p.modified), default=None)

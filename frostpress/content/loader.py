@@ -69,12 +69,10 @@ def _render_job(body: str, summary: str | None, cache: RenderCache, key: str) ->
     travels back (the body HTML comes back only if the entry could not be
     written).
     """
-    output = {
-        "body": render_markdown(body).as_dict(),
-        "summary": render_inline(summary) if summary else None,
-    }
+    rendered = render_markdown(body).as_dict()
+    output = {"body": rendered, "summary": render_inline(summary) if summary else None}
     if cache.put(key, output):
-        output["body"]["html"] = None
+        rendered["html"] = None
     return output
 
 

@@ -37,8 +37,8 @@ class _HtmlFormatter(HtmlFormatter):  # type: ignore[type-arg]
     def _create_stylesheet(self) -> None:
         key = (self.style, self.classprefix)
         if key not in self._tables:
-            super()._create_stylesheet()
-            self._tables[key] = (self.ttype2class, self.class2style)
+            super()._create_stylesheet()  # type: ignore[misc]  # (Pygments' own, not in its stubs)
+            self._tables[key] = (self.ttype2class, self.class2style)  # type: ignore[has-type]
         self.ttype2class, self.class2style = self._tables[key]
 
 

@@ -40,8 +40,8 @@ class Asset:
 def pygments_css(light: str, dark: str) -> str:
     from pygments.formatters import HtmlFormatter
 
-    light_css = HtmlFormatter(style=light).get_style_defs(".highlight")
-    dark_css = HtmlFormatter(style=dark).get_style_defs(".highlight")
+    light_css = HtmlFormatter(style=light).get_style_defs(".highlight")  # type: ignore[no-untyped-call]
+    dark_css = HtmlFormatter(style=dark).get_style_defs(".highlight")  # type: ignore[no-untyped-call]
     dark_css = "\n".join("  " + line for line in dark_css.splitlines())
     return (
         f"/* Pygments: {light} (light), {dark} (dark) */\n{light_css}\n"

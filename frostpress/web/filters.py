@@ -51,7 +51,7 @@ def rfc822(value: datetime | None) -> str:
 def absolute(url: str) -> str:
     """A root-relative URL (``/blog/posts/x/``) made absolute with the site's base URL."""
     config = current_app.extensions["frostpress.config"]
-    return urljoin(config.base_url, url)
+    return urljoin(str(config.base_url), url)
 
 
 def asset(name: str) -> str:
