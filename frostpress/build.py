@@ -9,7 +9,6 @@ nothing changed writes nothing at all.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,18 +25,18 @@ from frostpress.config import SiteConfig
 from frostpress.content.index import SiteIndex
 from frostpress.content.loader import PARALLEL_THRESHOLD, ContentLoader
 from frostpress.content.markdown import renderer_fingerprint
+from frostpress.digests import fingerprint
 from frostpress.errors import BuildFailed
 from frostpress.freeze import PageSpec, SiteFreezer, freeze_all
 from frostpress.output import build_lock, exchange, remove_stale
 from frostpress.parallel import WorkerPool
+from frostpress.progress import OnProgress
 from frostpress.record import BuildRecord
 from frostpress.staging import Staging
 from frostpress.web.app import bind_index, create_app
 from frostpress.web.assets import AssetManifest
 
 __all__ = ["BuildReport", "Builder"]
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -71,22 +70,18 @@ class Builder:
     # -- the stages ------------------------------------------------------------------
     def _global_digest(self, manifest: AssetManifest, index: SiteIndex, templates: str) -> str:
         """What every page depends on: engine, settings, templates, assets, navigation."""
-        digest = hashlib.sha256()
-        for part in (
+        return fingerprint(
             __version__,
             renderer_fingerprint(),
             manifest.digest,
             templates,
             repr(sorted((k, str(v)) for k, v in vars(self.config).items() if k != "root")),
-        ):
-            digest.update(part.encode() + b"\x00")
-        for page in index.pages:
-            digest.update(f"{page.slug}={page.title}\x00".encode())
-        return digest.hexdigest()
+            *(f"{page.slug}={page.title}" for page in index.pages),
+        )
 
     # -- the entry points -------------------------------------------------------------
     def prepare(
-        self, progress: Progress | None = None, pool: WorkerPool | None = None
+        self, progress: OnProgress | None = None, pool: WorkerPool | None = None
     ) -> tuple[SiteIndex, SiteFreezer, list[PageSpec], int]:
         """Load and check everything; raise BuildFailed listing every problem."""
         result = self.loader.load(progress, pool)
@@ -113,7 +108,7 @@ class Builder:
             raise BuildFailed(errors)
         return index, freezer, specs, result.rendered
 
-    def build(self, progress: Progress | None = None) -> BuildReport:
+    def build(self, progress: OnProgress | None = None) -> BuildReport:
         started = time.perf_counter()
         output = self.config.output_dir
         report = BuildReport(output)
@@ -145,7 +140,7 @@ class Builder:
         report.seconds = time.perf_counter() - started
         return report
 
-    def check(self, progress: Progress | None = None) -> int:
+    def check(self, progress: OnProgress | None = None) -> int:
         """Validate everything and render every page, writing nothing to ``build/``."""
         with WorkerPool(self.workers) as pool:
             _index, freezer, specs, _ = self.prepare(progress, pool)
@@ -155,9 +150,8 @@ class Builder:
 
 
 def _tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
+    parts: list[str | bytes] = []
     for path in sorted(folder.rglob("*")):
         if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\x00")
-            digest.update(path.read_bytes() + b"\x00")
-    return digest.hexdigest()
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return fingerprint(*parts)

@@ -10,7 +10,6 @@ kept from the previous build and Frozen-Flask is not asked for it at all.
 
 from __future__ import annotations
 
-import hashlib
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -28,12 +27,12 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from frostpress.config import SiteConfig
 from frostpress.content.index import SiteIndex
 from frostpress.content.models import Page, Post
+from frostpress.digests import fingerprint
 from frostpress.errors import BuildFailed, ContentError
 from frostpress.parallel import WorkerPool
+from frostpress.progress import OnProgress
 from frostpress.web import assets, feeds, published, views
 from frostpress.web.assets import AssetManifest
-
-Progress = Callable[[str, int, int], None]
 
 __all__ = ["PageSpec", "SiteFreezer", "freeze_all", "relpath_for"]
 
@@ -76,11 +75,7 @@ class _Freezer(Freezer):  # type: ignore[misc]  # (Frozen-Flask ships no types)
 
 
 def _hash(*parts: str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode())
-        digest.update(b"\x00")
-    return digest.hexdigest()[:24]
+    return fingerprint(*parts, length=24)
 
 
 class SiteFreezer:
@@ -170,7 +165,7 @@ def freeze_all(
     destination: Path,
     specs: list[PageSpec],
     reuse: set[str],
-    progress: Progress | None,
+    progress: OnProgress | None,
     pool: WorkerPool,
 ) -> None:
     """Freeze ``specs`` into ``destination``; large jobs are split across processes.
@@ -243,7 +238,7 @@ def _freeze_in_worker(
 
 
 def _freeze_part(
-    freezer: SiteFreezer, destination: Path, specs: list[PageSpec], progress: Progress | None
+    freezer: SiteFreezer, destination: Path, specs: list[PageSpec], progress: OnProgress | None
 ) -> None:
     try:
         freezer.freeze(destination, specs, progress)

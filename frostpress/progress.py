@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
-__all__ = ["Progress"]
+__all__ = ["OnProgress", "Progress"]
+
+OnProgress = Callable[[str, int, int], None]
+"""What the build calls as it goes: ``(stage, done, total)``; :class:`Progress` is one."""
 
 _LABELS = {"render": "Rendering Markdown", "write": "Writing pages"}
 

@@ -9,13 +9,13 @@ rendered again rather than trusted.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from frostpress.digests import fingerprint
 from frostpress.freeze import PageSpec, relpath_for
 
 __all__ = ["BuildRecord"]
@@ -25,7 +25,7 @@ _FORMAT = 2
 
 class BuildRecord:
     def __init__(self, cache_dir: Path, output: Path) -> None:
-        key = hashlib.sha256(str(output).encode()).hexdigest()[:16]
+        key = fingerprint(str(output), length=16)
         self.path = cache_dir / "builds" / f"{key}.json"
         self.output = output
         self.pages: dict[str, list[Any]] = self._load()

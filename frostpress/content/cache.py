@@ -11,7 +11,6 @@ it, so a build's memory grows with the number of posts, not their length.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from frostpress.content.markdown import rebase_links, renderer_fingerprint
+from frostpress.digests import fingerprint
 from frostpress.errors import FrostpressError
 
 __all__ = ["RenderCache", "StoredHtml", "content_key"]
@@ -54,9 +54,7 @@ def _read_html(path: str, base_path: str) -> str:
 
 
 def content_key(source: bytes) -> str:
-    digest = hashlib.sha256(renderer_fingerprint().encode())
-    digest.update(source)
-    return digest.hexdigest()
+    return fingerprint(renderer_fingerprint(), source)
 
 
 class RenderCache:

@@ -7,7 +7,6 @@ out here, once, so no view can leak them. Lists are sorted deterministically
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Generic, TypeVar
 
 from frostpress.config import SiteConfig
 from frostpress.content.models import Page, Post, Term
+from frostpress.digests import fingerprint
 
 __all__ = ["ArchiveMonth", "ArchiveYear", "Paginated", "SiteIndex", "page_of", "paginate"]
 
@@ -162,11 +162,10 @@ class SiteIndex:
 
     def related_key(self) -> str:
         """Changes whenever related posts could: slugs, order, tags, the limit."""
-        digest = hashlib.sha256(str(self.config.related_posts).encode())
-        for post in self.posts:
-            digest.update(post.slug.encode() + b"\x00")
-            digest.update(",".join(t.slug for t in post.tags).encode() + b"\x01")
-        return digest.hexdigest()
+        return fingerprint(
+            str(self.config.related_posts),
+            *(f"{post.slug}:{','.join(t.slug for t in post.tags)}" for post in self.posts),
+        )
 
     def related_slugs(self) -> dict[str, tuple[str, ...]]:
         if self._related is None:

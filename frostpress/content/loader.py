@@ -8,8 +8,7 @@ so the watcher re-reads only the file that changed.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,14 +30,15 @@ from frostpress.content.markdown import (
 )
 from frostpress.content.models import Document, Page, Post, Term
 from frostpress.content.slugs import slug_from_filename, slugify
+from frostpress.digests import content_hash
 from frostpress.errors import ContentError, DuplicateSlugError, FrontMatterError
 from frostpress.parallel import WorkerPool
+from frostpress.progress import OnProgress
 from frostpress.public_paths import RESERVED_PAGE_SLUGS
 
 __all__ = ["RESERVED_PAGE_SLUGS", "ContentLoader", "LoadResult"]
 
 PARALLEL_THRESHOLD = 48
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -112,12 +112,12 @@ class ContentLoader:
         default_slug = slug_from_filename(path.stem)
         validate = validate_post_fields if kind == "post" else validate_page_fields
         fields, errors = validate(path, fm, default_slug, self.config.tz)
-        digest = hashlib.sha256(raw).hexdigest()[:20]
+        digest = content_hash(raw)[:20]
         return _Parsed(kind, path, stamp, digest, content_key(raw), fm, fields, errors)
 
     # -- stage 2: Markdown → HTML (cached, parallel) ----------------------------------
     def _render_all(
-        self, parsed: list[_Parsed], progress: Progress | None, pool: WorkerPool | None
+        self, parsed: list[_Parsed], progress: OnProgress | None, pool: WorkerPool | None
     ) -> tuple[dict[str, dict[str, Any]], int]:
         """Cached or freshly rendered output per content key.
 
@@ -153,7 +153,7 @@ class ContentLoader:
 
     @staticmethod
     def _count(
-        outputs: Iterable[dict[str, Any]], total: int, progress: Progress | None
+        outputs: Iterable[dict[str, Any]], total: int, progress: OnProgress | None
     ) -> Iterable[dict[str, Any]]:
         for done, output in enumerate(outputs, start=1):
             if progress is not None:
@@ -198,7 +198,9 @@ class ContentLoader:
             words_per_minute=self.config.words_per_minute,
         )
 
-    def load(self, progress: Progress | None = None, pool: WorkerPool | None = None) -> LoadResult:
+    def load(
+        self, progress: OnProgress | None = None, pool: WorkerPool | None = None
+    ) -> LoadResult:
         errors: list[ContentError] = []
         documents: dict[Path, tuple[tuple[int, int], Document]] = {}
         parsed: list[_Parsed] = []

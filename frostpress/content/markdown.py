@@ -7,7 +7,6 @@ heading ids), so every document gets ``reset()`` first.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pygments.formatters.html import HtmlFormatter
 from frostpress.content.fences import use_fences
 from frostpress.content.slugs import slugify
 from frostpress.content.typography import SmartTypography
+from frostpress.digests import fingerprint
 
 __all__ = ["Rendered", "rebase_links", "render_markdown", "renderer_fingerprint", "strip_tags"]
 
@@ -138,7 +138,7 @@ def renderer_fingerprint() -> str:
         ),
         "frostpress-render-3",
     ]
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+    return fingerprint(*parts, length=16)
 
 
 _MARKS = re.compile(r'<a class="(?:headerlink|footnote-backref)"[^>]*>.*?</a>', re.S)

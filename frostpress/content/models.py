@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,6 +9,8 @@ from functools import cached_property
 from math import ceil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from frostpress.digests import fingerprint
 
 if TYPE_CHECKING:
     from frostpress.content.cache import StoredHtml
@@ -94,7 +95,7 @@ class Post(Document):
             str(self.draft),
             self.cover or "",
         )
-        return hashlib.sha256("\x00".join(shown).encode()).hexdigest()[:20]
+        return fingerprint(*shown, length=20)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ names: authors link to them as ``/media/<name>``.
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from flask import Blueprint, Response, abort, current_app, send_file
 
 from frostpress.config import SiteConfig
+from frostpress.digests import content_hash, fingerprint
 from frostpress.errors import ConfigError
 
 __all__ = ["Asset", "AssetManifest", "bp", "pygments_css"]
@@ -68,7 +68,7 @@ class AssetManifest:
                 if path.name.startswith("."):
                     continue
                 name = path.relative_to(static).as_posix()
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                digest = content_hash(path.read_bytes())
                 assets[name] = Asset(name, _fingerprint(name, digest), digest, path, None)
         for name, path in config.vendor.items():
             if not path.is_file():
@@ -82,10 +82,10 @@ class AssetManifest:
                     f"{config.site_dir / 'site.toml'}: [assets.vendor] {name!r} is also a file "
                     "in site/static/; rename one of them"
                 )
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = content_hash(path.read_bytes())
             assets[name] = Asset(name, _fingerprint(name, digest), digest, path, None)
         data = pygments_css(config.pygments_light, config.pygments_dark).encode()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = content_hash(data)
         assets[PYGMENTS_CSS] = Asset(
             PYGMENTS_CSS, _fingerprint(PYGMENTS_CSS, digest), digest, None, data
         )
@@ -99,8 +99,7 @@ class AssetManifest:
 
     @property
     def digest(self) -> str:
-        joined = "\n".join(f"{a.name}={a.digest}" for a in self.assets.values())
-        return hashlib.sha256(joined.encode()).hexdigest()
+        return fingerprint(*(f"{a.name}={a.digest}" for a in self.assets.values()))
 
 
 def media_files(config: SiteConfig) -> Iterator[tuple[str, str]]:
