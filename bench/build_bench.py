@@ -106,8 +106,8 @@ def count_pages(root: Path) -> int:
 def watcher_latency(root: Path, posts: list[Path], runs: int) -> list[float]:
     """Save a post, wait until its page in build/ shows the change."""
     from frostpress.config import load_config
-    from frostpress.devserver import DevSite
-    from frostpress.watch import Watcher
+    from frostpress.dev.server import DevSite
+    from frostpress.dev.watch import Watcher
 
     config = load_config(root)
     dev = DevSite(config, echo=lambda _text: None)

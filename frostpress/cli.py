@@ -78,8 +78,8 @@ root_option = click.option(
 @_reported
 def build(root: str, drafts: bool, output: str | None, quiet: bool) -> None:
     """Freeze the site into build/ (replaced only if everything succeeded)."""
-    from frostpress.build import Builder
-    from frostpress.progress import Progress
+    from frostpress.build.builder import Builder
+    from frostpress.build.progress import Progress
 
     config = _config(root, drafts, output)
     try:
@@ -100,7 +100,7 @@ def build(root: str, drafts: bool, output: str | None, quiet: bool) -> None:
 @_reported
 def check(root: str, drafts: bool) -> None:
     """Validate content/ and site/ and render every page, writing nothing."""
-    from frostpress.build import Builder
+    from frostpress.build.builder import Builder
 
     config = _config(root, drafts=drafts)
     try:
@@ -166,7 +166,7 @@ def new(root: str, title: str, when: datetime | None, draft: bool, chosen: str |
 @_reported
 def serve(root: str, host: str, port: int) -> None:
     """Serve build/ as it is (no rebuilds), as a CDN would."""
-    from frostpress.devserver import serve_build
+    from frostpress.dev.server import serve_build
 
     config = _config(root)
     serve_build(config, host=host, port=port, live=False)
@@ -180,6 +180,6 @@ def serve(root: str, host: str, port: int) -> None:
 @_reported
 def dev(root: str, host: str, port: int, drafts: bool) -> None:
     """Build, serve, and rebuild on every save; open tabs reload themselves."""
-    from frostpress.devserver import run_dev
+    from frostpress.dev.server import run_dev
 
     run_dev(_config(root, drafts), host=host, port=port)

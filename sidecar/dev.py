@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from frostpress.config import load_config
-from frostpress.devserver import Backend, run_dev
+from frostpress.dev.server import Backend, run_dev
 from frostpress.public_paths import SIDECAR_PATHS
 
 __all__ = ["main", "make_dev_sidecar"]

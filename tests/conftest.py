@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from frostpress.build import Builder, BuildReport
+from frostpress.build.builder import Builder, BuildReport
 from frostpress.config import SiteConfig, load_config
 from frostpress.content.index import SiteIndex
 from frostpress.web.app import create_app

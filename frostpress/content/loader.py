@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from frostpress.build.parallel import WorkerPool
+from frostpress.build.progress import OnProgress
 from frostpress.config import SiteConfig
 from frostpress.content.cache import RenderCache, content_key
 from frostpress.content.frontmatter import (
@@ -32,8 +34,6 @@ from frostpress.content.models import Document, Page, Post, Term
 from frostpress.content.slugs import slug_from_filename, slugify
 from frostpress.digests import content_hash
 from frostpress.errors import ContentError, DuplicateSlugError, FrontMatterError
-from frostpress.parallel import WorkerPool
-from frostpress.progress import OnProgress
 from frostpress.public_paths import RESERVED_PAGE_SLUGS
 
 __all__ = ["RESERVED_PAGE_SLUGS", "ContentLoader", "LoadResult"]

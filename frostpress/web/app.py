@@ -59,7 +59,7 @@ def create_app(
     app.config.update(
         FREEZER_BASE_URL=site.base_url,
         FREEZER_DESTINATION=str(site.output_dir),
-        # Builds always freeze into a fresh directory (see frostpress.output), so
+        # Builds always freeze into a fresh directory (see frostpress.build.output), so
         # there is nothing extra to remove, and parallel writers must not.
         FREEZER_REMOVE_EXTRA_FILES=False,
         FREEZER_DEFAULT_MIMETYPE="text/plain",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frostpress.build import Builder
+from frostpress.build.builder import Builder
 from frostpress.config import SiteConfig
 from tests.conftest import NOW
 

@@ -12,8 +12,8 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.test import Client
 
-from frostpress.devserver import EVENTS_PATH, BuildEvents, DevSite, StaticSite, make_app
-from frostpress.watch import Watcher, is_noise
+from frostpress.dev.server import EVENTS_PATH, BuildEvents, DevSite, StaticSite, make_app
+from frostpress.dev.watch import Watcher, is_noise
 from tests.conftest import Project
 
 
@@ -62,7 +62,7 @@ def test_live_reload_script_is_added_only_while_developing(built: Project) -> No
 def test_site_under_a_base_path_is_served_there(project: Project) -> None:
     project.post(title="Hello there", slug="hello")
     config = project.config(base_url="https://example.test/blog/")
-    from frostpress.build import Builder
+    from frostpress.build.builder import Builder
 
     Builder(config, workers=1).build()
     client = Client(make_app(config, None))

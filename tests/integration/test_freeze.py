@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from frostpress.build.output import build_lock
 from frostpress.errors import BuildFailed, BuildLocked
-from frostpress.output import build_lock
 from tests.conftest import Project
 from tests.trees import inodes, tree
 
@@ -350,8 +350,8 @@ def test_a_parallel_build_equals_a_serial_one(project: Project, tmp_path: Path) 
     be the parent's, even for a post only the builder's clock calls published."""
     from datetime import UTC, datetime
 
-    from frostpress.build import Builder
-    from frostpress.freeze import PARALLEL_PAGES
+    from frostpress.build.builder import Builder
+    from frostpress.build.freeze import PARALLEL_PAGES
 
     for n in range(PARALLEL_PAGES + 20):
         project.post(title=f"Note {n}", slug=f"note-{n}", tags=[f"t{n % 7}"])

@@ -14,7 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
-from frostpress.build import Builder
+from frostpress.build.builder import Builder
 from frostpress.config import load_config
 from tests.conftest import NOW, REPO
 

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from frostpress.build import Builder
+from frostpress.build.builder import Builder
 from frostpress.config import SiteConfig
 from tests.conftest import NOW
 

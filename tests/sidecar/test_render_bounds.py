@@ -229,7 +229,7 @@ def test_a_render_over_its_time_budget_is_refused_and_the_server_goes_on(
 AFTER_THE_ENGINE = f"""
 import sys
 from flask import Flask
-from frostpress.parallel import WorkerPool
+from frostpress.build.parallel import WorkerPool
 from sidecar.services import rendering
 
 SLOW = {SLOW!r}

@@ -16,7 +16,7 @@ def test_site_folder_holds_data_only() -> None:
 
 def test_engine_imports_no_web_server_or_sidecar_code() -> None:
     code = (
-        "import sys, frostpress.build, frostpress.cli; "
+        "import sys, frostpress.build.builder, frostpress.cli; "
         "bad = [m for m in sys.modules if m.split('.')[0] in "
         "('sidecar', 'flask_socketio', 'socketio', 'flask_login', 'flask_wtf')]; "
         "print(','.join(bad))"

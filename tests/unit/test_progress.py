@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from frostpress.progress import Progress
+from frostpress.build.progress import Progress
 
 
 class _Terminal(io.StringIO):

@@ -12,7 +12,7 @@ import pytest
 from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
-from frostpress.devserver import Backend, make_app
+from frostpress.dev.server import Backend, make_app
 from frostpress.public_paths import (
     ENGINE_SEGMENTS,
     MANIFEST_PATH,

@@ -3,7 +3,7 @@
 A :class:`Builder` can run many builds (the watcher keeps one alive), reusing
 what the previous build produced: parsed documents in memory, rendered
 Markdown on disk, URLs, unchanged output files by hard link, and the tree
-swapped out last time (see :mod:`frostpress.staging`). A build in which
+swapped out last time (see :mod:`frostpress.build.staging`). A build in which
 nothing changed writes nothing at all.
 """
 
@@ -20,19 +20,20 @@ from typing import Any
 from flask import Flask
 
 from frostpress import __version__
-from frostpress.checks import check_site
+from frostpress.build.checks import check_site
+from frostpress.build.freeze import SiteFreezer, freeze_all
+from frostpress.build.output import build_lock, exchange, remove_stale
+from frostpress.build.pages import PageSpec
+from frostpress.build.parallel import WorkerPool
+from frostpress.build.progress import OnProgress
+from frostpress.build.record import BuildRecord
+from frostpress.build.staging import Staging
 from frostpress.config import SiteConfig
 from frostpress.content.index import SiteIndex
 from frostpress.content.loader import PARALLEL_THRESHOLD, ContentLoader
 from frostpress.content.markdown import renderer_fingerprint
 from frostpress.digests import fingerprint
 from frostpress.errors import BuildFailed
-from frostpress.freeze import PageSpec, SiteFreezer, freeze_all
-from frostpress.output import build_lock, exchange, remove_stale
-from frostpress.parallel import WorkerPool
-from frostpress.progress import OnProgress
-from frostpress.record import BuildRecord
-from frostpress.staging import Staging
 from frostpress.web.app import bind_index, create_app
 from frostpress.web.assets import AssetManifest
 

@@ -191,7 +191,7 @@ class DevSite:
     """A Builder kept warm between saves, publishing each outcome to the browser."""
 
     def __init__(self, config: SiteConfig, *, echo: Callable[[str], None] = print) -> None:
-        from frostpress.build import Builder
+        from frostpress.build.builder import Builder
 
         self.config = config
         self.events = BuildEvents()
@@ -200,7 +200,7 @@ class DevSite:
         self._lock = threading.Lock()
 
     def rebuild(self, changed: set[str] | None = None) -> bool:
-        from frostpress.build import Builder
+        from frostpress.build.builder import Builder
 
         with self._lock:
             if changed and any(Path(p).name == "site.toml" for p in changed):
@@ -263,7 +263,7 @@ def serve_build(
 
 
 def run_dev(config: SiteConfig, *, host: str, port: int, backend: Backend | None = None) -> None:
-    from frostpress.watch import Watcher
+    from frostpress.dev.watch import Watcher
 
     dev = DevSite(config)
     dev.rebuild()

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from frostpress.build.pages import PageSpec, relpath_for
 from frostpress.digests import fingerprint
-from frostpress.freeze import PageSpec, relpath_for
 
 __all__ = ["BuildRecord"]
 

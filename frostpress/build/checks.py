@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from frostpress.build.pages import PageSpec
 from frostpress.content.frontmatter import line_of_key
 from frostpress.content.index import SiteIndex
 from frostpress.content.slugs import slug_from_filename
 from frostpress.errors import BrokenLinkError, ContentError
-from frostpress.freeze import PageSpec
 from frostpress.web.views import post_path
 
 __all__ = ["check_site"]

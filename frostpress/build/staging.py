@@ -23,9 +23,9 @@ import os
 import shutil
 from pathlib import Path
 
-from frostpress.freeze import PageSpec
-from frostpress.output import fresh_directory, link_or_copy
-from frostpress.record import BuildRecord
+from frostpress.build.output import fresh_directory, link_or_copy
+from frostpress.build.pages import PageSpec
+from frostpress.build.record import BuildRecord
 
 __all__ = ["Staging"]
 

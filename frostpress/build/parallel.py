@@ -30,7 +30,7 @@ class WorkerPool:
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["frostpress.build"])
+            context.set_forkserver_preload(["frostpress.build.builder"])
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
         return self._executor
 

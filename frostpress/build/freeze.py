@@ -13,46 +13,27 @@ from __future__ import annotations
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from unicodedata import normalize
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from frostpress.build.pages import PageSpec
+from frostpress.build.parallel import WorkerPool
+from frostpress.build.progress import OnProgress
 from frostpress.config import SiteConfig
 from frostpress.content.index import SiteIndex
 from frostpress.content.models import Page, Post
 from frostpress.digests import fingerprint
 from frostpress.errors import BuildFailed, ContentError
-from frostpress.parallel import WorkerPool
-from frostpress.progress import OnProgress
 from frostpress.web import assets, feeds, published, views
 from frostpress.web.assets import AssetManifest
 
-__all__ = ["PageSpec", "SiteFreezer", "freeze_all", "relpath_for"]
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    url: str  # as Frozen-Flask names it: without the base URL's path prefix
-    endpoint: str
-    values: dict[str, Any]
-    digest: str
-
-    @property
-    def relpath(self) -> str:
-        return relpath_for(self.url)
-
-
-def relpath_for(url: str) -> str:
-    """The file Frozen-Flask writes for a URL (``/a/`` → ``a/index.html``)."""
-    path = url + "index.html" if url.endswith("/") else url
-    return normalize("NFC", path.lstrip("/"))
+__all__ = ["SiteFreezer", "freeze_all"]
 
 
 class _Freezer(Freezer):  # type: ignore[misc]  # (Frozen-Flask ships no types)

@@ -1,7 +1,7 @@
 """Writing ``build/`` safely: a lock, a fresh sibling directory, an atomic swap.
 
 A build never writes into the live ``build/``. It fills a directory beside it
-(see :mod:`frostpress.staging`) and only when everything succeeded exchanges
+(see :mod:`frostpress.build.staging`) and only when everything succeeded exchanges
 the two with one ``renameat2(RENAME_EXCHANGE)`` call (two renames where the
 kernel lacks it). Readers of ``build/`` see the old site or the new one,
 never a mix.
