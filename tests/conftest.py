@@ -88,7 +88,7 @@ class Project:
         return self.builder(**overrides).build()
 
     def index(self, **overrides: Any) -> SiteIndex:
-        index, _freezer, _specs, _ = self.builder(**overrides).prepare()
+        index = self.builder(**overrides).prepare().index
         return index
 
     def app(self, **overrides: Any) -> Flask:

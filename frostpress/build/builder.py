@@ -40,6 +40,16 @@ from frostpress.web.assets import AssetManifest
 __all__ = ["BuildReport", "Builder"]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A site loaded and checked, ready to freeze."""
+
+    index: SiteIndex
+    freezer: SiteFreezer
+    specs: list[PageSpec]
+    rendered: int  # Markdown files rendered (not from the cache)
+
+
 @dataclass
 class BuildReport:
     output: Path
@@ -83,7 +93,7 @@ class Builder:
     # -- the entry points -------------------------------------------------------------
     def prepare(
         self, progress: OnProgress | None = None, pool: WorkerPool | None = None
-    ) -> tuple[SiteIndex, SiteFreezer, list[PageSpec], int]:
+    ) -> Prepared:
         """Load and check everything; raise BuildFailed listing every problem."""
         result = self.loader.load(progress, pool)
         now = self.now() if self.now else None
@@ -107,7 +117,7 @@ class Builder:
         errors = result.errors + check_site(index, specs, result.failed)
         if errors:
             raise BuildFailed(errors)
-        return index, freezer, specs, result.rendered
+        return Prepared(index, freezer, specs, result.rendered)
 
     def build(self, progress: OnProgress | None = None) -> BuildReport:
         started = time.perf_counter()
@@ -118,7 +128,9 @@ class Builder:
             record = BuildRecord(self.config.cache_dir, output)
             if not record.pages and self.loader.source_count() >= PARALLEL_THRESHOLD:
                 pool.warm()  # a cold build of a big site: start workers while loading
-            _index, freezer, specs, report.markdown_rendered = self.prepare(progress, pool)
+            prepared = self.prepare(progress, pool)
+            freezer, specs = prepared.freezer, prepared.specs
+            report.markdown_rendered = prepared.rendered
             report.timings["prepare"] = time.perf_counter() - started
             reuse = record.unchanged(specs)
             report.pages, report.reused = len(specs), len(reuse)
@@ -144,10 +156,10 @@ class Builder:
     def check(self, progress: OnProgress | None = None) -> int:
         """Validate everything and render every page, writing nothing to ``build/``."""
         with WorkerPool(self.workers) as pool:
-            _index, freezer, specs, _ = self.prepare(progress, pool)
+            prepared = self.prepare(progress, pool)
             with tempfile.TemporaryDirectory(prefix="frostpress-check-") as scratch:
-                freeze_all(freezer, Path(scratch), specs, set(), progress, pool)
-        return len(specs)
+                freeze_all(prepared.freezer, Path(scratch), prepared.specs, set(), progress, pool)
+        return len(prepared.specs)
 
 
 def _tree_digest(folder: Path) -> str:

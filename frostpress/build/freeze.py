@@ -13,6 +13,7 @@ from __future__ import annotations
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -160,22 +161,8 @@ def freeze_all(
         _freeze_part(freezer, destination, todo, progress)
         return
     parts = [todo[i :: pool.workers] for i in range(pool.workers)]
-    index = freezer.index
-    futures = [
-        pool.submit(
-            _freeze_in_worker,
-            index.config,
-            index.posts,
-            index.pages,
-            index.related_slugs(),
-            index.next_due,
-            freezer.manifest,
-            freezer.global_digest,
-            destination,
-            part,
-        )
-        for part in parts[1:]
-    ]
+    site = _SiteData.of(freezer)
+    futures = [pool.submit(_freeze_in_worker, site, destination, part) for part in parts[1:]]
     scale = len(todo) / max(1, len(parts[0]))
 
     def mine(stage: str, done: int, total: int) -> None:
@@ -194,28 +181,46 @@ def freeze_all(
 _END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
-def _freeze_in_worker(
-    config: SiteConfig,
-    posts: list[Post],
-    pages: list[Page],
-    related: dict[str, tuple[str, ...]],
-    next_due: datetime | None,
-    manifest: AssetManifest,
-    global_digest: str,
-    destination: Path,
-    specs: list[PageSpec],
-) -> None:
-    """Runs in a worker: rebuild the index and app from plain data, freeze a share.
+@dataclass(frozen=True)
+class _SiteData:
+    """What a worker process needs to rebuild the site's index and app: plain,
+    picklable data. ``posts`` are the parent's published ones already, so the
+    worker's clock must not judge them again, and related posts come computed."""
 
-    ``posts`` are the parent's published ones already, so the worker's clock must
-    not judge them again, and related posts come computed."""
-    from frostpress.web.app import create_app
+    config: SiteConfig
+    posts: list[Post]
+    pages: list[Page]
+    related: dict[str, tuple[str, ...]]
+    next_due: datetime | None
+    manifest: AssetManifest
+    global_digest: str
 
-    index = SiteIndex.build(posts, pages, config, now=_END_OF_TIME)
-    index.use_related(related)
-    index.next_due = next_due
-    app = create_app(index, manifest=manifest)
-    _freeze_part(SiteFreezer(app, index, manifest, global_digest), destination, specs, None)
+    @classmethod
+    def of(cls, freezer: SiteFreezer) -> _SiteData:
+        index = freezer.index
+        return cls(
+            index.config,
+            index.posts,
+            index.pages,
+            index.related_slugs(),
+            index.next_due,
+            freezer.manifest,
+            freezer.global_digest,
+        )
+
+    def freezer(self) -> SiteFreezer:
+        from frostpress.web.app import create_app
+
+        index = SiteIndex.build(self.posts, self.pages, self.config, now=_END_OF_TIME)
+        index.use_related(self.related)
+        index.next_due = self.next_due
+        app = create_app(index, manifest=self.manifest)
+        return SiteFreezer(app, index, self.manifest, self.global_digest)
+
+
+def _freeze_in_worker(site: _SiteData, destination: Path, specs: list[PageSpec]) -> None:
+    """Runs in a worker: rebuild the index and app from plain data, freeze a share."""
+    _freeze_part(site.freezer(), destination, specs, None)
 
 
 def _freeze_part(

@@ -100,7 +100,7 @@ def test_output_tree(small: Project) -> None:
         assert relpath in files, relpath
     assert any(f.startswith("static/css/site.") and f.endswith(".css") for f in files)
     assert len(files) == report.pages == report.written
-    _index, _freezer, specs, _ = small.builder().prepare()
+    specs = small.builder().prepare().specs
     assert files == {file_of(spec.url) for spec in specs}
     assert leftovers(small) == []
 

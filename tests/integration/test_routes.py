@@ -355,7 +355,7 @@ def test_drafts_are_shown_marked_only_when_asked(blog: Project) -> None:
 
 
 def test_every_get_endpoint_is_frozen(blog: Project) -> None:
-    _index, _freezer, specs, _ = blog.builder().prepare()
+    specs = blog.builder().prepare().specs
     endpoints = {
         rule.endpoint for rule in blog.app().url_map.iter_rules() if "GET" in (rule.methods or ())
     }
