@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -81,8 +82,10 @@ class Post(Document):
 
     @cached_property
     def card(self) -> str:
-        """A digest of what other pages show of this post (lists, neighbours, feeds
-        aside): it stays the same when only the body's wording changes."""
+        """A digest of what other pages may show of this post (lists, neighbours,
+        feeds aside): every field a template can reach but the body, so it stays
+        the same when only the body's wording changes. Custom front-matter
+        fields count: a theme may show them on its cards."""
         shown = (
             self.slug,
             self.title,
@@ -94,6 +97,8 @@ class Post(Document):
             str(self.reading_time),
             str(self.draft),
             self.cover or "",
+            self.cover_alt or "",
+            json.dumps(self.meta, sort_keys=True, default=str),
         )
         return fingerprint(*shown, length=20)
 

@@ -365,3 +365,40 @@ def test_a_parallel_build_equals_a_serial_one(project: Project, tmp_path: Path) 
         outputs[workers] = tree(config.output_dir)
     assert "posts/future/index.html" in outputs[2]
     assert outputs[2] == outputs[1]
+
+
+@pytest.mark.parametrize(
+    ("shown", "before", "after"),
+    [
+        ('{{ post.meta.get("mood", "") }}', "mood: calm", "mood: stormy"),
+        ("{{ post.cover_alt or '' }}", "cover_alt: A calm sea", "cover_alt: A stormy sea"),
+        ('{{ post.meta.get("mood", "") }}', None, "mood: new"),
+    ],
+    ids=["custom-field", "cover-alt", "field-added"],
+)
+def test_a_field_a_theme_shows_on_cards_is_current_on_every_list(
+    twelve: Project, tmp_path: Path, shown: str, before: str | None, after: str
+) -> None:
+    """A theme author shows a front-matter field on the list cards (as the
+    README invites); changing it in one post reaches the home, tag, category
+    and archive pages of an incremental build as it does a cold one."""
+    card = twelve.root / "site/templates/partials/post_card.html"
+    card.write_text(card.read_text().replace("</article>", f"<p class=mood>{shown}</p></article>"))
+    twelve.add_media("cover.png")
+    source = twelve.posts / "2026-01-12-p12.md"
+
+    def front_matter(line: str) -> None:
+        source.write_text(source.read_text().replace("title:", f"{line}\ntitle:", 1))
+
+    if before is not None:
+        front_matter(before)
+    twelve.build()
+    if before is not None:
+        source.write_text(source.read_text().replace(before, after))
+    else:
+        front_matter(after)
+    twelve.build()
+    value = after.split(": ", 1)[1]
+    for page in ("index.html", "tags/t12/index.html", "categories/notes/index.html"):
+        assert value in twelve.read(page), page
+    assert tree(twelve.output) == cold(twelve, tmp_path, "cold")
