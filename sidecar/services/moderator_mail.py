@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 
 from sidecar.database import now_utc
 from sidecar.errors import Conflict, Invalid
-from sidecar.models import Action, Comment, MailState, OutboxMail, Role, Status, User
+from sidecar.models import Action, Comment, OutboxMail, Role, Status, User
 from sidecar.services.mail import Message
-from sidecar.services.outbox import Composer, enqueue
+from sidecar.services.outbox import Composer, enqueue, pending
 from sidecar.services.signed_links import SignedLinks
 from sidecar.services.unit import transaction
 
@@ -100,23 +100,7 @@ class ModeratorMail:
         )
         if not moderators:
             return
-        theirs = (
-            OutboxMail.kind == "held_comments",
-            OutboxMail.recipient.in_({m.email for m in moderators}),
-        )
-        waiting = set(
-            self.session.scalars(
-                select(OutboxMail.recipient).where(
-                    *theirs, OutboxMail.state == MailState.QUEUED.value
-                )
-            )
-        )
-        sent = (
-            select(OutboxMail.recipient, func.max(OutboxMail.sent_at))
-            .where(*theirs)
-            .group_by(OutboxMail.recipient)
-        )
-        last_sent = {email: last for email, last in self.session.execute(sent)}
+        waiting, last_sent = pending(self.session, "held_comments", {m.email for m in moderators})
         now = now_utc()
         for moderator in moderators:
             if moderator.email in waiting:

@@ -36,7 +36,6 @@ from sidecar.errors import Conflict, Invalid
 from sidecar.models import (
     Comment,
     MailOptOut,
-    MailState,
     OutboxMail,
     ReplyNotice,
     Status,
@@ -45,7 +44,7 @@ from sidecar.models import (
 )
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.mail import Message
-from sidecar.services.outbox import Composer, enqueue
+from sidecar.services.outbox import Composer, enqueue, pending
 from sidecar.services.signed_links import SignedLinks
 from sidecar.services.unit import transaction
 
@@ -166,20 +165,8 @@ class Notifications:
 
     def _schedule(self, emails: set[str]) -> None:
         """One reply mail waiting per address; due a batch after the last one sent."""
-        reply_mail = (OutboxMail.recipient.in_(emails), OutboxMail.kind == "reply_mail")
-        waiting = set(
-            self.session.scalars(
-                select(OutboxMail.recipient).where(
-                    *reply_mail, OutboxMail.state == MailState.QUEUED.value
-                )
-            )
-        )  # a mail already waiting will carry these notices too
-        sent = (
-            select(OutboxMail.recipient, func.max(OutboxMail.sent_at))
-            .where(*reply_mail)
-            .group_by(OutboxMail.recipient)
-        )
-        last_sent = {email: last for email, last in self.session.execute(sent)}
+        # a mail already waiting will carry these notices too
+        waiting, last_sent = pending(self.session, "reply_mail", emails)
         now = now_utc()
         for email in sorted(emails - waiting):
             last = last_sent.get(email)

@@ -31,7 +31,7 @@ from sidecar.database import now_utc
 from sidecar.models import MailState, OutboxMail
 from sidecar.services.mail import Mailer, Message
 
-__all__ = ["Composer", "Outbox", "enqueue"]
+__all__ = ["Composer", "Outbox", "Pending", "enqueue", "pending"]
 
 log = logging.getLogger("sidecar.mail")
 
@@ -43,6 +43,26 @@ LEASE = timedelta(minutes=2)
 FIRST_RETRY = timedelta(seconds=30)
 LAST_RETRY = timedelta(hours=1)
 MAX_ATTEMPTS = 10  # about 4 hours of retries
+
+
+Pending = tuple[set[str], dict[str, datetime]]
+
+
+def pending(session: Session, kind: str, recipients: set[str]) -> Pending:
+    """Of these recipients' mails of ``kind``: who has one waiting to be sent, and
+    when each was last sent one (two reads, however many recipients)."""
+    theirs = (OutboxMail.kind == kind, OutboxMail.recipient.in_(recipients))
+    waiting = set(
+        session.scalars(
+            select(OutboxMail.recipient).where(*theirs, OutboxMail.state == MailState.QUEUED.value)
+        )
+    )
+    sent = (
+        select(OutboxMail.recipient, func.max(OutboxMail.sent_at))
+        .where(*theirs, OutboxMail.sent_at.is_not(None))
+        .group_by(OutboxMail.recipient)
+    )
+    return waiting, {email: last for email, last in session.execute(sent)}
 
 
 def enqueue(session: Session, kind: str, recipient: str, **data: Any) -> OutboxMail:
