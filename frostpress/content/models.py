@@ -82,11 +82,13 @@ class Post(Document):
 
     @cached_property
     def card(self) -> str:
-        """A digest of what other pages may show of this post (lists, neighbours,
-        feeds aside): every field a template can reach but the body, so it stays
-        the same when only the body's wording changes. Custom front-matter
-        fields count: a theme may show them on its cards."""
+        """A digest of what other pages may show of this post (lists, neighbours;
+        feeds aside): anything a template can reach. The source file's own
+        digest is part of it, so a theme showing the body, or any custom field,
+        on its list pages never keeps an old one; the fields derived from the
+        file's name and place (the slug) are listed beside it."""
         shown = (
+            self.digest,
             self.slug,
             self.title,
             self.date.isoformat(),

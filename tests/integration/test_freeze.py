@@ -373,8 +373,9 @@ def test_a_parallel_build_equals_a_serial_one(project: Project, tmp_path: Path) 
         ('{{ post.meta.get("mood", "") }}', "mood: calm", "mood: stormy"),
         ("{{ post.cover_alt or '' }}", "cover_alt: A calm sea", "cover_alt: A stormy sea"),
         ('{{ post.meta.get("mood", "") }}', None, "mood: new"),
+        ("{{ post.html|safe }}", "Later, a calm sea.", "Later, a rough sea."),
     ],
-    ids=["custom-field", "cover-alt", "field-added"],
+    ids=["custom-field", "cover-alt", "field-added", "whole-body"],
 )
 def test_a_field_a_theme_shows_on_cards_is_current_on_every_list(
     twelve: Project, tmp_path: Path, shown: str, before: str | None, after: str
@@ -390,7 +391,9 @@ def test_a_field_a_theme_shows_on_cards_is_current_on_every_list(
     def front_matter(line: str) -> None:
         source.write_text(source.read_text().replace("title:", f"{line}\ntitle:", 1))
 
-    if before is not None:
+    if before is not None and before.startswith("Later"):  # a second paragraph: not the summary
+        source.write_text(source.read_text() + f"\n{before}\n")
+    elif before is not None:
         front_matter(before)
     twelve.build()
     if before is not None:
@@ -398,7 +401,7 @@ def test_a_field_a_theme_shows_on_cards_is_current_on_every_list(
     else:
         front_matter(after)
     twelve.build()
-    value = after.split(": ", 1)[1]
+    value = after.split(": ", 1)[-1]
     for page in ("index.html", "tags/t12/index.html", "categories/notes/index.html"):
         assert value in twelve.read(page), page
     assert tree(twelve.output) == cold(twelve, tmp_path, "cold")
