@@ -25,12 +25,6 @@ def _config(root: str, drafts: bool = False, output: str | None = None) -> SiteC
     return load_config(root, **overrides)
 
 
-def _relative(message: str, root: str) -> str:
-    """Paths in ``message`` as the author types them: from the project's root."""
-    prefix = str(Path(root).resolve()) + "/"
-    return message.replace(prefix, "")
-
-
 def _reported(command: Callable[..., None]) -> Callable[..., None]:
     """A command that ends a deliberate error (configuration, content, a port in
     use, a file it cannot write) with its message and status 1, never a traceback."""
@@ -40,10 +34,11 @@ def _reported(command: Callable[..., None]) -> Callable[..., None]:
         try:
             command(root=root, **options)
         except FrostpressError as exc:  # (a content error is reported by the command)
-            raise click.ClickException(_relative(str(exc), root)) from None
+            raise click.ClickException(exc.format(Path(root).resolve())) from None
         except OSError as exc:
-            where = f"{_relative(str(exc.filename), root)}: " if exc.filename else ""
-            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+            where = f"{exc.filename}: " if exc.filename else ""
+            failed = FrostpressError(f"{where}{exc.strerror or exc}")
+            raise click.ClickException(failed.format(Path(root).resolve())) from None
 
     return run
 

@@ -35,6 +35,11 @@ __all__ = [
 class FrostpressError(Exception):
     """Base class of every error frostpress raises on purpose."""
 
+    def format(self, relative_to: Path | None = None) -> str:
+        """The message, its paths written from ``relative_to`` (the project's root)."""
+        message = str(self)
+        return message.replace(f"{relative_to}/", "") if relative_to is not None else message
+
 
 class ConfigError(FrostpressError):
     """The site configuration cannot be used."""

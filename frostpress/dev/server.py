@@ -219,7 +219,7 @@ class DevSite:
                 self.events.publish(text)
                 return False
             except FrostpressError as exc:  # e.g. node_modules not installed yet
-                text = str(exc).replace(f"{self.config.root}/", "")
+                text = exc.format(self.config.root)
                 self.echo(f"Build failed (build/ unchanged): {text}")
                 self.events.publish(text)
                 return False
