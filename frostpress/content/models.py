@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,8 +98,6 @@ class Post(Document):
             str(self.reading_time),
             str(self.draft),
             self.cover or "",
-            self.cover_alt or "",
-            json.dumps(self.meta, sort_keys=True, default=str),
         )
         return fingerprint(*shown, length=20)
 
