@@ -124,11 +124,17 @@ class SearchHitSchema(ma.Schema):
     title_match = ma.fields.Boolean()
 
 
-class SearchResultsSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(SearchHitSchema))
+class _Page(ma.Schema):
+    """The contract's list envelope: ``items`` (each subclass says of what) and
+    where this page stands."""
+
     page = ma.fields.Integer()
     per_page = ma.fields.Integer()
     total = ma.fields.Integer()
+
+
+class SearchResultsSchema(_Page):
+    items = ma.fields.List(ma.fields.Nested(SearchHitSchema))
 
 
 class PreviewOutSchema(ma.Schema):
@@ -145,11 +151,8 @@ class PostSchema(ma.Schema):
     comment_count = ma.fields.Integer()
 
 
-class PostListSchema(ma.Schema):
+class PostListSchema(_Page):
     items = ma.fields.List(ma.fields.Nested(PostSchema))
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
 
 
 class CsrfSchema(ma.Schema):
@@ -171,15 +174,7 @@ class RecentCommentSchema(CommentSchema):
     )
 
 
-class _OnePage(ma.Schema):
-    """The contract's list envelope, for lists that are one page (``limit``)."""
-
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
-
-
-class RecentListSchema(_OnePage):
+class RecentListSchema(_Page):
     items = ma.fields.List(
         ma.fields.Nested(RecentCommentSchema), metadata={"description": "newest first"}
     )
@@ -192,7 +187,7 @@ class DiscussedSchema(ma.Schema):
     comment_count = ma.fields.Integer()
 
 
-class DiscussedListSchema(_OnePage):
+class DiscussedListSchema(_Page):
     items = ma.fields.List(
         ma.fields.Nested(DiscussedSchema), metadata={"description": "most comments first"}
     )
@@ -202,6 +197,6 @@ class ReplySchema(RecentCommentSchema):
     unread = ma.fields.Boolean(metadata={"description": "made since the list was last read"})
 
 
-class RepliesSchema(_OnePage):
+class RepliesSchema(_Page):
     items = ma.fields.List(ma.fields.Nested(ReplySchema), metadata={"description": "newest first"})
     unread = ma.fields.Integer(metadata={"description": "unread replies, all of them"})
