@@ -21,6 +21,7 @@ from flask import Flask
 
 from frostpress import __version__
 from frostpress.build.checks import check_site
+from frostpress.build.dependencies import FieldValues
 from frostpress.build.freeze import SiteFreezer, freeze_all
 from frostpress.build.output import build_lock, exchange, remove_stale
 from frostpress.build.pages import PageSpec
@@ -87,7 +88,7 @@ class Builder:
             manifest.digest,
             templates,
             repr(sorted((k, str(v)) for k, v in vars(self.config).items() if k != "root")),
-            *(f"{page.slug}={page.title}" for page in index.pages),
+            *(page.slug for page in index.pages),  # navigation; what it shows is recorded
         )
 
     # -- the entry points -------------------------------------------------------------
@@ -132,7 +133,8 @@ class Builder:
             freezer, specs = prepared.freezer, prepared.specs
             report.markdown_rendered = prepared.rendered
             report.timings["prepare"] = time.perf_counter() - started
-            reuse = record.unchanged(specs)
+            values = FieldValues(prepared.index)
+            reuse = record.unchanged(specs, values)
             report.pages, report.reused = len(specs), len(reuse)
             report.written = report.pages - report.reused
             if report.written == 0 and record.covers_exactly(specs):
@@ -142,14 +144,14 @@ class Builder:
             tree = staging.prepare(specs, reuse, record)
             report.timings["stage"] = time.perf_counter() - started
             try:
-                freeze_all(freezer, tree, specs, reuse, progress, pool)
+                reads = freeze_all(freezer, tree, specs, reuse, progress, pool)
                 report.timings["freeze"] = time.perf_counter() - started
                 previous_tree = exchange(tree, output)
             except BaseException:
                 staging.discard(tree)
                 raise
             staging.keep(previous_tree, record)
-            record.save(specs, reuse)
+            record.save(specs, reuse, reads, values)
         report.seconds = time.perf_counter() - started
         return report
 

@@ -1,11 +1,13 @@
-"""Frozen-Flask wiring: endpoint-driven URL generators, dependency digests, reuse.
+"""Frozen-Flask wiring: endpoint-driven URL generators, page digests, reads.
 
-Every URL comes from a module's ``generate_urls`` as ``(endpoint, values,
-depends_on)``; Frozen-Flask gets ``(endpoint, values)`` so ``url_for`` keeps
-routes and files in step. The digest of a URL hashes the site-wide inputs
-(templates, assets, settings, navigation) with what that page shows; a URL
-whose digest matches the previous build is not rendered again: its file is
-kept from the previous build and Frozen-Flask is not asked for it at all.
+Every URL comes from a module's ``generate_urls`` as ``(endpoint, values)``
+(static files add their file's digest); Frozen-Flask gets the same pairs, so
+``url_for`` keeps routes and files in step. The digest of a page hashes the
+site-wide inputs (templates, assets, settings, navigation) with the shape of
+its view's context (which documents, terms and numbers it shows); while a
+page renders, the fields its template reads are recorded. A page whose digest
+and read fields match the previous build is not rendered again: its file is
+kept and Frozen-Flask is not asked for it at all.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from frostpress.digests import fingerprint
 from frostpress.errors import BuildFailed, ContentError
 from frostpress.web import assets, feeds, published, views
 from frostpress.web.assets import AssetManifest
+from frostpress.web.reads import Reads, context_of, recording, shape
 
 __all__ = ["SiteFreezer", "freeze_all"]
 
@@ -78,36 +81,35 @@ class SiteFreezer:
 
     def specs(self) -> list[PageSpec]:
         """Every URL of the site, in a stable order, with its digest."""
-        config = self.index.config
-        script_name = urlsplit(config.base_url).path.rstrip("/")
-        sources = (
-            assets.generate_urls(config, self.manifest),
-            views.generate_urls(self.index),
-            feeds.generate_urls(self.index),
-            published.generate_urls(self.index),
-        )
+        script_name = urlsplit(self.index.config.base_url).path.rstrip("/")
         specs: dict[str, PageSpec] = {}
         with self.app.test_request_context(base_url=script_name or None):
-            for source in sources:
-                for endpoint, values, depends_on in source:
-                    key = (endpoint, *sorted(values.items()))
-                    url = self.url_cache.get(key)
-                    if url is None:
-                        url = unquote(url_for(endpoint, **values))[len(script_name) :]
-                        self.url_cache[key] = url
-                    digest = _hash(
-                        self.global_digest, endpoint, repr(sorted(values.items())), *depends_on
-                    )
-                    specs.setdefault(url, PageSpec(url, endpoint, values, digest))
+            for endpoint, values, shown in self._sources():
+                key = (endpoint, *sorted(values.items()))
+                url = self.url_cache.get(key)
+                if url is None:
+                    url = unquote(url_for(endpoint, **values))[len(script_name) :]
+                    self.url_cache[key] = url
+                digest = _hash(self.global_digest, endpoint, repr(sorted(values.items())), *shown)
+                specs.setdefault(url, PageSpec(url, endpoint, values, digest))
         return list(specs.values())
+
+    def _sources(self) -> Iterator[tuple[str, dict[str, Any], tuple[str, ...]]]:
+        """(endpoint, values, what the page shows): a static file's digest, or
+        the shape of a view's context (asked inside the request context)."""
+        yield from assets.generate_urls(self.index.config, self.manifest)
+        view_functions = self.app.view_functions
+        for module in (views, feeds, published):
+            for endpoint, values in module.generate_urls(self.index):
+                yield endpoint, values, (shape(context_of(view_functions[endpoint])(**values)),)
 
     def freeze(
         self,
         destination: Path,
         specs: list[PageSpec],
         progress: Callable[[str, int, int], None] | None = None,
-    ) -> None:
-        """Write the page of every spec into ``destination``.
+    ) -> dict[str, Reads]:
+        """Write the page of every spec into ``destination``; what each one read.
 
         Only pages to write are given: Frozen-Flask never even visits the
         ones kept from the previous build.
@@ -132,11 +134,20 @@ class SiteFreezer:
 
         freezer.url_generators = [generator]
         total = len(specs)
+        reads: dict[str, Reads] = {}
         with warnings.catch_warnings():
             warnings.simplefilter("error", FrozenFlaskWarning)
-            for done, _page in enumerate(freezer.freeze_yield(), start=1):
+            pages = freezer.freeze_yield()
+            # Frozen-Flask renders one page per step, in the generator's order.
+            for done, spec in enumerate(specs, start=1):
+                with recording() as read:
+                    next(pages)
+                reads[spec.url] = read
                 if progress is not None:
                     progress("write", done, total)
+            for extra in pages:
+                raise RuntimeError(f"Frozen-Flask froze a page no spec asked for: {extra.url}")
+        return reads
 
 
 PARALLEL_PAGES = 300  # fewer pages to write are frozen in-process
@@ -149,17 +160,17 @@ def freeze_all(
     reuse: set[str],
     progress: OnProgress | None,
     pool: WorkerPool,
-) -> None:
+) -> dict[str, Reads]:
     """Freeze ``specs`` into ``destination``; large jobs are split across processes.
 
     Workers write disjoint sets of files into the same fresh directory while
     the parent freezes its own share, so no core idles. Template errors come
-    back as a BuildFailed naming the template file and line.
+    back as a BuildFailed naming the template file and line. Returns what
+    each page written read.
     """
     todo = [spec for spec in specs if spec.url not in reuse]
     if not pool.parallel or len(todo) < PARALLEL_PAGES:
-        _freeze_part(freezer, destination, todo, progress)
-        return
+        return _freeze_part(freezer, destination, todo, progress)
     parts = [todo[i :: pool.workers] for i in range(pool.workers)]
     site = _SiteData.of(freezer)
     futures = [pool.submit(_freeze_in_worker, site, destination, part) for part in parts[1:]]
@@ -170,12 +181,15 @@ def freeze_all(
             progress(stage, min(len(todo), round(done * scale)), len(todo))
 
     try:
-        _freeze_part(freezer, destination, parts[0], mine)
+        reads = _freeze_part(freezer, destination, parts[0], mine)
     finally:
         errors = [future.exception() for future in futures]
     for error in errors:
         if error is not None:
             raise error
+    for future in futures:
+        reads.update(future.result())
+    return reads
 
 
 _END_OF_TIME = datetime.max.replace(tzinfo=UTC)
@@ -218,16 +232,18 @@ class _SiteData:
         return SiteFreezer(app, index, self.manifest, self.global_digest)
 
 
-def _freeze_in_worker(site: _SiteData, destination: Path, specs: list[PageSpec]) -> None:
+def _freeze_in_worker(
+    site: _SiteData, destination: Path, specs: list[PageSpec]
+) -> dict[str, Reads]:
     """Runs in a worker: rebuild the index and app from plain data, freeze a share."""
-    _freeze_part(site.freezer(), destination, specs, None)
+    return _freeze_part(site.freezer(), destination, specs, None)
 
 
 def _freeze_part(
     freezer: SiteFreezer, destination: Path, specs: list[PageSpec], progress: OnProgress | None
-) -> None:
+) -> dict[str, Reads]:
     try:
-        freezer.freeze(destination, specs, progress)
+        return freezer.freeze(destination, specs, progress)
     except TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else freezer.index.config.templates_dir
         raise BuildFailed(

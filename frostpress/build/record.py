@@ -1,9 +1,13 @@
-"""What the previous build wrote: per URL, its digest and the file's identity.
+"""What the previous build wrote: per URL, its digest, the file's identity and
+the fields its rendering read.
 
 Kept under the cache directory (never published). A page is reused only when
-its digest matches *and* the file in ``build/`` is still the very file we
-wrote (same inode, size and mtime), so a hand-edited or deleted file is
-rendered again rather than trusted.
+its digest matches, the fields it read still hold the values they held (see
+:mod:`frostpress.build.dependencies`), *and* the file in ``build/`` is still
+the very file we wrote (same inode, size and mtime), so a hand-edited or
+deleted file is rendered again rather than trusted.
+
+An entry is ``[digest, inode, size, mtime_ns, values digest, reads]``.
 """
 
 from __future__ import annotations
@@ -11,16 +15,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from frostpress.build.dependencies import FieldValues, decode_reads, encode_reads
 from frostpress.build.pages import PageSpec, relpath_for
 from frostpress.digests import fingerprint
+from frostpress.web.reads import Read
 
 __all__ = ["BuildRecord"]
 
-_FORMAT = 2
+_FORMAT = 3
 
 
 class BuildRecord:
@@ -38,9 +44,15 @@ class BuildRecord:
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             return {}
         pages = data.get("pages")
-        return pages if isinstance(pages, dict) else {}
+        if not isinstance(pages, dict):
+            return {}
+        return {
+            url: entry
+            for url, entry in pages.items()
+            if isinstance(entry, list) and len(entry) == 6
+        }
 
-    def unchanged(self, specs: Iterable[PageSpec]) -> set[str]:
+    def unchanged(self, specs: Iterable[PageSpec], values: FieldValues) -> set[str]:
         """URLs whose page in ``build/`` is exactly what these specs would produce."""
         same: set[str] = set()
         root = str(self.output)
@@ -48,11 +60,14 @@ class BuildRecord:
             entry = self.pages.get(spec.url)
             if not entry or entry[0] != spec.digest:
                 continue
+            reads = decode_reads(entry[5])
+            if reads is None or values.digest(reads) != entry[4]:
+                continue
             try:
                 stat = os.stat(os.path.join(root, spec.relpath))
             except OSError:
                 continue
-            if [stat.st_ino, stat.st_size, stat.st_mtime_ns] == entry[1:]:
+            if [stat.st_ino, stat.st_size, stat.st_mtime_ns] == entry[1:4]:
                 same.add(spec.url)
         return same
 
@@ -66,7 +81,7 @@ class BuildRecord:
                 stat = os.stat(os.path.join(root, relpath))
             except OSError:
                 continue
-            if [stat.st_ino, stat.st_size, stat.st_mtime_ns] == entry[1:]:
+            if [stat.st_ino, stat.st_size, stat.st_mtime_ns] == entry[1:4]:
                 found[url] = relpath
         return found
 
@@ -90,8 +105,17 @@ class BuildRecord:
     def covers_exactly(self, specs: list[PageSpec]) -> bool:
         return len(self.pages) == len(specs) and all(s.url in self.pages for s in specs)
 
-    def save(self, specs: list[PageSpec], reused: set[str]) -> None:
-        """Record the build now in ``build/``; only newly written files are stat'ed."""
+    def save(
+        self,
+        specs: list[PageSpec],
+        reused: set[str],
+        reads: Mapping[str, set[Read]],
+        values: FieldValues,
+    ) -> None:
+        """Record the build now in ``build/``; only newly written files are stat'ed.
+
+        ``reads`` holds what each newly written page read while it rendered.
+        """
         pages: dict[str, list[Any]] = {}
         root = str(self.output)
         for spec in specs:
@@ -99,5 +123,13 @@ class BuildRecord:
                 pages[spec.url] = [spec.digest, *self.pages[spec.url][1:]]
             else:
                 stat = os.stat(os.path.join(root, spec.relpath))
-                pages[spec.url] = [spec.digest, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+                read = reads[spec.url]
+                pages[spec.url] = [
+                    spec.digest,
+                    stat.st_ino,
+                    stat.st_size,
+                    stat.st_mtime_ns,
+                    values.digest(read),
+                    encode_reads(read),
+                ]
         self._write(pages)

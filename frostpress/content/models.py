@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from math import ceil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from frostpress.digests import fingerprint
 
 if TYPE_CHECKING:
     from frostpress.content.cache import StoredHtml
@@ -78,28 +75,6 @@ class Post(Document):
     def reading_time(self) -> int:
         """Whole minutes, at least one."""
         return max(1, ceil(self.word_count / self.words_per_minute))
-
-    @cached_property
-    def card(self) -> str:
-        """A digest of what other pages may show of this post (lists, neighbours;
-        feeds aside): anything a template can reach. The source file's own
-        digest is part of it, so a theme showing the body, or any custom field,
-        on its list pages never keeps an old one; the fields derived from the
-        file's name and place (the slug) are listed beside it."""
-        shown = (
-            self.digest,
-            self.slug,
-            self.title,
-            self.date.isoformat(),
-            self.updated.isoformat() if self.updated else "",
-            self.summary_html,
-            ",".join(f"{t.slug}={t.name}" for t in self.tags),
-            f"{self.category.slug}={self.category.name}" if self.category else "",
-            str(self.reading_time),
-            str(self.draft),
-            self.cover or "",
-        )
-        return fingerprint(*shown, length=20)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from frostpress.config import SiteConfig
 from frostpress.content.index import SiteIndex
 from frostpress.web import assets, feeds, filters, published, views
 from frostpress.web.assets import AssetManifest
+from frostpress.web.reads import track
 
 __all__ = ["bind_index", "create_app"]
 
@@ -32,7 +33,7 @@ def bind_index(
     assert index.config == app.extensions["frostpress.config"]
     app.extensions["frostpress.index"] = index
     app.extensions["frostpress.assets"] = manifest
-    app.jinja_env.globals["nav_pages"] = index.pages
+    app.jinja_env.globals["nav_pages"] = track(index.pages)
     if templates_changed and app.jinja_env.cache is not None:
         app.jinja_env.cache.clear()
 

@@ -20,7 +20,7 @@ def current_page_paths(index: SiteIndex) -> frozenset[str]:
     """``page_paths`` inside a request context of a site app (the build's own)."""
     return frozenset(
         unquote(url_for(endpoint, **values))
-        for endpoint, values, _deps in views.generate_urls(index)
+        for endpoint, values in views.generate_urls(index)
         if endpoint not in _NOT_PAGES
     )
 

@@ -19,13 +19,14 @@ from flask import Blueprint, Response, current_app, url_for
 
 from frostpress.content.index import SiteIndex
 from frostpress.content.markdown import strip_tags
-from frostpress.content.models import Post, Term
+from frostpress.content.models import Term
 from frostpress.public_paths import MANIFEST_PATH
 from frostpress.web.filters import absolute
 from frostpress.web.paths import current_page_paths
+from frostpress.web.reads import shows
 from frostpress.web.views import UrlSpec
 
-__all__ = ["FORMAT", "bp", "generate_urls", "manifest_of"]
+__all__ = ["FORMAT", "bp", "generate_urls"]
 
 FORMAT = "frostpress-posts/1"
 
@@ -36,7 +37,7 @@ def _term(term: Term | None) -> dict[str, str] | None:
     return None if term is None else {"slug": term.slug, "name": term.name}
 
 
-def _post(post: Post) -> dict[str, Any]:
+def _post(post: Any) -> dict[str, Any]:  # a tracked Post
     return {
         "slug": post.slug,
         "title": post.title,
@@ -51,40 +52,40 @@ def _post(post: Post) -> dict[str, Any]:
     }
 
 
-def manifest_of(index: SiteIndex) -> dict[str, Any]:
-    """The document, inside a request context of the site app."""
+def _contents(index: SiteIndex) -> dict[str, Any]:
     updated = index.updated
     return {
-        "format": FORMAT,
         "generated_at": updated.isoformat() if updated else None,
         "next_due": index.next_due.isoformat() if index.next_due else None,
-        "site": index.config.base_url,
-        "posts": [_post(p) for p in index.posts],
-        "pages": [{"slug": p.slug, "title": p.title, "digest": p.digest} for p in index.pages],
+        "posts": index.posts,
+        "pages": index.pages,
         "paths": sorted(current_page_paths(index)),
     }
 
 
-@bp.route(MANIFEST_PATH)
-def posts() -> Response:
-    index: SiteIndex = current_app.extensions["frostpress.index"]
-    body = json.dumps(manifest_of(index), ensure_ascii=False, sort_keys=True, indent=1)
+def _document(contents: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "site": current_app.extensions["frostpress.config"].base_url,
+        **contents,
+        "posts": [_post(p) for p in contents["posts"]],
+        "pages": [
+            {"slug": p.slug, "title": p.title, "digest": p.digest} for p in contents["pages"]
+        ],
+    }
+
+
+def _json(contents: dict[str, Any]) -> Response:
+    body = json.dumps(_document(contents), ensure_ascii=False, sort_keys=True, indent=1)
     return Response(body + "\n", mimetype="application/json")
 
 
+@bp.route(MANIFEST_PATH)
+@shows(_json)
+def posts() -> dict[str, Any]:
+    index: SiteIndex = current_app.extensions["frostpress.index"]
+    return _contents(index)
+
+
 def generate_urls(index: SiteIndex) -> Iterator[UrlSpec]:
-    yield (
-        "published.posts",
-        {},
-        (
-            *(f"{p.digest}:{p.card}" for p in index.posts),
-            "|",
-            *(f"{p.slug}:{p.digest}:{p.title}" for p in index.pages),
-            "|",
-            *index.tags,
-            "|",
-            *index.categories,
-            "|",
-            index.next_due.isoformat() if index.next_due else "",
-        ),
-    )
+    yield "published.posts", {}

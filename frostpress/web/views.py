@@ -1,21 +1,22 @@
 """The HTML pages: index lookups and ``render_template``, nothing else.
 
-``generate_urls`` lists every page with what it shows (``depends_on``): the
-freezer builds exactly these URLs and re-renders one only when what it
-depends on changed. A view that starts showing something new must add it
-there too; the incremental-equals-cold test catches a miss.
+Each view is a context function (what the page shows) made a view by
+:func:`~frostpress.web.reads.shows`; ``generate_urls`` lists every page. The
+freezer builds exactly these URLs and re-renders one when its context or a
+field its template read changed (both recorded, see :mod:`frostpress.web.reads`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, url_for
 
-from frostpress.content.index import Paginated, SiteIndex, page_of, paginate
+from frostpress.content.index import Paginated, SiteIndex, page_count, page_of
 from frostpress.content.models import Post
 from frostpress.web.filters import absolute
+from frostpress.web.reads import shows
 
 __all__ = ["POST_RULE", "bp", "generate_urls", "post_path"]
 
@@ -28,7 +29,7 @@ def post_path(slug: str) -> str:
     return POST_RULE.replace("<slug:slug>", slug)
 
 
-UrlSpec = tuple[str, dict[str, Any], tuple[str, ...]]
+UrlSpec = tuple[str, dict[str, Any]]  # (endpoint, values): a page to build
 
 
 def _index() -> SiteIndex:
@@ -46,120 +47,132 @@ def _page_of(posts: list[Post], number: int) -> Paginated[Post]:
 def _page_urls(
     endpoint: str, values: dict[str, Any], posts: list[Post], per_page: int
 ) -> Iterator[UrlSpec]:
-    for page in paginate(posts, per_page):
-        deps = (f"{page.pages}:{page.total}", *(p.card for p in page.items))
-        yield endpoint, {**values, "page": page.number}, deps
+    for number in range(1, page_count(posts, per_page) + 1):
+        yield endpoint, {**values, "page": number}
+
+
+def _template(name: str) -> Callable[[dict[str, Any]], str]:
+    return lambda context: render_template(name, **context)
 
 
 @bp.route("/", defaults={"page": 1})
 @bp.route("/page/<int:page>/")
-def index(page: int) -> str:
-    return render_template("index.html", page=_page_of(_index().posts, page))
+@shows(_template("index.html"))
+def index(page: int) -> dict[str, Any]:
+    return {"page": _page_of(_index().posts, page)}
 
 
 @bp.route(POST_RULE)
-def post(slug: str) -> str:
+@shows(_template("post.html"))
+def post(slug: str) -> dict[str, Any]:
     index = _index()
     found = index.post(slug)
     if found is None:
         abort(404)
-    return render_template(
-        "post.html",
-        post=found,
-        newer=index.newer(found),
-        older=index.older(found),
-        related=index.related(found),
-    )
+    return {
+        "post": found,
+        "newer": index.newer(found),
+        "older": index.older(found),
+        "related": index.related(found),
+    }
 
 
 @bp.route("/tags/")
-def tags() -> str:
-    return render_template("tags.html", tags=_index().tag_counts())
+@shows(_template("tags.html"))
+def tags() -> dict[str, Any]:
+    return {"tags": _index().tag_counts()}
 
 
 @bp.route("/tags/<slug:tag>/", defaults={"page": 1})
 @bp.route("/tags/<slug:tag>/page/<int:page>/")
-def tag(tag: str, page: int) -> str:
+@shows(_template("tag.html"))
+def tag(tag: str, page: int) -> dict[str, Any]:
     index = _index()
     if tag not in index.tags:
         abort(404)
-    return render_template("tag.html", tag=index.tags[tag], page=_page_of(index.by_tag[tag], page))
+    return {"tag": index.tags[tag], "page": _page_of(index.by_tag[tag], page)}
 
 
 @bp.route("/categories/")
-def categories() -> str:
-    return render_template("categories.html", categories=_index().category_counts())
+@shows(_template("categories.html"))
+def categories() -> dict[str, Any]:
+    return {"categories": _index().category_counts()}
 
 
 @bp.route("/categories/<slug:category>/", defaults={"page": 1})
 @bp.route("/categories/<slug:category>/page/<int:page>/")
-def category(category: str, page: int) -> str:
+@shows(_template("category.html"))
+def category(category: str, page: int) -> dict[str, Any]:
     index = _index()
     if category not in index.categories:
         abort(404)
-    return render_template(
-        "category.html",
-        category=index.categories[category],
-        page=_page_of(index.by_category[category], page),
-    )
+    return {
+        "category": index.categories[category],
+        "page": _page_of(index.by_category[category], page),
+    }
 
 
 @bp.route("/archive/")
-def archive() -> str:
-    return render_template("archive.html", years=_index().archive())
+@shows(_template("archive.html"))
+def archive() -> dict[str, Any]:
+    return {"years": _index().archive()}
 
 
 @bp.route("/search/")
-def search() -> str:
+@shows(_template("search.html"))
+def search() -> dict[str, Any]:
     """A form that asks the sidecar (/search/results, proxied); with JavaScript,
     results as you type from /api/search."""
-    return render_template("search.html")
+    return {}
 
 
 @bp.route("/404.html")
-def not_found() -> str:
-    return render_template("404.html")
+@shows(_template("404.html"))
+def not_found() -> dict[str, Any]:
+    return {}
+
+
+def _page_or_alias(context: dict[str, Any]) -> str:
+    return render_template("page.html" if "page" in context else "alias.html", **context)
 
 
 @bp.route("/<slug:slug>/")
-def page(slug: str) -> str:
-    index = _index()
-    found = index.page(slug)
-    if found is not None:
-        return render_template("page.html", page=found)
-    return alias(slug + "/")
+@shows(_page_or_alias)
+def page(slug: str) -> dict[str, Any]:
+    found = _index().page(slug)
+    return {"page": found} if found is not None else _alias("/" + slug + "/")
 
 
 @bp.route("/<path:alias>")
-def alias(alias: str) -> str:
-    target = _index().aliases().get("/" + alias)
+@shows(_template("alias.html"))
+def alias(alias: str) -> dict[str, Any]:
+    return _alias("/" + alias)
+
+
+def _alias(path: str) -> dict[str, Any]:
+    target = _index().aliases().get(path)
     if target is None:
         abort(404)
-    return render_template("alias.html", target=absolute(url_for("blog.post", slug=target)))
+    return {"target": absolute(url_for("blog.post", slug=target))}
 
 
 def generate_urls(index: SiteIndex) -> Iterator[UrlSpec]:
     per_page = index.config.per_page
     yield from _page_urls("blog.index", {}, index.posts, per_page)
     for post in index.posts:
-        neighbours = (index.newer(post), index.older(post), *index.related(post))
-        yield (
-            "blog.post",
-            {"slug": post.slug},
-            (post.digest, *(p.card if p else "-" for p in neighbours)),
-        )
-    yield "blog.tags", {}, tuple(f"{t.slug}={t.name}:{n}" for t, n in index.tag_counts())
-    for slug, _term in index.tags.items():
+        yield "blog.post", {"slug": post.slug}
+    yield "blog.tags", {}
+    for slug in index.tags:
         yield from _page_urls("blog.tag", {"tag": slug}, index.by_tag[slug], per_page)
-    yield "blog.categories", {}, tuple(f"{t.slug}={t.name}:{n}" for t, n in index.category_counts())
+    yield "blog.categories", {}
     for slug in index.categories:
         yield from _page_urls(
             "blog.category", {"category": slug}, index.by_category[slug], per_page
         )
-    yield "blog.archive", {}, tuple(p.card for p in index.posts)
-    yield "blog.search", {}, ()
-    yield "blog.not_found", {}, ()
+    yield "blog.archive", {}
+    yield "blog.search", {}
+    yield "blog.not_found", {}
     for page in index.pages:
-        yield "blog.page", {"slug": page.slug}, (page.digest,)
-    for old, slug in index.aliases().items():
-        yield "blog.alias", {"alias": old.lstrip("/")}, (slug,)
+        yield "blog.page", {"slug": page.slug}
+    for old in index.aliases():
+        yield "blog.alias", {"alias": old.lstrip("/")}
