@@ -20,71 +20,71 @@ from frostpress.content.models import Document
 from frostpress.digests import fingerprint
 from frostpress.web.reads import Read, doc_key
 
-__all__ = ["FieldValues", "decode_reads", "encode_reads"]
+__all__ = ["FieldValues", "encode_reads"]
 
 # Rendered from the source's Markdown: the source's digest stands for them.
 _RENDERED = frozenset({"body", "html", "toc_html", "links"})
+# Derived from one other field alone: that field's value stands for them.
+_DERIVED = {"summary_text": "summary_html"}
 _MISSING = "\x00missing"
+
+
+Fields = tuple[str | tuple[str, ...], ...]  # of one document: "title", ("meta", "mood")
+Stored = dict[str, list[Any]]  # document key → its fields, as the build record keeps them
 
 
 class FieldValues:
     def __init__(self, index: SiteIndex) -> None:
         docs: list[Document] = [*index.posts, *index.pages]
         self._docs = {doc_key(doc): doc for doc in docs}
-        self._values: dict[Read, str] = {}
+        self._lines: dict[tuple[str, Fields], str] = {}
+        self._values: dict[tuple[str, str | tuple[str, ...]], str] = {}
 
-    def value(self, read: Read) -> str:
-        """What the field named by ``read`` holds now, as a comparable string."""
-        found = self._values.get(read)
-        if found is None:
-            found = self._values[read] = self._compute(read)
-        return found
+    def digest(self, stored: Stored) -> str | None:
+        """One digest of the current values of the fields in ``stored`` (made by
+        :func:`encode_reads`), or None if ``stored`` is not such a record."""
+        lines = []
+        try:
+            for key, fields in stored.items():
+                wanted = tuple(f if isinstance(f, str) else tuple(f) for f in fields)
+                line = self._lines.get((key, wanted))
+                if line is None:
+                    line = self._lines[key, wanted] = self._line(key, wanted)
+                lines.append(line)
+        except (AttributeError, TypeError):
+            return None
+        return fingerprint("\n".join(lines), length=24)
 
-    def _compute(self, read: Read) -> str:
-        doc = self._docs.get(read[0])
+    def _line(self, key: str, fields: Fields) -> str:
+        doc = self._docs.get(key)
         if doc is None:
-            return "\x00gone"
-        field = read[1]
-        if len(read) == 3:
+            return repr((key, fields, "\x00gone"))
+        values = []
+        for f in fields:
+            value = self._values.get((key, f))
+            if value is None:
+                value = self._values[key, f] = self._value(doc, (f,) if isinstance(f, str) else f)
+            values.append(value)
+        return repr((key, fields, values))
+
+    def _value(self, doc: Document, field: tuple[str, ...]) -> str:
+        name = field[0]
+        if len(field) == 2:  # ("meta", key)
             meta: Any = doc.meta
-            return repr(meta[read[2]]) if read[2] in meta else _MISSING
-        if field == "meta":
+            return repr(meta[field[1]]) if field[1] in meta else _MISSING
+        if name == "meta":
             return repr(sorted(doc.meta.items()))
-        if field in _RENDERED:
+        if name in _RENDERED:
             return doc.digest
         try:
-            return repr(getattr(doc, field))
+            return repr(getattr(doc, _DERIVED.get(name, name)))
         except AttributeError:
             return _MISSING
 
-    def digest(self, reads: Iterable[Read]) -> str:
-        """One digest of the current values of ``reads``."""
-        return fingerprint(
-            *(f"{'/'.join(read)}={self.value(read)}" for read in sorted(reads)), length=24
-        )
 
-
-def encode_reads(reads: Iterable[Read]) -> dict[str, list[Any]]:
-    """Reads as the build record stores them: per document, its fields."""
-    grouped: dict[str, list[Any]] = {}
+def encode_reads(reads: Iterable[Read]) -> Stored:
+    """Reads as the build record stores them: per document, its fields, sorted."""
+    grouped: Stored = {}
     for read in sorted(reads):
         grouped.setdefault(read[0], []).append(read[1] if len(read) == 2 else list(read[1:]))
     return grouped
-
-
-def decode_reads(stored: Any) -> list[Read] | None:
-    """The reads :func:`encode_reads` stored, or None if they are not readable."""
-    if not isinstance(stored, dict):
-        return None
-    reads: list[Read] = []
-    for key, fields in stored.items():
-        if not isinstance(fields, list):
-            return None
-        for field in fields:
-            if isinstance(field, str):
-                reads.append((key, field))
-            elif isinstance(field, list) and all(isinstance(part, str) for part in field):
-                reads.append((key, *field))
-            else:
-                return None
-    return reads

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from frostpress.build.dependencies import FieldValues, decode_reads, encode_reads
+from frostpress.build.dependencies import FieldValues, encode_reads
 from frostpress.build.pages import PageSpec, relpath_for
 from frostpress.digests import fingerprint
 from frostpress.web.reads import Read
@@ -60,8 +60,8 @@ class BuildRecord:
             entry = self.pages.get(spec.url)
             if not entry or entry[0] != spec.digest:
                 continue
-            reads = decode_reads(entry[5])
-            if reads is None or values.digest(reads) != entry[4]:
+            read = values.digest(entry[5]) if isinstance(entry[5], dict) else None
+            if read is None or read != entry[4]:
                 continue
             try:
                 stat = os.stat(os.path.join(root, spec.relpath))
@@ -123,13 +123,13 @@ class BuildRecord:
                 pages[spec.url] = [spec.digest, *self.pages[spec.url][1:]]
             else:
                 stat = os.stat(os.path.join(root, spec.relpath))
-                read = reads[spec.url]
+                read = encode_reads(reads[spec.url])
                 pages[spec.url] = [
                     spec.digest,
                     stat.st_ino,
                     stat.st_size,
                     stat.st_mtime_ns,
                     values.digest(read),
-                    encode_reads(read),
+                    read,
                 ]
         self._write(pages)
