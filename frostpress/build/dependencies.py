@@ -40,6 +40,12 @@ class FieldValues:
         self._lines: dict[tuple[str, Fields], str] = {}
         self._values: dict[tuple[str, str | tuple[str, ...]], str] = {}
 
+    def identities(self) -> dict[str, str]:
+        """Per document, what its fields are made from: the source's bytes and
+        path (with the settings and the renderer, which every page's digest
+        holds). The same identity means the same value in every field."""
+        return {key: f"{doc.digest}:{doc.source}" for key, doc in self._docs.items()}
+
     def digest(self, stored: Stored) -> str | None:
         """One digest of the current values of the fields in ``stored`` (made by
         :func:`encode_reads`), or None if ``stored`` is not such a record."""

@@ -34,6 +34,8 @@ class BuildRecord:
         key = fingerprint(str(output), length=16)
         self.path = cache_dir / "builds" / f"{key}.json"
         self.output = output
+        # Each document's identity (FieldValues.identities) when this was recorded.
+        self.documents: dict[str, str] = {}
         self.pages: dict[str, list[Any]] = self._load()
 
     def _load(self) -> dict[str, list[Any]]:
@@ -43,25 +45,34 @@ class BuildRecord:
             return {}
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             return {}
-        pages = data.get("pages")
-        if not isinstance(pages, dict):
+        pages, documents = data.get("pages"), data.get("documents")
+        if not isinstance(pages, dict) or not isinstance(documents, dict):
             return {}
+        self.documents = documents
         return {
             url: entry
             for url, entry in pages.items()
-            if isinstance(entry, list) and len(entry) == 6
+            if isinstance(entry, list) and len(entry) == 6 and isinstance(entry[5], dict)
         }
 
     def unchanged(self, specs: Iterable[PageSpec], values: FieldValues) -> set[str]:
-        """URLs whose page in ``build/`` is exactly what these specs would produce."""
+        """URLs whose page in ``build/`` is exactly what these specs would produce.
+
+        The fields a page read are compared only if one of its documents
+        changed since this record was made: an unchanged source holds the
+        values it held, and every recorded digest was true when recorded.
+        """
         same: set[str] = set()
         root = str(self.output)
+        current = values.identities()
+        previous = self.documents
+        changed = {key for key, identity in current.items() if previous.get(key) != identity}
+        changed.update(previous.keys() - current.keys())
         for spec in specs:
             entry = self.pages.get(spec.url)
             if not entry or entry[0] != spec.digest:
                 continue
-            read = values.digest(entry[5]) if isinstance(entry[5], dict) else None
-            if read is None or read != entry[4]:
+            if not changed.isdisjoint(entry[5]) and values.digest(entry[5]) != entry[4]:
                 continue
             try:
                 stat = os.stat(os.path.join(root, spec.relpath))
@@ -87,20 +98,21 @@ class BuildRecord:
 
     def forget(self) -> None:
         """The directory is about to change in ways this record does not describe."""
-        self.pages = {}
+        self.pages, self.documents = {}, {}
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
     def adopt(self, other: BuildRecord) -> None:
         """Describe this directory with another record (the trees were swapped)."""
-        self._write(dict(other.pages))
+        self._write(dict(other.pages), dict(other.documents))
 
-    def _write(self, pages: dict[str, list[Any]]) -> None:
+    def _write(self, pages: dict[str, list[Any]], documents: dict[str, str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
-        tmp.write_text(json.dumps({"format": _FORMAT, "pages": pages}))
+        data = {"format": _FORMAT, "documents": documents, "pages": pages}
+        tmp.write_text(json.dumps(data))
         os.replace(tmp, self.path)
-        self.pages = pages
+        self.pages, self.documents = pages, documents
 
     def covers_exactly(self, specs: list[PageSpec]) -> bool:
         return len(self.pages) == len(specs) and all(s.url in self.pages for s in specs)
@@ -132,4 +144,4 @@ class BuildRecord:
                     values.digest(read),
                     read,
                 ]
-        self._write(pages)
+        self._write(pages, values.identities())
