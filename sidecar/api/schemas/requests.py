@@ -17,6 +17,10 @@ USERNAME = validate.Regexp(
 
 
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
+# A password being chosen (registering, changing it): one rule and one message.
+NEW_PASSWORD = validate.Length(
+    min=MIN_PASSWORD, max=MAX_PASSWORD, error=f"{MIN_PASSWORD} to {MAX_PASSWORD} characters"
+)
 
 
 class _In(ma.Schema):
@@ -38,9 +42,7 @@ class RegisterSchema(_In):
     password = ma.fields.String(
         required=True,
         load_only=True,
-        validate=validate.Length(
-            min=MIN_PASSWORD, max=MAX_PASSWORD, error=f"{MIN_PASSWORD} to {MAX_PASSWORD} characters"
-        ),
+        validate=NEW_PASSWORD,
     )
 
 
@@ -75,9 +77,7 @@ class PasswordChangeSchema(_In):
     new_password = ma.fields.String(
         required=True,
         load_only=True,
-        validate=validate.Length(
-            min=MIN_PASSWORD, max=MAX_PASSWORD, error=f"{MIN_PASSWORD} to {MAX_PASSWORD} characters"
-        ),
+        validate=NEW_PASSWORD,
     )
 
 
