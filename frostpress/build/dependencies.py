@@ -79,7 +79,7 @@ class FieldValues:
             meta: Any = doc.meta
             return repr(meta[field[1]]) if field[1] in meta else _MISSING
         if name == "meta":
-            return repr(sorted(doc.meta.items()))
+            return repr(list(doc.meta.items()))  # in order: a loop shows it
         if name in _RENDERED:
             return doc.digest
         try:

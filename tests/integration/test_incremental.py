@@ -29,6 +29,7 @@ SHOW_ALL = """
   category={{ post.category.name if post.category else "" }}
   mood={{ post.meta.get("mood", "") }} shade={{ post.shade if "shade" in post.meta else "" }}
   all={% for k, v in post.meta|dictsort %}{{ k }}={{ v }};{% endfor %}
+  in-order={% for k in post.meta %}{{ k }},{% endfor %}
   body={{ post.html|length }} toc={{ post.toc_html|length }}
 </div>
 """
@@ -39,8 +40,8 @@ NEIGHBOURS = """
 """
 
 NAV = (
-    '{% for p in nav_pages %}<span class="nav">{{ p.title }} {{ p.meta.get("icon", "") }}</span>'
-    "{% endfor %}"
+    '{% for p in nav_pages %}<span class="nav">{{ p.title }} {{ p.meta.get("icon", "") }}'
+    "{% for k in p.meta %}{{ k }},{% endfor %}</span>{% endfor %}"
 )
 
 
@@ -161,6 +162,14 @@ def _heading_edit(site: Site, rng: random.Random) -> None:
     site.posts[name] = (fields, body.replace("## Part", f"## Section {rng.randint(0, 9)}"))
 
 
+def _reorder(site: Site, rng: random.Random) -> None:
+    """A page's fields in the opposite order: the navigation loops over them in
+    file order, and no page but its own shows its body."""
+    fields, body = site.pages["about.md"]
+    fields = {**fields, "badge": fields.get("badge", "b")}
+    site.pages["about.md"] = (dict(reversed(fields.items())), body)
+
+
 def _rename(site: Site, rng: random.Random) -> None:
     fields, body, name = _any_post(site, rng)
     del site.posts[name]
@@ -224,6 +233,7 @@ EDITS: dict[str, Edit] = {
     "summary": _summary_edit,
     "word-count": _word_count_edit,
     "heading": _heading_edit,
+    "reorder-fields": _reorder,
     "rename": _rename,
     "delete": _delete,
     "new-post": _new_post,
