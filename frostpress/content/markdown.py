@@ -18,6 +18,7 @@ import markdown
 from pygments.formatters.html import HtmlFormatter
 
 from frostpress.content.fences import use_fences
+from frostpress.content.inline import use_quick_inline
 from frostpress.content.slugs import slugify
 from frostpress.content.typography import SmartTypography
 from frostpress.digests import fingerprint
@@ -113,6 +114,7 @@ def _markdown() -> markdown.Markdown:
         extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
     )
     use_fences(md)
+    use_quick_inline(md)
     return md
 
 
