@@ -23,7 +23,7 @@ from frostpress.web.reads import Read, doc_key
 __all__ = ["FieldValues", "encode_reads"]
 
 # Rendered from the source's Markdown: the source's digest stands for them.
-_RENDERED = frozenset({"body", "html", "toc_html", "links"})
+_RENDERED = frozenset({"body", "html", "toc_html", "text", "links"})
 # Derived from one other field alone: that field's value stands for them.
 _DERIVED = {"summary_text": "summary_html"}
 _MISSING = "\x00missing"

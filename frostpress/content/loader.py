@@ -177,6 +177,7 @@ class ContentLoader:
                 else self.cache.stored(item.key, base)
             ),
             "toc_html": rendered.toc_html,
+            "text": rendered.text,
             "summary_html": rebase_links(summary, base),
             "word_count": rendered.word_count,
             "date": f["date"],

@@ -84,6 +84,7 @@ _LINK = re.compile(r"""\b(?:href|src)=["'](/(?!/)[^"'#?]*)""")
 class Rendered:
     html: str | None  # None once the render cache holds it
     toc_html: str
+    text: str  # the prose, as strip_tags gives it: for search and the manifest
     first_paragraph: str
     word_count: int
     links: tuple[tuple[str, int], ...]  # (root-relative URL, 1-based line in the body)
@@ -92,6 +93,7 @@ class Rendered:
         return {
             "html": self.html,
             "toc_html": self.toc_html,
+            "text": self.text,
             "first_paragraph": self.first_paragraph,
             "word_count": self.word_count,
             "links": [list(x) for x in self.links],
@@ -102,6 +104,7 @@ class Rendered:
         return cls(
             data["html"],
             data["toc_html"],
+            data["text"],
             data["first_paragraph"],
             data["word_count"],
             tuple((str(a), int(b)) for a, b in data["links"]),
@@ -138,7 +141,7 @@ def renderer_fingerprint() -> str:
                 for k, opts in EXTENSION_CONFIGS.items()
             )
         ),
-        "frostpress-render-3",
+        "frostpress-render-4",
     ]
     return fingerprint(*parts, length=16)
 
@@ -168,13 +171,14 @@ def render_markdown(body: str) -> Rendered:
     if "<li>" not in toc_html:
         toc_html = ""
     first = _FIRST_P.search(body_html)
-    text = _TAG.sub(" ", _PRE.sub(" ", body_html))
+    prose = _TAG.sub(" ", _PRE.sub(" ", body_html))
     links = tuple(dict.fromkeys((url, _find_line(body, url)) for url in _LINK.findall(body_html)))
     return Rendered(
         html=body_html,
         toc_html=toc_html,
+        text=strip_tags(body_html),
         first_paragraph=first.group(1).strip() if first else "",
-        word_count=len(_WORD.findall(html.unescape(text))),
+        word_count=len(_WORD.findall(html.unescape(prose))),
         links=links,
     )
 

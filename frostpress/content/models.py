@@ -31,6 +31,7 @@ class Document:
     title: str
     body: str | StoredHtml  # the HTML itself, or where the render cache keeps it
     toc_html: str
+    text: str  # the body's prose, without tags or permalink marks
     summary_html: str
     word_count: int
     date: datetime | None

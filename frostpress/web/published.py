@@ -18,7 +18,6 @@ from typing import Any
 from flask import Blueprint, Response, current_app, url_for
 
 from frostpress.content.index import SiteIndex
-from frostpress.content.markdown import strip_tags
 from frostpress.content.models import Term
 from frostpress.public_paths import MANIFEST_PATH
 from frostpress.web.filters import absolute
@@ -48,7 +47,7 @@ def _post(post: Any) -> dict[str, Any]:  # a tracked Post
         "tags": [_term(t) for t in post.tags],
         "category": _term(post.category),
         "summary_html": post.summary_html,
-        "text": strip_tags(post.html),  # what search indexes
+        "text": post.text,  # what search indexes
     }
 
 

@@ -148,8 +148,9 @@ def _post(entry: Any, where: str) -> tuple[Post, str]:
         digest=_text(entry, "digest", where),
         slug=slug,
         title=_text(entry, "title", where),
-        body=html.escape(text, quote=False),  # search reads the text back from it
+        body=html.escape(text, quote=False),
         toc_html="",
+        text=text,
         summary_html=_text(entry, "summary_html", where, optional=True),
         word_count=len(text.split()),
         date=_when(entry.get("date"), f"{where}.date"),
@@ -173,6 +174,7 @@ def _page(entry: Any, where: str) -> Page:
         title=_text(entry, "title", where),
         body="",
         toc_html="",
+        text="",
         summary_html="",
         word_count=0,
         date=None,

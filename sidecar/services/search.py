@@ -24,7 +24,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from frostpress.content.index import SiteIndex
-from frostpress.content.markdown import strip_tags
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.unit import transaction
 
@@ -99,7 +98,7 @@ class Search:
                             "title": post.title,
                             "tags": " ".join(tag.name for tag in post.tags),
                             "summary": post.summary_text,
-                            "body": strip_tags(post.html),
+                            "body": post.text,
                         }
                         for post in fresh
                     ],
