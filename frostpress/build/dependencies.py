@@ -13,6 +13,7 @@ from the render cache just to compare.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from frostpress.content.index import SiteIndex
@@ -40,6 +41,7 @@ class FieldValues:
         self._lines: dict[tuple[str, Fields], str] = {}
         self._values: dict[tuple[str, str | tuple[str, ...]], str] = {}
 
+    @cached_property
     def identities(self) -> dict[str, str]:
         """Per document, what its fields are made from: the source's bytes and
         path (with the settings and the renderer, which every page's digest

@@ -64,7 +64,7 @@ class BuildRecord:
         """
         same: set[str] = set()
         root = str(self.output)
-        current = values.identities()
+        current = values.identities
         previous = self.documents
         changed = {key for key, identity in current.items() if previous.get(key) != identity}
         changed.update(previous.keys() - current.keys())
@@ -144,4 +144,4 @@ class BuildRecord:
                     values.digest(read),
                     read,
                 ]
-        self._write(pages, values.identities())
+        self._write(pages, values.identities)

@@ -2,7 +2,7 @@
 
 Views hand templates their documents through :func:`track`: a post or page
 reads like itself, but every field a template (or a filter, or the JSON
-writer) reads from it is noted in the current :class:`Reads`, down to single
+writer) reads from it is noted in the current set of reads, down to single
 keys of ``meta``. Everything else a view passes (pagination, terms, counts,
 URLs, which documents and in which order) is its *shape*, computed from the
 view's context with documents named by key (:func:`shape`). A page is a
@@ -40,8 +40,7 @@ __all__ = [
 Read = tuple[str, ...]
 
 
-class Reads(set[Read]):
-    """The fields one page read, as it rendered."""
+Reads = set[Read]  # the fields one page read, as it rendered
 
 
 _current: ContextVar[Reads | None] = ContextVar("frostpress_reads", default=None)
@@ -49,8 +48,8 @@ _current: ContextVar[Reads | None] = ContextVar("frostpress_reads", default=None
 
 @contextmanager
 def recording() -> Iterator[Reads]:
-    """Record into a fresh :class:`Reads` for the duration of a ``with`` block."""
-    reads = Reads()
+    """Record into a fresh set of reads for the duration of a ``with`` block."""
+    reads: Reads = set()
     token = _current.set(reads)
     try:
         yield reads

@@ -144,6 +144,22 @@ def _drop(field_name: str) -> Edit:
     return edit
 
 
+def _toggle(field_name: str, value: Any) -> Edit:
+    """Set the field on a post, or take it back where an earlier edit set it:
+    the second edit of a kind publishes the draft, or drops the cover, again."""
+
+    def edit(site: Site, rng: random.Random) -> None:
+        having = sorted(name for name, (fields, _) in site.posts.items() if field_name in fields)
+        if having:
+            fields, body = site.posts[having[0]]
+            site.posts[having[0]] = ({k: v for k, v in fields.items() if k != field_name}, body)
+        else:
+            fields, body, name = _any_post(site, rng)
+            site.posts[name] = ({**fields, field_name: value}, body)
+
+    return edit
+
+
 def _summary_edit(site: Site, rng: random.Random) -> None:
     fields, body, name = _any_post(site, rng)
     site.posts[name] = (
@@ -225,9 +241,9 @@ EDITS: dict[str, Edit] = {
     "custom-field-shown-by-attribute": _set("shade", lambda r: f"shade {r.randint(0, 9)}"),
     "field-only-in-the-loop": _set("colour", lambda r: f"colour {r.randint(0, 9)}"),
     "flag-field": _set("flag", lambda r: f"flag {r.randint(0, 9)}"),
-    "cover": _set("cover", lambda r: "/media/cover.png"),
+    "cover": _toggle("cover", "/media/cover.png"),
     "cover-alt": _set("cover_alt", lambda r: f"alt {r.randint(0, 9)}"),
-    "draft": _set("draft", lambda r: True),
+    "draft": _toggle("draft", True),
     "slug": _set("slug", lambda r: f"chosen-{r.randint(0, 999)}"),
     "aliases": _set("aliases", lambda r: [f"/old/{r.randint(0, 999)}/"]),
     "summary": _summary_edit,
