@@ -129,10 +129,10 @@ def register_extensions(app: Flask) -> None:
     fastreads.init_app(app)  # inside the proxy fix: it counts THREAD_RATE per address
     if config["TRUSTED_PROXIES"]:
         hops = config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app,
             x_for=hops,
-            x_proto=hops,  # type: ignore[method-assign]
+            x_proto=hops,
             x_host=hops,
         )
     _sqlite_pragmas(app)

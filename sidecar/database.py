@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import DateTime, MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter
 
 __all__ = [
     "SEARCH_TABLES",
     "Base",
+    "DbSession",
     "RowId",
     "UTCDateTime",
     "autogenerate_includes",
@@ -83,6 +84,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# What the services are given: a plain session (tests, scripts) or ``db.session``,
+# Flask-SQLAlchemy's scoped one (of its own Session class: hence ``Any``).
+DbSession: TypeAlias = Session | scoped_session[Any]
 
 
 class Base(DeclarativeBase):

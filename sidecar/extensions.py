@@ -6,6 +6,7 @@ Models import ``db`` from here, never from the package root.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from flask import current_app, g, request, session
 from flask_cors import CORS
@@ -29,6 +30,7 @@ __all__ = [
     "MODERATION_RATE",
     "PREVIEW_RATE",
     "THREAD_RATE",
+    "Model",
     "api",
     "client_address",
     "comment_rate",
@@ -121,3 +123,11 @@ limiter = Limiter(key_func=client_address)
 cors = CORS()
 api = SidecarApi()
 socketio = SocketIO()
+
+# Every model's base: Flask-SQLAlchemy's class made from ``Base`` (it adds the
+# query property and bind keys, which the models do not use); typed as ``Base``,
+# whose columns and mapping are all they rely on.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

@@ -16,7 +16,8 @@ __all__ = ["ErrorSchema", "SidecarApi"]
 class _ErrorBody(ma.Schema):
     code = ma.fields.String(required=True, metadata={"example": "not_found"})
     message = ma.fields.String(required=True)
-    fields = ma.fields.Dict(
+    # marshmallow takes declared fields off the class: this one hides no Schema.fields.
+    fields = ma.fields.Dict(  # type: ignore[assignment]
         keys=ma.fields.String(),
         values=ma.fields.String(),
         metadata={"description": "field → what is wrong with it"},
@@ -30,7 +31,7 @@ class ErrorSchema(ma.Schema):
 UNAVAILABLE = "UNAVAILABLE"
 
 
-class _MayBeUnavailable(BasePlugin):  # type: ignore[misc]
+class _MayBeUnavailable(BasePlugin):
     """Every operation under /api may answer 503 (see Retry-After): the database is
     unreachable (``unavailable``) or its schema is behind the code (``schema_outdated``)."""
 

@@ -42,5 +42,5 @@ def socket_io() -> Response:
 
 
 def user() -> User:
-    found: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    found: User = current_user._get_current_object()
     return found

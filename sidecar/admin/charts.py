@@ -19,7 +19,7 @@ def _nice(top: int) -> int:
     """A round axis maximum at or above ``top``: 1, 2, 5 × 10ⁿ."""
     if top <= 0:
         return 1
-    power = 10 ** math.floor(math.log10(top))
+    power: int = 10 ** math.floor(math.log10(top))
     for step in (1, 2, 5, 10):
         if top <= step * power:
             return step * power
@@ -47,10 +47,10 @@ def bars_by_day(series: Sequence[tuple[date, int]], title: str, unit: str, *, id
     ]
     for fraction in (0, 0.5, 1):
         y = top + plot_h - fraction * plot_h
-        value = f"{peak * fraction:g}"  # 2.5 on a 0–5 axis, never a rounded lie
+        tick = f"{peak * fraction:g}"  # 2.5 on a 0–5 axis, never a rounded lie
         parts.append(
             f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>'
+            f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>'
         )
     for i, (day, value) in enumerate(series):
         h = plot_h * value / peak

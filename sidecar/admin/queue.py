@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -106,7 +108,7 @@ def mail_settings() -> Response:
 @limiter.shared_limit(MODERATION_RATE, scope="moderation", key_func=commenter_key)
 def moderate() -> Response:
     form = ModerateForm()
-    back = {k: request.args[k] for k in (*_FILTERS, "page") if request.args.get(k)}
+    back: dict[str, Any] = {k: request.args[k] for k in (*_FILTERS, "page") if request.args.get(k)}
     valid = submitted(form)
     # A row's own button says "action:id"; the bulk button uses the ticked boxes.
     one_action, _, one_id = request.form.get("one", "").partition(":")

@@ -79,7 +79,8 @@ def cached_json(
             response.headers[header] = CDN
         names = (current_app.config.get("SESSION_COOKIE_NAME", "session"), _remember_cookie())
         response.headers["Netlify-Vary"] = "cookie=" + "|".join(names)
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 def keep_cookies_private(response: Response) -> Response:
@@ -88,7 +89,7 @@ def keep_cookies_private(response: Response) -> Response:
         return response
     interface = current_app.session_interface
     if response.headers.get("Set-Cookie") or (
-        not interface.is_null_session(session) and interface.should_set_cookie(current_app, session)  # type: ignore[arg-type]
+        not interface.is_null_session(session) and interface.should_set_cookie(current_app, session)
     ):
         response.headers["Cache-Control"] = PRIVATE
         for header in CDN_HEADERS:

@@ -44,7 +44,7 @@ def errors(blp: Any, *statuses: int) -> Callable[[F], F]:
 def signed_in_user() -> User:
     if not current_user.is_authenticated:
         raise Unauthorized("Sign in first.")
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: User = current_user._get_current_object()
     return user
 
 

@@ -25,7 +25,7 @@ def _form_status() -> int:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.shared_limit(LOGIN_RATE, scope="login", methods=["POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     target = safe_next_url(request.args.get("next"))
     if form.validate_on_submit():

@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sidecar.extensions import db
+from sidecar.extensions import Model
 from sidecar.models.user import User
 
 __all__ = ["Action", "AuditEntry"]
@@ -24,7 +24,7 @@ class Action(enum.StrEnum):
     REBUILD = "rebuild"
 
 
-class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
+class AuditEntry(Model):
     """Append-only: written in the same transaction as the change it records."""
 
     __tablename__ = "audit_log"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sidecar.extensions import db
+from sidecar.extensions import Model
 
 __all__ = ["BlockedItem"]
 
 
-class BlockedItem(db.Model):  # type: ignore[name-defined,misc]
+class BlockedItem(Model):
     __tablename__ = "blocklist"
     __table_args__ = (Index("uq_blocklist_kind_value", "kind", "value", unique=True),)
 

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidecar.database import UTCDateTime
-from sidecar.extensions import db
+from sidecar.extensions import Model
 from sidecar.models.user import User
 
 __all__ = ["REMOVED", "Comment", "Status"]
@@ -27,7 +27,7 @@ class Status(enum.StrEnum):
 REMOVED = (Status.DELETED.value, Status.REJECTED.value, Status.SPAM.value)
 
 
-class Comment(db.Model):  # type: ignore[name-defined,misc]
+class Comment(Model):
     __tablename__ = "comments"
     __table_args__ = (
         Index("ix_comments_post_slug_status", "post_slug", "status"),

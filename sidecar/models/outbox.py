@@ -10,7 +10,7 @@ from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sidecar.database import UTCDateTime, now_utc
-from sidecar.extensions import db
+from sidecar.extensions import Model
 
 __all__ = ["MailState", "OutboxMail"]
 
@@ -22,7 +22,7 @@ class MailState(enum.StrEnum):
     FAILED = "failed"  # every attempt failed; kept for the operator
 
 
-class OutboxMail(db.Model):  # type: ignore[name-defined,misc]
+class OutboxMail(Model):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),)
 

@@ -8,13 +8,13 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidecar.database import UTCDateTime
-from sidecar.extensions import db
+from sidecar.extensions import Model
 from sidecar.models.comment import Comment
 
 __all__ = ["MailOptOut", "ReplyNotice", "Subscription"]
 
 
-class Subscription(db.Model):  # type: ignore[name-defined,misc]
+class Subscription(Model):
     """ "Email me replies" on one comment, to one address (stored lower-case).
 
     An account's address is confirmed already; a guest's waits for the link
@@ -34,7 +34,7 @@ class Subscription(db.Model):  # type: ignore[name-defined,misc]
     comment: Mapped[Comment] = relationship()
 
 
-class ReplyNotice(db.Model):  # type: ignore[name-defined,misc]
+class ReplyNotice(Model):
     """One approved reply a subscriber has not been mailed about yet (``sent_at``)."""
 
     __tablename__ = "reply_notices"
@@ -52,7 +52,7 @@ class ReplyNotice(db.Model):  # type: ignore[name-defined,misc]
     reply: Mapped[Comment] = relationship()
 
 
-class MailOptOut(db.Model):  # type: ignore[name-defined,misc]
+class MailOptOut(Model):
     """An address that unsubscribed from everything: no reply mail, and no more
     "confirm reply mail" requests for a guest to send it."""
 

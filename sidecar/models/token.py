@@ -8,13 +8,13 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sidecar.database import UTCDateTime
-from sidecar.extensions import db
+from sidecar.extensions import Model
 from sidecar.models.user import User
 
 __all__ = ["ApiToken"]
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(Model):
     __tablename__ = "api_tokens"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

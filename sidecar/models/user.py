@@ -9,7 +9,7 @@ from sqlalchemy import Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from sidecar.database import UTCDateTime
-from sidecar.extensions import db
+from sidecar.extensions import Model
 from sidecar.names import name_key
 
 __all__ = ["Role", "User"]
@@ -21,7 +21,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(Model):
     __tablename__ = "users"
 
     # Stored lower-case; unique among confirmed accounts (an unconfirmed one may

@@ -15,12 +15,12 @@ from datetime import date
 from sqlalchemy import Date, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sidecar.extensions import db
+from sidecar.extensions import Model
 
 __all__ = ["ReferrerCount", "ViewCount", "ViewSalt", "ViewSeen"]
 
 
-class ViewCount(db.Model):  # type: ignore[name-defined,misc]
+class ViewCount(Model):
     __tablename__ = "view_counts"
     __table_args__ = (UniqueConstraint("day", "path"),)
 
@@ -29,7 +29,7 @@ class ViewCount(db.Model):  # type: ignore[name-defined,misc]
     views: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ReferrerCount(db.Model):  # type: ignore[name-defined,misc]
+class ReferrerCount(Model):
     __tablename__ = "referrer_counts"
     __table_args__ = (UniqueConstraint("day", "host"),)
 
@@ -40,14 +40,14 @@ class ReferrerCount(db.Model):  # type: ignore[name-defined,misc]
     readers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class ViewSalt(db.Model):  # type: ignore[name-defined,misc]
+class ViewSalt(Model):
     __tablename__ = "view_salts"
 
     day: Mapped[date] = mapped_column(Date, unique=True)
     salt: Mapped[str] = mapped_column(String(64))
 
 
-class ViewSeen(db.Model):  # type: ignore[name-defined,misc]
+class ViewSeen(Model):
     __tablename__ = "view_seen"
     __table_args__ = (UniqueConstraint("day", "digest"),)
 

@@ -38,7 +38,8 @@ def _feed(title: str, self_url: str, alternate: str, slug: str | None) -> Respon
     response = Response(xml_safe(body), mimetype=ATOM)  # a stray control character breaks XML
     response.headers["Cache-Control"] = "public, max-age=60"
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @bp.get("/feed.xml")

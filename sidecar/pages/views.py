@@ -48,7 +48,7 @@ Page = tuple[str, int]
 def _viewer() -> User | None:
     if not current_user.is_authenticated:
         return None
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: User = current_user._get_current_object()
     return user
 
 
@@ -131,7 +131,8 @@ def create(slug: str) -> Page | Response:
     service = deps.comments()
     viewer = _viewer()
     if viewer is None and service.rules.guests == "off":
-        return login_manager.unauthorized()
+        refused: Response = login_manager.unauthorized()
+        return refused
     form = CommentForm()
     if not submitted(form):
         form.body.errors = [*form.body.errors, *form.parent_id.errors]

@@ -18,7 +18,7 @@ __all__ = ["origin_allowed"]
 
 
 def _own_host(environ: Mapping[str, Any], trusted_proxies: int) -> str:
-    forwarded = [h.strip() for h in environ.get("HTTP_X_FORWARDED_HOST", "").split(",") if h]
+    forwarded = [h.strip() for h in str(environ.get("HTTP_X_FORWARDED_HOST", "")).split(",") if h]
     if trusted_proxies and len(forwarded) >= trusted_proxies:
         return forwarded[-trusted_proxies]
     return str(environ.get("HTTP_HOST", ""))

@@ -19,6 +19,10 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from redis.client import Pipeline
 
 __all__ = ["LocalPresence", "SharedPresence", "TooManyRooms"]
 
@@ -118,7 +122,7 @@ class SharedPresence(LocalPresence):
     def turn_key(slug: str) -> str:
         return f"frostpress:presence-announced:{slug}"
 
-    def _shared(self, slug: str, local: int, change: Callable[[object, float], None]) -> int:
+    def _shared(self, slug: str, local: int, change: Callable[[Pipeline, float], object]) -> int:
         now = self.clock()
         try:
             with self.redis.pipeline() as pipe:
@@ -163,10 +167,10 @@ class SharedPresence(LocalPresence):
         return self._shared(slug, local, lambda pipe, now: pipe.zrem(self.key(slug), sid))
 
     def drop(self, sid: str) -> dict[str, int]:
-        return {
-            slug: self._shared(slug, local, lambda pipe, now, s=slug: pipe.zrem(self.key(s), sid))
-            for slug, local in super().drop(sid).items()
-        }
+        def forget(slug: str, local: int) -> int:
+            return self._shared(slug, local, lambda pipe, now: pipe.zrem(self.key(slug), sid))
+
+        return {slug: forget(slug, local) for slug, local in super().drop(sid).items()}
 
     def refresh(self) -> None:
         """Mark this process's readers alive now."""

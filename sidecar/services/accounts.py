@@ -23,9 +23,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from sidecar.database import now_utc
+from sidecar.database import DbSession, now_utc
 from sidecar.errors import Conflict, Forbidden, Invalid, Unauthorized
 from sidecar.models import MailState, OutboxMail, Role, User
 from sidecar.services.events import Publisher, RecordingPublisher
@@ -106,7 +105,7 @@ class Accounts:
 
     def __init__(
         self,
-        session: Session,
+        session: DbSession,
         hasher: PasswordHasher,
         secret: str,
         links: dict[str, str],

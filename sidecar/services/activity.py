@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from frostpress.content.models import Post
-from sidecar.database import now_utc
+from sidecar.database import DbSession, now_utc
 from sidecar.models import Comment, Status, User
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.unit import transaction
@@ -47,7 +47,7 @@ class Discussed:
 
 
 class Activity:
-    def __init__(self, session: Session, catalog: PostCatalog) -> None:
+    def __init__(self, session: DbSession, catalog: PostCatalog) -> None:
         self.session = session
         self.catalog = catalog
 

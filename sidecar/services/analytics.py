@@ -27,9 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
-from sidecar.database import now_utc
+from sidecar.database import DbSession, now_utc
 from sidecar.models import Comment, ReferrerCount, User, ViewCount, ViewSalt, ViewSeen
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.unit import transaction
@@ -53,12 +52,14 @@ def is_bot(user_agent: str) -> bool:
     return not user_agent.strip() or bool(_BOTS.search(user_agent))
 
 
-def _insert(session: Session) -> Any:
+def _insert(session: DbSession) -> Any:
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
 
 
 def _days(last: int, today: date) -> list[date]:
@@ -68,7 +69,7 @@ def _days(last: int, today: date) -> list[date]:
 class Analytics:
     def __init__(
         self,
-        session: Session,
+        session: DbSession,
         catalog: PostCatalog,
         clock: Callable[[], datetime] = now_utc,
     ) -> None:
@@ -124,7 +125,8 @@ class Analytics:
             .values(day=today, salt=secrets.token_hex(32), created_at=now, updated_at=now)
             .on_conflict_do_nothing(index_elements=["day"])
         )
-        found: str = self.session.scalar(select(ViewSalt.salt).where(ViewSalt.day == today))
+        found = self.session.scalar(select(ViewSalt.salt).where(ViewSalt.day == today))
+        assert found is not None  # inserted above, or by another process meanwhile
         return found
 
     def _increment(

@@ -4,8 +4,9 @@ the dashboard reads it."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import contains_eager
 
+from sidecar.database import DbSession
 from sidecar.models import Action, AuditEntry, User
 from sidecar.services.paging import Page, paginate
 
@@ -13,7 +14,7 @@ __all__ = ["AuditLog"]
 
 
 class AuditLog:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: DbSession) -> None:
         self.session = session
 
     def record(

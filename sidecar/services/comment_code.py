@@ -106,7 +106,8 @@ class _CommentBlock(CodeHilite):
     def hilite(self, shebang: bool = True) -> str:
         if self.lang is None and shebang:
             self.src = self.src.strip("\n")
-            self._parseHeader()  # takes ":::python" off the first line
+            # Takes ":::python" off the first line (private: not in Markdown's stubs).
+            self._parseHeader()  # type: ignore[attr-defined]
             self.options["hl_lines"] = []
         self.lang = comment_language(self.lang)
         return super().hilite(shebang=False)

@@ -29,9 +29,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from sidecar.database import now_utc
+from sidecar.database import DbSession, now_utc
 from sidecar.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from sidecar.models import Comment, Status, User
 from sidecar.services import threads
@@ -70,7 +69,7 @@ class EditWindowClosed(Forbidden):
 class Comments:
     def __init__(
         self,
-        session: Session,
+        session: DbSession,
         catalog: PostCatalog,
         rules: CommentRules,
         events: Publisher | None = None,

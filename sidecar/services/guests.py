@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
 
+from sidecar.database import DbSession
 from sidecar.errors import Conflict, Forbidden, Invalid
 from sidecar.models import Comment, User
 from sidecar.names import name_key
@@ -64,7 +64,7 @@ class Guest:
     website: str | None = None
 
 
-def check_name(session: Session, name: str) -> str:
+def check_name(session: DbSession, name: str) -> str:
     """``name``, stripped, if a guest may use it; refused if it reads as an account's."""
     name = " ".join(name.split())
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in name):

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import contains_eager
 
-from sidecar.database import contains
+from sidecar.database import DbSession, contains
 from sidecar.errors import Forbidden, Invalid
 from sidecar.models import Action, Comment, Status, User
 from sidecar.services.audit import AuditLog
@@ -58,7 +58,7 @@ class QueueFilter:
 class Moderation:
     def __init__(
         self,
-        session: Session,
+        session: DbSession,
         events: Publisher,
         policy: str = "first",
         notifications: Notifications | None = None,
@@ -130,13 +130,13 @@ class Moderation:
                 changed.append(comment)
                 pending += before == Status.PENDING.value
                 if action is Action.APPROVE:
-                    found = notice("comment:new", comment)
+                    told = notice("comment:new", comment)
                 elif before == Status.APPROVED.value:
-                    found = notice("comment:deleted", comment)
+                    told = notice("comment:deleted", comment)
                 else:
-                    found = None  # it was never public
-                if found is not None:
-                    notices.append(found)
+                    told = None  # it was never public
+                if told is not None:
+                    notices.append(told)
             if action is Action.APPROVE and self.notifications is not None:
                 self.notifications.replies_approved(changed)
             if action is Action.DELETE and self.notifications is not None:
@@ -160,7 +160,8 @@ class Moderation:
         level = [c for c in parents if c.status == Status.PENDING.value]
         seen = set(chosen)
         while level:
-            authors = {c.id: c.author_id for c in level}
+            # Keyed as the replies' parent_id is typed (never None: they are replies).
+            authors: dict[int | None, int | None] = {c.id: c.author_id for c in level}
             replies = [
                 reply
                 for reply in self.session.scalars(

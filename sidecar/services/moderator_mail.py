@@ -23,9 +23,8 @@ from typing import Any
 
 from flask import render_template
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from sidecar.database import now_utc
+from sidecar.database import DbSession, now_utc
 from sidecar.errors import Conflict, Invalid
 from sidecar.models import Action, Comment, OutboxMail, Role, Status, User
 from sidecar.services.mail import Message
@@ -60,7 +59,7 @@ def _stamp(edited_at: datetime | None) -> str | None:
 
 
 class ModeratorMail:
-    def __init__(self, session: Session, secret: str, links: dict[str, str]) -> None:
+    def __init__(self, session: DbSession, secret: str, links: dict[str, str]) -> None:
         self.session = session
         self.links = links
         self._links = SignedLinks(

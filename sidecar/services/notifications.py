@@ -29,9 +29,8 @@ from typing import Any
 
 from flask import render_template
 from sqlalchemy import Select, delete, func, select
-from sqlalchemy.orm import Session
 
-from sidecar.database import now_utc
+from sidecar.database import DbSession, now_utc
 from sidecar.errors import Conflict, Invalid
 from sidecar.models import (
     Comment,
@@ -69,7 +68,7 @@ class Unsubscribed:
 class Notifications:
     def __init__(
         self,
-        session: Session,
+        session: DbSession,
         secret: str,
         links: dict[str, str],
         catalog: PostCatalog | None = None,
@@ -180,7 +179,7 @@ class Notifications:
             return
         self._drop(select(Subscription.id).where(Subscription.comment_id.in_(wanted)))
 
-    def _drop(self, subscriptions: Select[tuple[int]]) -> None:
+    def _drop(self, subscriptions: Select[int]) -> None:
         """Delete these subscriptions and the notices owed on them (caller's transaction)."""
         ids = list(self.session.scalars(subscriptions))
         if ids:

@@ -22,12 +22,11 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, func, or_, select, update
 
-from sidecar.database import now_utc
+from sidecar.database import DbSession, now_utc
 from sidecar.models import MailState, OutboxMail
 from sidecar.services.mail import Mailer, Message
 
@@ -48,7 +47,7 @@ MAX_ATTEMPTS = 10  # about 4 hours of retries
 Pending = tuple[set[str], dict[str, datetime]]
 
 
-def pending(session: Session, kind: str, recipients: set[str]) -> Pending:
+def pending(session: DbSession, kind: str, recipients: set[str]) -> Pending:
     """Of these recipients' mails of ``kind``: who has one waiting to be sent, and
     when each was last sent one (two reads, however many recipients)."""
     theirs = (OutboxMail.kind == kind, OutboxMail.recipient.in_(recipients))
@@ -62,10 +61,10 @@ def pending(session: Session, kind: str, recipients: set[str]) -> Pending:
         .where(*theirs, OutboxMail.sent_at.is_not(None))
         .group_by(OutboxMail.recipient)
     )
-    return waiting, {email: last for email, last in session.execute(sent)}
+    return waiting, {email: last for email, last in session.execute(sent) if last is not None}
 
 
-def enqueue(session: Session, kind: str, recipient: str, **data: Any) -> OutboxMail:
+def enqueue(session: DbSession, kind: str, recipient: str, **data: Any) -> OutboxMail:
     """Queue a mail in ``session``'s transaction; the caller commits."""
     mail = OutboxMail(kind=kind, recipient=recipient, data=json.dumps(data, sort_keys=True))
     session.add(mail)
@@ -75,13 +74,14 @@ def enqueue(session: Session, kind: str, recipient: str, **data: Any) -> OutboxM
 
 def retry_delay(attempts: int) -> timedelta:
     """How long after its ``attempts``-th failure a mail is tried again."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)
+    doubled: int = 2 ** max(attempts - 1, 0)
+    return min(FIRST_RETRY * doubled, LAST_RETRY)
 
 
 class Outbox:
     def __init__(
         self,
-        session: Session,
+        session: DbSession,
         mailer: Mailer,
         composers: Mapping[str, Composer],
         *,
@@ -115,18 +115,22 @@ class Outbox:
     def claim(self, mail_id: int) -> OutboxMail | None:
         """Take ``mail_id`` for this worker, or None if another one has it."""
         now = self.clock()
-        claimed = self.session.execute(
-            update(OutboxMail)
-            .where(
-                OutboxMail.id == mail_id,
-                OutboxMail.state == MailState.QUEUED.value,
-                or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now),
-            )
-            .values(claimed_until=now + LEASE, attempts=OutboxMail.attempts + 1)
-            .execution_options(synchronize_session=False)
+        # An UPDATE's result is a CursorResult, which has the row count.
+        claimed = cast(
+            CursorResult[Any],
+            self.session.execute(
+                update(OutboxMail)
+                .where(
+                    OutboxMail.id == mail_id,
+                    OutboxMail.state == MailState.QUEUED.value,
+                    or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now),
+                )
+                .values(claimed_until=now + LEASE, attempts=OutboxMail.attempts + 1)
+                .execution_options(synchronize_session=False)
+            ),
         )
         self.session.commit()
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if claimed.rowcount != 1:
             return None
         return self.session.get(OutboxMail, mail_id, populate_existing=True)
 

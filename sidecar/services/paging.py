@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func
-from sqlalchemy.orm import Session
+
+from sidecar.database import DbSession
 
 __all__ = ["Page", "paginate"]
 
@@ -25,7 +26,7 @@ class Page(Generic[T]):
         return max(1, -(-self.total // self.per_page))
 
 
-def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> Page[Any]:
+def paginate(session: DbSession, query: Select[Any], page: int, per_page: int) -> Page[Any]:
     """``query`` (already ordered) cut to ``page``, with the total it had."""
     # Count the rows, not their columns in order: drop ORDER BY and eager loads.
     counted = query.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)

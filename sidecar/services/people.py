@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from typing import Any, cast
 
-from sidecar.database import contains, now_utc
+from sqlalchemy import CursorResult, func, or_, select, update
+
+from sidecar.database import DbSession, contains, now_utc
 from sidecar.errors import Forbidden, NotFound
 from sidecar.models import Action, Comment, Role, Status, User
 from sidecar.services.audit import AuditLog
@@ -27,7 +28,7 @@ __all__ = ["People"]
 
 
 class People:
-    def __init__(self, session: Session, events: Publisher | None = None) -> None:
+    def __init__(self, session: DbSession, events: Publisher | None = None) -> None:
         self.session = session
         self.events: Publisher = events if events is not None else RecordingPublisher()
 
@@ -103,10 +104,13 @@ class People:
         with transaction(self.session):
             user.banned_at = now_utc()
             user.session_version += 1
-            rejected = self.session.execute(
-                update(Comment)
-                .where(Comment.author_id == user.id, Comment.status == Status.PENDING.value)
-                .values(status=Status.REJECTED.value)
+            rejected = cast(
+                CursorResult[Any],
+                self.session.execute(
+                    update(Comment)
+                    .where(Comment.author_id == user.id, Comment.status == Status.PENDING.value)
+                    .values(status=Status.REJECTED.value)
+                ),
             ).rowcount
             self._audit(actor, Action.BAN, user, f"{rejected} pending comments rejected")
         self.events.end_live_access(user.id)

@@ -30,8 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
+from sidecar.database import DbSession
 from sidecar.errors import Forbidden
 from sidecar.models import Action, AuditEntry, Role, User
 from sidecar.services.audit import AuditLog
@@ -55,7 +54,7 @@ class Outcome:
 
 class Rebuilder:
     def __init__(
-        self, session: Session, root: Path, hook_url: str | None, *, timeout: float = 300
+        self, session: DbSession, root: Path, hook_url: str | None, *, timeout: float = 300
     ) -> None:
         self.session = session
         self.root = root

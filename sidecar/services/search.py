@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from frostpress.content.index import SiteIndex
+from sidecar.database import DbSession
 from sidecar.services.catalog import PostCatalog
 from sidecar.services.unit import transaction
 
@@ -54,7 +54,7 @@ def _marked(snippet: str) -> str:
 
 
 class Search:
-    def __init__(self, session: Session, catalog: PostCatalog) -> None:
+    def __init__(self, session: DbSession, catalog: PostCatalog) -> None:
         self.session = session
         self.catalog = catalog
         self.dialect = session.get_bind().dialect.name
@@ -63,7 +63,7 @@ class Search:
     def sync(self) -> int:
         """Bring the index up to date with the published posts; how many changed."""
         signature = self.catalog.signature()
-        key = str(self.session.get_bind().url)
+        key = str(self.session.get_bind().engine.url)
         if _synced.get(key) == signature:
             return 0
         with _sync_lock:
@@ -75,7 +75,9 @@ class Search:
 
     def _sync(self, index: SiteIndex) -> int:
         posts = {post.slug: post for post in index.posts}
-        stored = dict(self.session.execute(text("SELECT slug, digest FROM search_documents")).all())
+        stored: dict[str, str] = dict(
+            self.session.execute(text("SELECT slug, digest FROM search_documents")).all()
+        )
         fresh = [post for slug, post in posts.items() if stored.get(slug) != post.digest]
         # Removed or unpublished posts, and the old rows of changed ones; deleting a
         # fresh one also clears a row another process may have written meanwhile.

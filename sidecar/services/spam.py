@@ -39,9 +39,8 @@ from urllib.parse import urlsplit
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from sidecar.database import now_utc
+from sidecar.database import DbSession, now_utc
 from sidecar.errors import Conflict, Invalid
 from sidecar.models import BlockedItem, Comment, User
 from sidecar.services.guests import Guest
@@ -167,7 +166,7 @@ def _hosts(candidate: Candidate) -> set[str]:
 class Blocklist:
     """The site's own list of words, domains and networks that hold a comment."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: DbSession) -> None:
         self.session = session
 
     def entries(self) -> list[BlockedItem]:
@@ -253,7 +252,7 @@ def _address(value: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address
         return None
 
 
-def _duplicates(session: Session) -> SpamCheck:
+def _duplicates(session: DbSession) -> SpamCheck:
     def check(candidate: Candidate) -> list[str]:
         if len(" ".join(candidate.body.split())) < DUPLICATE_MIN:
             return []
@@ -330,7 +329,7 @@ class Screening:
         return self.spam.reasons(candidate)
 
 
-def built_in(session: Session, config: Mapping[str, Any]) -> list[SpamCheck]:
+def built_in(session: DbSession, config: Mapping[str, Any]) -> list[SpamCheck]:
     return [
         _honeypot,
         _too_fast(float(config.get("SPAM_MIN_SECONDS", MIN_SECONDS))),
@@ -354,6 +353,6 @@ def load_checks(spec: str, config: Mapping[str, Any]) -> list[SpamCheck]:
 
 
 def spam_filter(
-    session: Session, config: Mapping[str, Any], extra: Iterable[SpamCheck]
+    session: DbSession, config: Mapping[str, Any], extra: Iterable[SpamCheck]
 ) -> SpamFilter:
     return SpamFilter([*built_in(session, config), *extra])

@@ -20,8 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
+from sidecar.database import DbSession
 from sidecar.models import Comment, Status, User
 from sidecar.models.comment import REMOVED
 from sidecar.services.paging import Page
@@ -54,7 +55,7 @@ def withheld(comment: Comment, viewer: User | None) -> bool:
 
 def _visible(viewer: User | None, comment: Any = Comment) -> ColumnElement[bool]:
     """Shown with its words: approved, or the viewer's own while it waits."""
-    approved = comment.status == Status.APPROVED.value
+    approved: ColumnElement[bool] = comment.status == Status.APPROVED.value
     if viewer is None:
         return approved
     return or_(
@@ -107,7 +108,7 @@ def _needed(comments: list[Comment], viewer: User | None) -> list[Comment]:
 
 
 def trees(
-    session: Session, slug: str, viewer: User | None, page: int, per_page: int, order: str
+    session: DbSession, slug: str, viewer: User | None, page: int, per_page: int, order: str
 ) -> Page[Comment]:
     """Page ``page`` of the thread: its top-level comments in ``order``, each
     followed by its replies; ``total`` counts top-level comments."""
@@ -166,7 +167,7 @@ def trees(
     return Page(_needed(comments, viewer), int(total), page, per_page)
 
 
-def root_of(session: Session, comment: Comment) -> Comment:
+def root_of(session: DbSession, comment: Comment) -> Comment:
     """The top-level comment ``comment`` hangs under (itself if it is one)."""
     while comment.parent_id is not None:
         parent = session.get(Comment, comment.parent_id)
@@ -175,7 +176,7 @@ def root_of(session: Session, comment: Comment) -> Comment:
     return comment
 
 
-def page_of_root(session: Session, root: Comment, viewer: User | None, per_page: int) -> int:
+def page_of_root(session: DbSession, root: Comment, viewer: User | None, per_page: int) -> int:
     """The page (oldest first) on which ``root``, a top-level comment, is shown."""
     earlier = or_(
         Comment.created_at < root.created_at,

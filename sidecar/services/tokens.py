@@ -7,9 +7,8 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
-from sidecar.database import now_utc
+from sidecar.database import DbSession, now_utc
 from sidecar.errors import NotFound
 from sidecar.models import ApiToken, User
 from sidecar.services.unit import transaction
@@ -24,7 +23,7 @@ def _hash(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode()).hexdigest()
 
 
-def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+def create_token(session: DbSession, user: User, name: str) -> tuple[ApiToken, str]:
     """The new token and its plaintext, which is never stored and shown once."""
     plaintext = PREFIX + secrets.token_urlsafe(32)
     with transaction(session):
@@ -33,7 +32,7 @@ def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str
     return token, plaintext
 
 
-def revoke_token(session: Session, user: User, token_id: int) -> None:
+def revoke_token(session: DbSession, user: User, token_id: int) -> None:
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.revoked_at is not None:
         raise NotFound("No such token.", code="token_not_found")
@@ -41,7 +40,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
         token.revoked_at = now_utc()
 
 
-def active_tokens(session: Session, user: User) -> list[ApiToken]:
+def active_tokens(session: DbSession, user: User) -> list[ApiToken]:
     return list(
         session.scalars(
             select(ApiToken)
@@ -51,7 +50,7 @@ def active_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
-def revoke_all(session: Session, user: User) -> None:
+def revoke_all(session: DbSession, user: User) -> None:
     """Revoke every token of ``user``, in the caller's transaction (a password reset
     or change, signing out everywhere: whoever had a token loses it too)."""
     session.execute(
@@ -62,7 +61,7 @@ def revoke_all(session: Session, user: User) -> None:
     )
 
 
-def authenticate_bearer(session: Session, plaintext: str) -> User | None:
+def authenticate_bearer(session: DbSession, plaintext: str) -> User | None:
     if not plaintext.startswith(PREFIX):
         return None
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(plaintext)))

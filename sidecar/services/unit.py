@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.orm import Session
+from sidecar.database import DbSession
 
 __all__ = ["transaction"]
 
 
 @contextmanager
-def transaction(session: Session) -> Iterator[Session]:
+def transaction(session: DbSession) -> Iterator[DbSession]:
     try:
         yield session
         session.commit()
