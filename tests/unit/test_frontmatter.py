@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +22,7 @@ LONDON = ZoneInfo("Europe/London")
 PATH = Path("content/posts/x.md")
 
 
-def fields_of(header: str, default_slug: str = "x") -> tuple[dict, list[str]]:
+def fields_of(header: str, default_slug: str = "x") -> tuple[dict[str, Any], list[str]]:
     fm = split_front_matter(PATH, f"---\n{header}\n---\nBody.\n")
     fields, errors = validate_post_fields(PATH, fm, default_slug, LONDON)
     return fields, [e.format() for e in errors]
@@ -211,6 +212,7 @@ def test_slug_field_is_slugified(project: Project) -> None:
 def test_summary_defaults_to_the_first_paragraph(project: Project) -> None:
     project.post(name="p.md", body="## Heading\n\nThe *first* paragraph.\n\nSecond one.\n")
     post = project.index().post("p")
+    assert post is not None
     assert post.summary_html == "The <em>first</em> paragraph."
     assert post.summary_text == "The first paragraph."
 
@@ -218,19 +220,23 @@ def test_summary_defaults_to_the_first_paragraph(project: Project) -> None:
 def test_explicit_summary_is_rendered_markdown(project: Project) -> None:
     project.post(name="p.md", summary="Why *static* sites [win](https://example.org/)")
     post = project.index().post("p")
+    assert post is not None
     assert post.summary_html == ('Why <em>static</em> sites <a href="https://example.org/">win</a>')
     assert post.summary_text == "Why static sites win"
 
 
 def test_multi_paragraph_summary_is_well_formed_html(project: Project) -> None:
     project.post(name="p.md", summary="One *point*.\n\nAnother point.")
-    html = project.index().post("p").summary_html
+    post = project.index().post("p")
+    assert post is not None
+    html = post.summary_html
     assert html.count("<p>") == html.count("</p>")
 
 
 def test_unknown_fields_are_kept_in_meta_and_as_attributes(project: Project) -> None:
     project.post(name="p.md", series="Static sites", part=2, mood=None)
     post = project.index().post("p")
+    assert post is not None
     assert post.meta == {"series": "Static sites", "part": 2}
     assert (post.series, post.part) == ("Static sites", 2)
     with pytest.raises(AttributeError):
@@ -240,6 +246,7 @@ def test_unknown_fields_are_kept_in_meta_and_as_attributes(project: Project) -> 
 def test_tags_and_category_become_terms(project: Project) -> None:
     project.post(name="p.md", tags=["Web Dev", "python"], category="Engineering Notes")
     post = project.index().post("p")
+    assert post is not None
     assert post.tags == (Term("python", "python"), Term("web-dev", "Web Dev"))
     assert [t.name for t in post.tags] == ["python", "Web Dev"]
     assert post.category == Term("engineering-notes", "Engineering Notes")
@@ -252,6 +259,7 @@ def test_word_count_excludes_code_blocks(project: Project) -> None:
     )
     project.post(name="p.md", body=body)
     post = project.index().post("p")
+    assert post is not None
     assert post.word_count == 5
     assert post.reading_time == 1
 
@@ -262,5 +270,6 @@ def test_reading_time_is_whole_minutes_at_least_one(
 ) -> None:
     project.post(name="p.md", body=("word " * words) + "\n")
     post = project.index().post("p")
+    assert post is not None
     assert post.word_count == words
     assert post.reading_time == minutes

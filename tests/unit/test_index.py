@@ -6,12 +6,19 @@ from datetime import UTC, datetime
 
 import pytest
 
-from frostpress.content.index import Paginated, paginate
+from frostpress.content.index import Paginated, SiteIndex, paginate
+from frostpress.content.models import Post
 from tests.conftest import NOW, Project
 
 
 def slugs(posts) -> list[str]:
     return [p.slug for p in posts]
+
+
+def found(index: SiteIndex, slug: str) -> Post:
+    post = index.post(slug)
+    assert post is not None, slug
+    return post
 
 
 # -- what is published ---------------------------------------------------------------
@@ -28,7 +35,7 @@ def test_drafts_are_left_out_unless_asked_for(project: Project) -> None:
     assert [p.slug for p in index.pages] == ["about"]
     with_drafts = project.index(drafts=True)
     assert sorted(slugs(with_drafts.posts)) == ["public", "secret"]
-    assert with_drafts.post("secret").draft is True
+    assert found(with_drafts, "secret").draft is True
     assert sorted(p.slug for p in with_drafts.pages) == ["about", "wip"]
 
 
@@ -70,7 +77,7 @@ def test_newer_and_older_neighbours(project: Project) -> None:
     for month, name in ((1, "jan"), (2, "feb"), (3, "mar")):
         project.post(name=f"{name}.md", date=f"2026-0{month}-01")
     index = project.index()
-    jan, feb, mar = index.post("jan"), index.post("feb"), index.post("mar")
+    jan, feb, mar = found(index, "jan"), found(index, "feb"), found(index, "mar")
     assert (index.newer(mar), index.older(mar)) == (None, feb)
     assert (index.newer(feb), index.older(feb)) == (mar, jan)
     assert (index.newer(jan), index.older(jan)) == (feb, None)
@@ -94,21 +101,21 @@ def tagged(project: Project) -> Project:
 
 def test_related_shares_most_tags_then_newest_at_most_three(tagged: Project) -> None:
     index = tagged.index()
-    assert slugs(index.related(index.post("target"))) == ["two-shared", "one-apr", "one-mar"]
+    assert slugs(index.related(found(index, "target"))) == ["two-shared", "one-apr", "one-mar"]
 
 
 def test_related_never_includes_the_post_itself(tagged: Project) -> None:
     index = tagged.index()
     for post in index.posts:
         assert post not in index.related(post)
-    assert index.related(index.post("lonely")) == ()
-    assert index.related(index.post("untagged")) == ()
-    assert slugs(index.related(index.post("unrelated"))) == ["one-apr"]
+    assert index.related(found(index, "lonely")) == ()
+    assert index.related(found(index, "untagged")) == ()
+    assert slugs(index.related(found(index, "unrelated"))) == ["one-apr"]
 
 
 def test_related_limit_comes_from_config(tagged: Project) -> None:
     index = tagged.index(related_posts=1)
-    assert slugs(index.related(index.post("target"))) == ["two-shared"]
+    assert slugs(index.related(found(index, "target"))) == ["two-shared"]
 
 
 # -- tags and categories -----------------------------------------------------------------
@@ -169,7 +176,8 @@ def test_empty_site(project: Project) -> None:
 
 def test_paginate_empty_list_is_one_empty_page() -> None:
     assert paginate([], 5) == [Paginated([], 1, 1, 0)]
-    [page] = paginate([], 5)
+    no_posts: list[Post] = []
+    [page] = paginate(no_posts, 5)
     assert not page.has_prev and not page.has_next
 
 
@@ -212,7 +220,8 @@ def test_pages_are_sorted_by_title_and_found_by_slug(project: Project) -> None:
     project.page("about", title="About me")
     index = project.index()
     assert [p.slug for p in index.pages] == ["about", "colophon"]
-    assert index.page("about").title == "About me"
+    about = index.page("about")
+    assert about is not None and about.title == "About me"
     assert index.page("missing") is None
 
 

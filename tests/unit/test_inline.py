@@ -97,7 +97,7 @@ def test_the_example_site_renders_as_python_markdown_renders_it() -> None:
 class _Shout(Pattern):
     """An extension's old-style pattern: ``!!word!!`` → <strong>WORD</strong>."""
 
-    def handleMatch(self, m: re.Match[str]) -> etree.Element:  # type: ignore[override]
+    def handleMatch(self, m: re.Match[str]) -> etree.Element:
         element = etree.Element("strong")
         element.text = m.group(2).upper()
         return element

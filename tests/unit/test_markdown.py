@@ -10,6 +10,13 @@ import pytest
 from frostpress.content.markdown import Rendered, render_markdown, renderer_fingerprint, strip_tags
 
 
+def html_of(body: str) -> str:
+    """The body's HTML, straight from the renderer (the render cache is what empties it)."""
+    out = render_markdown(body).html
+    assert out is not None
+    return out
+
+
 def text_of(fragment: str) -> str:
     """The HTML with entities decoded, so “ and &ldquo; read the same."""
     return html.unescape(fragment)
@@ -19,7 +26,7 @@ def text_of(fragment: str) -> str:
 
 
 def test_fenced_code_is_highlighted_with_pygments_classes() -> None:
-    out = render_markdown('```python\ndef greet():\n    return "hi"\n```\n').html
+    out = html_of('```python\ndef greet():\n    return "hi"\n```\n')
     assert '<div class="highlight"><pre>' in out
     assert '<span class="k">def</span>' in out
     assert '<span class="nf">greet</span>' in out
@@ -27,13 +34,13 @@ def test_fenced_code_is_highlighted_with_pygments_classes() -> None:
 
 
 def test_code_without_language_is_not_guessed() -> None:
-    out = render_markdown("```\nSELECT 1;\n```\n").html
+    out = html_of("```\nSELECT 1;\n```\n")
     assert '<span class="k">' not in out
     assert "SELECT 1;" in out
 
 
 def test_quotes_and_dashes_in_code_stay_straight() -> None:
-    out = text_of(render_markdown('Use `"x" -- y` here.\n\n```\nprint("a") -- b\n```\n').html)
+    out = text_of(html_of('Use `"x" -- y` here.\n\n```\nprint("a") -- b\n```\n'))
     assert '<code>"x" -- y</code>' in out
     assert 'print("a") -- b' in out
     assert "“" not in out and "–" not in out
@@ -43,14 +50,14 @@ def test_quotes_and_dashes_in_code_stay_straight() -> None:
 
 
 def test_tables() -> None:
-    out = render_markdown("| Name | Size |\n|------|-----:|\n| a.md | 12 |\n").html
+    out = html_of("| Name | Size |\n|------|-----:|\n| a.md | 12 |\n")
     assert "<table>" in out and "<thead>" in out and "<tbody>" in out
     assert "<th>Name</th>" in out
     assert re.search(r'<td( style="text-align: right;")?>12</td>', out)
 
 
 def test_footnotes() -> None:
-    out = render_markdown("Claim[^1].\n\n[^1]: The source.\n").html
+    out = html_of("Claim[^1].\n\n[^1]: The source.\n")
     assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in out
     assert '<div class="footnote">' in out
     assert '<li id="fn:1">' in out and "The source." in out
@@ -62,6 +69,7 @@ def test_table_of_contents_and_heading_anchors() -> None:
         "## Getting started\n\nText.\n\n### Détails ici\n\n## Getting started\n\n## ???\n"
     )
     out = rendered.html
+    assert out is not None
     assert (
         '<h2 id="getting-started">Getting started<a class="headerlink" '
         'href="#getting-started" title="Link to this section">#</a></h2>' in out
@@ -93,21 +101,21 @@ def test_no_toc_without_section_headings() -> None:
     ],
 )
 def test_smart_punctuation(source: str, expected: str) -> None:
-    assert text_of(render_markdown(source + "\n").html) == f"<p>{expected}</p>"
+    assert text_of(html_of(source + "\n")) == f"<p>{expected}</p>"
 
 
 def test_admonition() -> None:
-    out = render_markdown('!!! note "Heads up"\n    Mind the *gap*.\n').html
+    out = html_of('!!! note "Heads up"\n    Mind the *gap*.\n')
     assert '<div class="admonition note">' in out
     assert '<p class="admonition-title">Heads up</p>' in out
     assert "<p>Mind the <em>gap</em>.</p>" in out
 
 
 def test_definition_lists_abbreviations_and_attributes() -> None:
-    out = render_markdown(
+    out = html_of(
         "Static\n:   Served as files.\n\nThe HTML spec.\n{: .lead }\n\n"
         "*[HTML]: HyperText Markup Language\n"
-    ).html
+    )
     assert "<dl>" in out and "<dt>Static</dt>" in out and "<dd>Served as files.</dd>" in out
     assert '<abbr title="HyperText Markup Language">HTML</abbr>' in out
     assert '<p class="lead">' in out
@@ -119,7 +127,7 @@ def test_raw_html_passes_through() -> None:
         '<iframe src="https://example.org/embed"></iframe>\n\n'
         'Inline <kbd>Ctrl</kbd> and <span class="x">span</span>.\n'
     )
-    out = render_markdown(source).html
+    out = html_of(source)
     assert '<figure class="wide"><img src="/media/a.png" alt="A"></figure>' in out
     assert '<iframe src="https://example.org/embed"></iframe>' in out
     assert "<kbd>Ctrl</kbd>" in out and '<span class="x">span</span>' in out
@@ -133,6 +141,7 @@ def test_documents_do_not_leak_into_each_other() -> None:
         "## Intro\n\nOne[^a].\n\n[^a]: First note.\n\n*[API]: Application Programming Interface\n"
     )
     second = render_markdown("## Intro\n\nTwo API calls, no notes.\n")
+    assert first.html is not None and second.html is not None
     assert 'id="intro"' in first.html and 'id="intro"' in second.html
     assert "intro_1" not in second.html
     assert "footnote" not in second.html and "First note" not in second.html
@@ -142,7 +151,7 @@ def test_documents_do_not_leak_into_each_other() -> None:
 
 def test_footnote_numbers_restart_in_each_document() -> None:
     render_markdown("A[^x] B[^y].\n\n[^x]: X.\n[^y]: Y.\n")
-    out = render_markdown("C[^z].\n\n[^z]: Z.\n").html
+    out = html_of("C[^z].\n\n[^z]: Z.\n")
     assert 'href="#fn:z"' in out and ">1</a></sup>" in out and ">2</a>" not in out
 
 
@@ -209,17 +218,17 @@ def test_renderer_fingerprint_is_stable() -> None:
 )
 def test_a_fence_attribute_never_breaks_the_renderer(attributes: str) -> None:
     """They reached CodeHilite as arguments: a TypeError or ClassNotFound, not a page."""
-    html = render_markdown(f"```{{.python {attributes}}}\nx = 1\n```\n").html
+    html = html_of(f"```{{.python {attributes}}}\nx = 1\n```\n")
     assert html.startswith('<div class="highlight"><pre>'), html
     assert '<span class="n">x</span>' in html
 
 
 def test_headings_in_other_scripts_get_readable_anchors() -> None:
-    out = render_markdown("## Привет мир\n\nText.\n\n## 日本語\n").html
+    out = html_of("## Привет мир\n\nText.\n\n## 日本語\n")
     assert '<h2 id="privet-mir">' in out and '<h2 id="ri-ben-yu">' in out
 
 
 def test_extracted_text_has_no_permalink_or_footnote_return_marks() -> None:
     body = "## Why plain text\n\nMarkdown's charm.[^1]\n\n### Q&A\n\nYes.\n\n[^1]: A note.\n"
-    text = strip_tags(render_markdown(body).html)
+    text = strip_tags(html_of(body))
     assert text == "Why plain text Markdown’s charm. 1 Q&A Yes. A note."

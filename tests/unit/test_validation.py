@@ -228,7 +228,8 @@ def test_existing_cover_is_accepted(project: Project, cover: str) -> None:
     project.add_media("c.png")
     project.post(name="pic.md", cover=cover)
     project.build()
-    assert project.index().post("pic").cover == "/media/c.png"
+    post = project.index().post("pic")
+    assert post is not None and post.cover == "/media/c.png"
 
 
 def test_link_to_missing_post_counts_front_matter_lines(project: Project) -> None:
