@@ -83,7 +83,7 @@ def reader(browser: Any) -> Iterator[Any]:
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.js_errors = errors  # type: ignore[attr-defined]
+        page.js_errors = errors
         page.goto(dev.url + path)
         return page
 

@@ -84,7 +84,7 @@ def test_an_admin_approves_a_held_comment_and_readers_see_it_appear(
     )  # and its author sees it is public now
     admin.goto(dev.url + "/admin/audit")
     expect(admin.locator("table.audit")).to_contain_text("pending → approved on hello")
-    assert admin.js_errors == [] and watcher.js_errors == []  # type: ignore[attr-defined]
+    assert admin.js_errors == [] and watcher.js_errors == []
 
 
 def test_a_guest_comment_is_held_approved_and_shown_as_a_guest_s(
@@ -127,7 +127,7 @@ def test_a_guest_comment_is_held_approved_and_shown_as_a_guest_s(
     # The name is remembered for the guest's next comment.
     guest.reload()
     expect(live(guest).get_by_label("Name")).to_have_value("Gwen Guest")
-    assert guest.js_errors == [] and watcher.js_errors == []  # type: ignore[attr-defined]
+    assert guest.js_errors == [] and watcher.js_errors == []
 
 
 def test_page_views_reach_the_dashboard_charts(dev: DevServer, reader: Any) -> None:

@@ -96,7 +96,7 @@ def test_a_comment_appears_live_for_another_reader_then_is_edited_and_deleted(
 
     bob.reload()  # and the server agrees
     expect(comments(bob).locator("article.comment")).to_have_count(0)
-    assert alice.js_errors == [] and bob.js_errors == []  # type: ignore[attr-defined]
+    assert alice.js_errors == [] and bob.js_errors == []
 
 
 def test_after_a_dropped_connection_or_a_resync_the_widget_catches_up(
@@ -214,7 +214,7 @@ def test_signing_out_closes_the_reply_and_edit_forms_so_nothing_offers_a_preview
     expect(section.get_by_role("button", name="Preview")).to_have_count(0)
     expect(section.locator("textarea:visible")).to_have_count(0)
     expect(mine.get_by_text("Open forms below me.")).to_be_visible()  # the body is back
-    assert page.js_errors == []  # type: ignore[attr-defined]
+    assert page.js_errors == []
 
 
 def test_the_widget_finds_its_own_parts_whatever_a_stored_comment_contains(
@@ -248,7 +248,7 @@ def test_the_widget_finds_its_own_parts_whatever_a_stored_comment_contains(
     article.get_by_role("button", name="Edit").click()
     expect(article.locator(":scope > .comment-body")).to_be_hidden()
     expect(page.get_by_label("Edit your comment")).to_be_visible()
-    assert page.js_errors == []  # type: ignore[attr-defined]
+    assert page.js_errors == []
 
 
 def test_list_pages_show_comment_counts(dev: DevServer, reader: Any) -> None:
@@ -314,7 +314,7 @@ def test_with_the_sidecar_down_the_post_reads_and_says_comments_are_unavailable(
         expect(page.locator("h1")).to_have_text("Hello there")
         expect(page.get_by_text("A post worth talking about.")).to_be_visible()
         expect(comments(page)).to_contain_text("Comments are unavailable right now")
-        assert page.js_errors == []  # type: ignore[attr-defined]
+        assert page.js_errors == []
 
 
 def test_a_long_thread_shows_the_newest_comments_and_loads_more(
@@ -363,10 +363,11 @@ def test_a_long_thread_shows_the_newest_comments_and_loads_more(
         linked = reader(busy, f"/posts/hello/#{oldest.get_attribute('id')}")
         expect(comment_article(comments(linked), "Old comment 0")).to_be_focused()
         for page in (alice, bob, linked):
-            assert page.js_errors == []  # type: ignore[attr-defined]
+            assert page.js_errors == []
 
 
 def test_a_reader_hears_of_replies_to_them_in_the_widget(dev: DevServer, reader: Any) -> None:
+    assert dev.root is not None
     alice = reader(dev)
     her = create_admin(dev.root, "answered")  # sign-ups: 5 an hour, all used
     alice.goto(dev.url + "/posts/second/")
@@ -394,4 +395,4 @@ def test_a_reader_hears_of_replies_to_them_in_the_widget(dev: DevServer, reader:
     expect(link).to_have_attribute("href", re.compile(r"/posts/second/#comment-\d+$"))
     alice.reload()
     expect(comments(alice).get_by_role("button", name="Replies to you")).to_be_visible()
-    assert alice.js_errors == []  # type: ignore[attr-defined]
+    assert alice.js_errors == []

@@ -30,7 +30,7 @@ def test_results_appear_as_you_type(dev: DevServer, reader: Any) -> None:
     expect(page.locator("#search-status")).to_have_text("1 post found for “talk”.")
     hit.get_by_role("link", name="Hello there").click()
     expect(page.locator("h1")).to_have_text("Hello there")
-    assert page.js_errors == []  # type: ignore[attr-defined]
+    assert page.js_errors == []
 
 
 def test_without_javascript_the_form_asks_the_sidecars_results_page(

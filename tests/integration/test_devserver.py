@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
@@ -85,8 +86,8 @@ class _Events:
         self.response = self.connection.getresponse()
         assert self.response.status == 200
 
-    def next_build(self) -> dict[str, object]:
-        data = None
+    def next_build(self) -> dict[str, Any]:
+        data: dict[str, Any] | None = None
         while True:
             line = self.response.readline().decode()
             if line.startswith("data: "):

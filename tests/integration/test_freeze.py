@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -311,7 +312,7 @@ def test_hostile_tags_and_categories_stay_inside_build(project: Project) -> None
     ids=str,
 )
 def test_hostile_slugs_and_aliases_write_nothing_outside(
-    project: Project, fields: dict[str, object]
+    project: Project, fields: dict[str, Any]
 ) -> None:
     project.post(title="Good", slug="good")
     project.build()

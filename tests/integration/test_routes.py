@@ -122,7 +122,7 @@ def web(blog: Project) -> FlaskClient:
     client = blog.app().test_client()
     plain_open = client.open
 
-    def open_at_base_url(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def open_at_base_url(*args, **kwargs):
         kwargs.setdefault("base_url", BASE_URL)
         return plain_open(*args, **kwargs)
 
@@ -130,7 +130,7 @@ def web(blog: Project) -> FlaskClient:
     return client
 
 
-def fetch(client: FlaskClient, url: str) -> tuple[int, str, bytes]:
+def fetch(client: FlaskClient, url: str) -> tuple[int, str | None, bytes]:
     """Status, mimetype and body; the response is closed (media are streamed files)."""
     with client.get(url) as response:
         return response.status_code, response.mimetype, response.get_data()
