@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,7 +40,8 @@ class Attempts:
     """Counts attacks; ``succeeded`` ones are listed in the report and fail the test."""
 
     def __init__(self, report: Report, name: str) -> None:
-        self.report, self.name, self.tried, self.failures = report, name, 0, []
+        self.report, self.name, self.tried = report, name, 0
+        self.failures: list[str] = []
 
     def check(self, held: bool, what: str) -> None:
         self.tried += 1
@@ -115,7 +117,8 @@ class RecordingHasher:
     """The app's password hasher, noting every hash and verification it makes."""
 
     def __init__(self, hasher: Any) -> None:
-        self.hasher, self.calls = hasher, []
+        self.hasher = hasher
+        self.calls: list[str] = []
 
     def hash(self, *args: Any) -> Any:
         self.calls.append("hash")
@@ -190,7 +193,7 @@ def test_a_reset_request_does_the_same_work_for_any_address(
         pages.append((response.status_code, response.get_data()))
 
     for email in ("victim@example.test", "nobody@example.test"):
-        shapes.append(_sql_shape(statements_during(app, lambda email=email: ask(email))))
+        shapes.append(_sql_shape(statements_during(app, partial(ask, email))))
     attack.check(pages[0] == pages[1], "the pages differ")
     attack.check(shapes[0] == shapes[1], f"the database work differs: {shapes}")
 
@@ -253,7 +256,7 @@ def test_reset_links_work_once_expire_and_cannot_be_forged(
     )
 
     with app.app_context():
-        version = db.session.get(User, ada.id).session_version  # what a live link carries
+        version = db.session.get_one(User, ada.id).session_version  # what a live link carries
     # Two hours ago; reset links last one.
     old = signed(app, "frostpress.reset-password", {"uid": ada.id, "v": version}, age=2 * 3600)
     attack.check(
@@ -340,7 +343,7 @@ def test_every_admin_route_refuses_those_without_the_role(
             path, data={"csrf_token": moderator.csrf_token("/admin/users"), "role": "admin"}
         )
         with app.app_context():
-            role = db.session.get(User, target.id).role
+            role = db.session.get_one(User, target.id).role
         attack.check(role == Role.COMMENTER.value, f"a moderator made {role} via {path}")
 
 

@@ -18,13 +18,14 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import event
+from werkzeug.test import TestResponse
 
 from sidecar import create_app
 from sidecar.extensions import db, limiter
@@ -325,30 +326,30 @@ class ApiClient:
             self.token, self.form_token = answer["csrf_token"], answer["form_token"]
         return self.token
 
-    def get(self, path: str, **kwargs: Any) -> Any:
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
         return self.client.get(path, **kwargs)
 
-    def _write(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _write(self, method: str, path: str, **kwargs: Any) -> TestResponse:
         headers = {"X-CSRFToken": self.csrf(), **kwargs.pop("headers", {})}
-        response = getattr(self.client, method)(path, headers=headers, **kwargs)
+        response: TestResponse = getattr(self.client, method)(path, headers=headers, **kwargs)
         if response.headers.get("X-CSRFToken"):
             self.token = response.headers["X-CSRFToken"]  # a login starts a new session
         return response
 
-    def post(self, path: str, **kwargs: Any) -> Any:
+    def post(self, path: str, **kwargs: Any) -> TestResponse:
         body = kwargs.get("json")
         if path.endswith("/comments") and isinstance(body, dict) and "started" not in body:
             self.csrf()
             kwargs["json"] = {**body, "started": self.form_token}
         return self._write("post", path, **kwargs)
 
-    def patch(self, path: str, **kwargs: Any) -> Any:
+    def patch(self, path: str, **kwargs: Any) -> TestResponse:
         return self._write("patch", path, **kwargs)
 
-    def delete(self, path: str, **kwargs: Any) -> Any:
+    def delete(self, path: str, **kwargs: Any) -> TestResponse:
         return self._write("delete", path, **kwargs)
 
-    def login(self, user: User, password: str = "correct horse battery") -> Any:
+    def login(self, user: User, password: str = "correct horse battery") -> TestResponse:
         response = self.post("/api/auth/login", json={"login": user.username, "password": password})
         assert response.status_code == 200, response.get_json()
         return response
@@ -359,8 +360,19 @@ def api(app: Flask) -> ApiClient:
     return ApiClient(app.test_client())
 
 
+class MakeUser(Protocol):
+    def __call__(
+        self,
+        *,
+        role: Role = ...,
+        confirmed: bool = ...,
+        password: str = ...,
+        username: str | None = ...,
+    ) -> User: ...
+
+
 @pytest.fixture
-def make_user(app: Flask) -> Any:
+def make_user(app: Flask) -> MakeUser:
     """``make_user(role=..., confirmed=..., password=...)`` → a saved User."""
 
     def make(
@@ -429,7 +441,7 @@ def new_browser(app: Flask) -> Any:
 
 
 @pytest.fixture
-def ada(make_user: Any) -> User:
+def ada(make_user: MakeUser) -> User:
     return make_user(username="ada")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -227,7 +228,7 @@ def test_a_bulk_approval_reads_each_comment_once_whatever_the_number(
         token = moderator.csrf_token("/admin/queue")
         data = {"csrf_token": token, "action": "approve", "ids": [str(i) for i in ids]}
         statements = statements_during(
-            app, lambda d=data: moderator.client.post("/admin/queue", data=d)
+            app, partial(moderator.client.post, "/admin/queue", data=data)
         )
         selects[size] = sum(s.lstrip().upper().startswith("SELECT") for s in statements)
     assert selects[12] == selects[2], selects

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from werkzeug.test import TestResponse
 
 from sidecar.database import now_utc
 from sidecar.extensions import db
@@ -21,7 +22,7 @@ def register(api: ApiClient, **fields: str) -> Any:
     return api.post("/api/auth/register", json=data)
 
 
-def set_cookie_header(response: Any, name: str) -> str:
+def set_cookie_header(response: TestResponse, name: str) -> str:
     found = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}=")]
     assert len(found) == 1, response.headers.getlist("Set-Cookie")
     return found[0]
@@ -223,7 +224,7 @@ def test_wrong_password_and_unknown_account_look_the_same(api: ApiClient, make_u
 def test_a_banned_account_cannot_log_in(app: Flask, api: ApiClient, make_user: Any) -> None:
     user = make_user()
     with app.app_context():
-        db.session.get(User, user.id).banned_at = now_utc()
+        db.session.get_one(User, user.id).banned_at = now_utc()
         db.session.commit()
     response = api.post("/api/auth/login", json={"login": user.username, "password": PASSWORD})
     assert response.status_code == 403
@@ -296,7 +297,7 @@ def test_a_mailed_reset_link_changes_the_password_once(
 ) -> None:
     user = make_user()
     with app.app_context():  # the HTML form's validator refuses the reserved .test domain
-        db.session.get(User, user.id).email = "reset.me@example.com"
+        db.session.get_one(User, user.id).email = "reset.me@example.com"
         db.session.commit()
     asked = api.post("/auth/reset", data={"email": "Reset.Me@example.com"})
     assert asked.status_code == 200
@@ -320,7 +321,7 @@ def test_a_mailed_reset_link_changes_the_password_once(
 def new_token(api: ApiClient, name: str = "my script") -> dict[str, Any]:
     response = api.post("/api/auth/tokens", json={"name": name})
     assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    return dict(response.get_json())
 
 
 def test_a_token_is_shown_once_and_works_without_cookies_or_csrf(

@@ -198,7 +198,7 @@ def test_create_admin_asks_again_for_each_answer_that_will_not_do(app: Flask, ma
     assert out.index("at least 8 characters") < out.rindex("Repeat for confirmation")
     assert "Created admin ops <ops@example.test>" in out
     with app.app_context():
-        assert db.session.scalar(select(User).where(User.username == "ops")).is_moderator
+        assert db.session.scalars(select(User).where(User.username == "ops")).one().is_moderator
 
 
 def test_create_admin_refuses_a_taken_name(app: Flask, make_user) -> None:

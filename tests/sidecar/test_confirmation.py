@@ -132,12 +132,12 @@ def test_a_confirmation_link_expires_cannot_be_altered_and_reused_changes_nothin
     altered = api.get(f"/auth/confirm/{token[:-3]}{'AAA' if not token.endswith('AAA') else 'BBB'}")
     assert altered.status_code == 422
     with app.app_context():
-        assert db.session.get(User, uid).email_confirmed_at is None  # none of them did it
+        assert db.session.get_one(User, uid).email_confirmed_at is None  # none of them did it
 
     assert api.get(link).status_code == 200
     with app.app_context():
-        first = db.session.get(User, uid).email_confirmed_at
+        first = db.session.get_one(User, uid).email_confirmed_at
     again = api.get(link)
     assert again.status_code == 200 and "you can comment" in again.get_data(as_text=True)
     with app.app_context():
-        assert db.session.get(User, uid).email_confirmed_at == first is not None
+        assert db.session.get_one(User, uid).email_confirmed_at == first is not None

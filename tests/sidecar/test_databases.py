@@ -43,14 +43,21 @@ TABLES = {
     "search_documents",
 }
 HEAD = ScriptDirectory(str(Path(sidecar.__file__).parent / "migrations")).get_current_head()
+
+
 # Indexes on expressions such as lower(username): SQLite's reflection cannot see
 # them, so autogenerate cannot compare them; test_expression_indexes_exist does.
-EXPRESSION_INDEXES = {
-    index.name: index
-    for table in db.metadata.tables.values()
-    for index in table.indexes
-    if any(not isinstance(e, sa.Column) for e in index.expressions)
-}
+def _expression_indexes() -> dict[str, sa.Index]:
+    found: dict[str, sa.Index] = {}
+    for table in db.metadata.tables.values():
+        for index in table.indexes:
+            if any(not isinstance(e, sa.Column) for e in index.expressions):
+                assert index.name is not None, f"an expression index on {table.name} has no name"
+                found[index.name] = index
+    return found
+
+
+EXPRESSION_INDEXES = _expression_indexes()
 
 
 def inspect(app: Flask, what: Callable[[sa.Inspector], Any]) -> Any:
@@ -145,7 +152,9 @@ def test_expression_indexes_exist(app: Flask, name: str) -> None:
     # PostgreSQL shows lower(username) as lower((username)::text), SQLite as written.
     normalised = definition.replace('"', "").replace("::text", "").replace("((", "(")
     normalised = normalised.replace("))", ")")
+    assert index.table is not None
     for expression in index.expressions:
+        assert isinstance(expression, sa.ColumnElement), expression
         wanted = str(expression.compile()).replace(f"{index.table.name}.", "")
         assert wanted in normalised, definition
 
@@ -215,7 +224,7 @@ def test_timestamps_come_back_timezone_aware_in_utc(app: Flask) -> None:
         found = db.session.get(User, user_id)
         assert found is not None
         for value in (found.created_at, found.updated_at, found.last_login_at):
-            assert value.tzinfo is not None
+            assert value is not None and value.tzinfo is not None
             assert value.utcoffset() == timedelta(0)
         assert found.last_login_at == logged_in
         assert found.last_login_at.hour == 12  # 17:30+05:30 is 12:00 UTC

@@ -29,7 +29,7 @@ def sidecar_config() -> dict[str, Any]:
 
 def _approve(app: Flask, moderator: User, comment_id: int) -> None:
     with app.app_context():
-        actor = db.session.get(User, moderator.id)
+        actor = db.session.get_one(User, moderator.id)
         deps.moderation().apply(actor, Action.APPROVE, [comment_id])
 
 
@@ -133,4 +133,4 @@ def test_a_moderators_edit_of_someone_elses_comment_stays_public(
     mod.login(moderator)
     assert mod.patch(f"/api/comments/{comment_id}", json={"body": "Trimmed."}).status_code == 200
     with app.app_context():
-        assert db.session.get(Comment, comment_id).status == "approved"
+        assert db.session.get_one(Comment, comment_id).status == "approved"

@@ -26,7 +26,7 @@ def envelope(response: Any, status: int, code: str) -> dict[str, Any]:
     assert isinstance(error["message"], str) and error["message"]
     assert isinstance(error["fields"], dict)
     assert "<html" not in response.get_data(as_text=True).lower()
-    return error
+    return dict(error)
 
 
 @pytest.mark.parametrize("path", ["/api/nope", "/api/posts/hello/nope", "/api/comments/abc"])

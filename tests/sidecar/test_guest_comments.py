@@ -35,7 +35,9 @@ def public_thread(app: Flask) -> dict[str, Any]:
 
 def approve(app: Flask, comment_id: int, moderator: User) -> None:
     with app.test_request_context():
-        deps.moderation().apply(db.session.get(User, moderator.id), Action.APPROVE, [comment_id])
+        deps.moderation().apply(
+            db.session.get_one(User, moderator.id), Action.APPROVE, [comment_id]
+        )
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ def test_a_moderated_guest_comment_waits_then_shows_as_a_guest_s(
     # The address is stored for reply mail and shown nowhere.
     assert "ann@example.com" not in str(shown).lower()
     with app.app_context():
-        assert db.session.get(Comment, created["id"]).guest_email == "ann@example.com"
+        assert db.session.get_one(Comment, created["id"]).guest_email == "ann@example.com"
 
 
 @pytest.mark.parametrize(
@@ -272,7 +274,7 @@ def test_the_token_expires_with_the_edit_window(app: Flask, api: ApiClient) -> N
     window = app.config["EDIT_WINDOW_SECONDS"]
 
     with app.app_context():
-        secret = db.session.get(Comment, created["id"]).guest_secret
+        secret = db.session.get_one(Comment, created["id"]).guest_secret
     payload = {"c": created["id"], "s": secret}
     fresh = signed(app, "frostpress.guest-edit", payload)
     old = signed(app, "frostpress.guest-edit", payload, age=window + 5)

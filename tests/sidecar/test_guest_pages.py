@@ -24,7 +24,7 @@ def approve_all(app: Flask, make_user: Any) -> None:
     moderator = make_user(role=Role.MODERATOR)
     with app.test_request_context():
         ids = [c.id for c in db.session.query(Comment)]
-        deps.moderation().apply(db.session.get(User, moderator.id), Action.APPROVE, ids)
+        deps.moderation().apply(db.session.get_one(User, moderator.id), Action.APPROVE, ids)
 
 
 def test_a_guest_comments_from_the_page_and_waits_for_a_moderator(

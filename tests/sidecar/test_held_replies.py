@@ -25,7 +25,7 @@ def sidecar_config() -> dict[str, Any]:
 
 def _statuses(app: Flask, *ids: int) -> list[str]:
     with app.app_context():
-        return [db.session.get(Comment, i).status for i in ids]
+        return [db.session.get_one(Comment, i).status for i in ids]
 
 
 def _shown(client: ApiClient) -> dict[int, str]:
@@ -54,7 +54,7 @@ def test_a_reply_to_ones_own_held_comment_waits_with_it_and_is_approved_with_it(
     moderator = make_user(role=Role.MODERATOR)
     with app.app_context():
         changed = deps.moderation().apply(
-            db.session.get(User, moderator.id), Action.APPROVE, [held["id"]]
+            db.session.get_one(User, moderator.id), Action.APPROVE, [held["id"]]
         )
         assert [c.id for c in changed] == [held["id"], reply_id]
         audited = db.session.scalars(
@@ -74,14 +74,14 @@ def test_another_authors_held_reply_is_not_approved_with_the_parent(
     author.login(make_user(username="author"))
     root = author.post(THREAD, json={"body": "Root."}).get_json()
     with app.app_context():
-        actor = db.session.get(User, moderator.id)
+        actor = db.session.get_one(User, moderator.id)
         deps.moderation().apply(actor, Action.APPROVE, [root["id"]])
     stranger = ApiClient(app.test_client())
     stranger.login(make_user(username="stranger"))
     theirs = stranger.post(THREAD, json={"body": "Spam?", "parent_id": root["id"]}).get_json()
     assert theirs["status"] == "pending"
     with app.app_context():
-        actor = db.session.get(User, moderator.id)
+        actor = db.session.get_one(User, moderator.id)
         assert deps.moderation().apply(actor, Action.APPROVE, [root["id"]]) == []
     assert _statuses(app, theirs["id"]) == ["pending"]
 
@@ -113,7 +113,7 @@ def test_under_all_moderation_each_held_reply_waits_for_its_own_review(
     reply = author.post(THREAD, json={"body": "Buy now!", "parent_id": held["id"]}).get_json()
     moderator = make_user(role=Role.MODERATOR)
     with app.app_context():
-        actor = db.session.get(User, moderator.id)
+        actor = db.session.get_one(User, moderator.id)
         changed = deps.moderation().apply(actor, Action.APPROVE, [held["id"]])
     assert [c.id for c in changed] == [held["id"]]
     assert _statuses(app, held["id"], reply["id"]) == ["approved", "pending"]

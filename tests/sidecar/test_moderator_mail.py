@@ -143,7 +143,7 @@ def test_moderation_links_are_signed_and_expire(
     assert app.test_client().get(forged).status_code == 422
 
     with app.app_context():
-        version = db.session.get(User, mod.id).session_version
+        version = db.session.get_one(User, mod.id).session_version
     payload = {"u": mod.id, "v": version, "a": "approve", "c": held}
     token = signed(app, "frostpress.moderate", payload, age=8 * 24 * 3600)
     expired = app.test_client().get(f"/comments/moderate/{token}")

@@ -12,6 +12,7 @@ never what anyone else is served.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -298,7 +299,7 @@ def test_answers_kept_in_memory_stay_within_their_byte_budget() -> None:
         return {"words": "x" * 900}
 
     for n in range(100):  # readers inventing query strings: 100 different answers
-        cache.answer("thread", ["hello"], f"page={n}", lambda n=n: build(n))
+        cache.answer("thread", ["hello"], f"page={n}", partial(build, n))
     kept = sum(len(answer.body) for _, answer in cache._answers.values())
     assert 0 < kept <= 10_000
     cache.answer("thread", ["hello"], "page=99", lambda: build(-1))  # the newest is kept

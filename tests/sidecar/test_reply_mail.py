@@ -120,7 +120,9 @@ def test_a_held_reply_is_mailed_only_once_approved(
     assert reply["status"] == "pending"
     assert received(mail, inbox) == []
     with app.test_request_context():
-        deps.moderation().apply(db.session.get(User, moderator.id), Action.APPROVE, [reply["id"]])
+        deps.moderation().apply(
+            db.session.get_one(User, moderator.id), Action.APPROVE, [reply["id"]]
+        )
     (message,) = received(mail, inbox)
     assert "held for now" in text_of(message) and message["To"] == moderator.email
     del ada
@@ -307,7 +309,7 @@ def approving(app: Flask, make_user: Any, threads: int) -> list[str]:
 
     def approve() -> None:
         with app.test_request_context():
-            deps.moderation().apply(db.session.get(User, moderator.id), Action.APPROVE, replies)
+            deps.moderation().apply(db.session.get_one(User, moderator.id), Action.APPROVE, replies)
 
     return [s for s in statements_during(app, approve) if s.lstrip().startswith("SELECT")]
 
@@ -336,7 +338,7 @@ def test_deleting_many_subscribed_comments_at_once_reads_their_subscriptions_onc
 
         def delete() -> None:
             with app.test_request_context():
-                user = db.session.get(User, moderator.id)
+                user = db.session.get_one(User, moderator.id)
                 deps.moderation().apply(user, Action.DELETE, [c["id"] for c in asked])
 
         return sum(s.lstrip().startswith("SELECT") for s in statements_during(app, delete))

@@ -118,7 +118,11 @@ def test_a_rolling_restart_loses_no_comment_and_stores_none_twice(
             process.start()  # on the same port
             time.sleep(FAIL_TIMEOUT)  # nginx tries it again...
             # ...and it takes comments again before the next one goes down.
-            assert until(lambda p=process, t=taken: served(p.log, f"POST {THREAD}") > t), (
+
+            def takes_comments(p: Sidecar = process, t: int = taken) -> bool:
+                return served(p.log, f"POST {THREAD}") > t
+
+            assert until(takes_comments), (
                 outcome.statuses,
                 process.log.read_text()[-3000:],
             )

@@ -96,7 +96,7 @@ def test_comments_stored_under_older_rules_are_rendered_again_on_request(
     api.login(ada)
     posted = api.post("/api/posts/hello/comments", json={"body": "```\nx\n```"}).get_json()
     with app.app_context():
-        stored = db.session.get(Comment, posted["id"])
+        stored = db.session.get_one(Comment, posted["id"])
         stored.body_source = "```{.text .flash}\nYour account is suspended.\n```"
         stored.body_html = (
             '<div class="flash highlight"><pre>Your account is suspended.</pre></div>'

@@ -38,7 +38,7 @@ from tests.sidecar.sidecars import (
     sidecar_server,
     until,
 )
-from tests.sidecar.test_outbox import SmtpInbox
+from tests.sidecar.smtp import SmtpInbox
 
 # More readers than one process could hold when each socket kept a thread of
 # its own (``--threads 100``), at which point it answered no HTTP at all.
@@ -139,6 +139,7 @@ def post_in_two_halves(
     rest is returned, to be sent later: a request in flight, for certain."""
     payload = json.dumps({"body": body}).encode()
     netloc = urlsplit(base)
+    assert netloc.hostname is not None
     connection = http.client.HTTPConnection(netloc.hostname, netloc.port, timeout=30)
     connection.putrequest("POST", "/api/posts/hello/comments")
     for name, value in (
