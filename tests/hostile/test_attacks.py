@@ -20,7 +20,7 @@ from sidecar.extensions import db, socketio
 from sidecar.models import Role, User
 from tests.hostile.report import Report
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, Mailbox, link_in, statements_during
+from tests.sidecar.conftest import ApiClient, Mailbox, MakeUser, link_in, statements_during
 from tests.sidecar.mailbox import signed
 from tests.sidecar.test_admin_access import admin_routes
 
@@ -289,7 +289,7 @@ def test_a_revoked_token_opens_nothing(
 
 # -- other people's things --------------------------------------------------------------------
 def test_nobody_changes_another_persons_comment(
-    app: Flask, make_user: Any, attempts: Callable[..., Attempts]
+    app: Flask, make_user: MakeUser, attempts: Callable[..., Attempts]
 ) -> None:
     app.config["MODERATION"] = "none"
     attack = attempts()
@@ -320,7 +320,7 @@ def test_nobody_changes_another_persons_comment(
 
 
 def test_every_admin_route_refuses_those_without_the_role(
-    app: Flask, make_user: Any, attempts: Callable[..., Attempts]
+    app: Flask, make_user: MakeUser, attempts: Callable[..., Attempts]
 ) -> None:
     attack = attempts()
     target = make_user()
@@ -348,7 +348,7 @@ def test_every_admin_route_refuses_those_without_the_role(
 
 
 def test_every_write_needs_the_csrf_token_of_its_own_session(
-    app: Flask, ada: User, make_user: Any, attempts: Callable[..., Attempts]
+    app: Flask, ada: User, make_user: MakeUser, attempts: Callable[..., Attempts]
 ) -> None:
     attack = attempts()
     victim = ApiClient(app.test_client())
@@ -394,7 +394,7 @@ def test_a_foreign_origin_gets_no_credentialed_cors(
 
 
 def test_the_live_channel_refuses_foreign_pages_and_keeps_admin_for_moderators(
-    app: Flask, make_user: Any, attempts: Callable[..., Attempts]
+    app: Flask, make_user: MakeUser, attempts: Callable[..., Attempts]
 ) -> None:
     attack = attempts()
     for origin in (EVIL, "null", "https://blog.example.evil", None):

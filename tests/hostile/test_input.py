@@ -23,7 +23,7 @@ from tests.hostile.inert import comment_problems, page_problems, snippet_problem
 from tests.hostile.payloads import HUGE, PAYLOADS
 from tests.hostile.report import Report
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, error_of
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of
 
 SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 ORIGIN = "https://blog.example"
@@ -94,7 +94,7 @@ def page_text(browser: Browser, path: str) -> str:
 
 @SQLITE
 def test_comments_stay_inert_in_every_place_they_are_shown(
-    app: Flask, ada: User, make_user: Any, findings: Findings
+    app: Flask, ada: User, make_user: MakeUser, findings: Findings
 ) -> None:
     author = signed_in(app, ada)
     moderator = signed_in(app, make_user(role=Role.ADMIN))
@@ -205,7 +205,7 @@ def author_comments(api: ApiClient) -> list[dict[str, Any]]:
 
 @SQLITE
 def test_usernames_are_refused_or_shown_escaped(
-    app: Flask, make_user: Any, findings: Findings
+    app: Flask, make_user: MakeUser, findings: Findings
 ) -> None:
     api = ApiClient(app.test_client())
     accepted = []

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask import Flask
 
 from sidecar import deps
 from sidecar.errors import Conflict
+from tests.sidecar.conftest import MakeUser
 
 
 def test_a_registration_that_loses_a_race_is_a_conflict_not_a_crash(
-    app: Flask, make_user: Any, monkeypatch: pytest.MonkeyPatch
+    app: Flask, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_user(username="ada")
     with app.test_request_context():

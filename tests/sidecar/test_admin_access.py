@@ -6,7 +6,6 @@ without anyone remembering to add it here.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,6 +13,7 @@ from flask import Flask
 
 from sidecar.models import Role, User
 from tests.sidecar.browser import Browser
+from tests.sidecar.conftest import MakeUser
 
 
 def admin_routes(app: Flask, user: User) -> list[tuple[str, str]]:
@@ -29,13 +29,13 @@ def admin_routes(app: Flask, user: User) -> list[tuple[str, str]]:
     return routes
 
 
-def test_the_url_map_has_the_whole_dashboard(app: Flask, make_user: Any) -> None:
+def test_the_url_map_has_the_whole_dashboard(app: Flask, make_user: MakeUser) -> None:
     paths = {path for _method, path in admin_routes(app, make_user())}
     assert {"/admin/", "/admin/queue", "/admin/users", "/admin/audit"} <= paths
     assert len(admin_routes(app, make_user())) >= 9
 
 
-def test_signed_out_every_route_sends_to_the_login_page(app: Flask, make_user: Any) -> None:
+def test_signed_out_every_route_sends_to_the_login_page(app: Flask, make_user: MakeUser) -> None:
     client = app.test_client()
     token = client.get("/api/csrf").get_json()["csrf_token"]  # past CSRF, to the gate
     for method, path in admin_routes(app, make_user()):
@@ -46,7 +46,9 @@ def test_signed_out_every_route_sends_to_the_login_page(app: Flask, make_user: A
         assert parse_qs(target.query)["next"] == [path], path  # and back afterwards
 
 
-def test_a_commenter_is_refused_every_route(app: Flask, make_user: Any, browser: Browser) -> None:
+def test_a_commenter_is_refused_every_route(
+    app: Flask, make_user: MakeUser, browser: Browser
+) -> None:
     browser.login(make_user())
     token = browser.csrf_token("/comments/hello")
     for method, path in admin_routes(app, make_user()):
@@ -57,7 +59,7 @@ def test_a_commenter_is_refused_every_route(app: Flask, make_user: Any, browser:
 
 @pytest.mark.parametrize("role", [Role.MODERATOR, Role.ADMIN])
 def test_moderators_and_admins_see_every_page(
-    app: Flask, make_user: Any, browser: Browser, role: Role
+    app: Flask, make_user: MakeUser, browser: Browser, role: Role
 ) -> None:
     browser.login(make_user(role=role))
     for method, path in admin_routes(app, make_user()):

@@ -11,7 +11,7 @@ from flask import Flask
 from sidecar.extensions import db, socketio
 from sidecar.models import Comment, Role, User
 from tests.sidecar.browser import Browser, audit_rows
-from tests.sidecar.conftest import ApiClient, statements_during
+from tests.sidecar.conftest import ApiClient, MakeUser, statements_during
 
 ORIGIN = "https://blog.example"
 
@@ -22,7 +22,7 @@ def sidecar_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def moderator(app: Flask, make_user: Any, new_browser: Any) -> Browser:
+def moderator(app: Flask, make_user: MakeUser, new_browser: Any) -> Browser:
     browser: Browser = new_browser()
     browser.login(make_user(role=Role.MODERATOR, username="mod"))
     return browser
@@ -74,7 +74,7 @@ def heard(client: Any, name: str) -> list[Any]:
 
 
 def test_a_held_comment_waits_in_the_queue_then_approval_publishes_it(
-    app: Flask, make_user: Any, moderator: Browser
+    app: Flask, make_user: MakeUser, moderator: Browser
 ) -> None:
     author = make_user(username="newbie")
     held = post_comment(app, author, "My *first* comment")
@@ -100,7 +100,7 @@ def test_a_held_comment_waits_in_the_queue_then_approval_publishes_it(
 
 
 def test_bulk_reject_takes_several_out_of_the_queue_and_logs_each(
-    app: Flask, make_user: Any, moderator: Browser
+    app: Flask, make_user: MakeUser, moderator: Browser
 ) -> None:
     ids = [post_comment(app, make_user(), f"spam number {n}")["id"] for n in range(3)]
     assert sorted(queue_ids(moderator)) == ids
@@ -114,7 +114,7 @@ def test_bulk_reject_takes_several_out_of_the_queue_and_logs_each(
 
 
 def test_spam_takes_a_public_comment_down_for_readers_and_can_be_undone(
-    app: Flask, make_user: Any, moderator: Browser
+    app: Flask, make_user: MakeUser, moderator: Browser
 ) -> None:
     author = make_user()
     first = post_comment(app, author, "first, held")
@@ -143,7 +143,7 @@ def test_spam_takes_a_public_comment_down_for_readers_and_can_be_undone(
 
 
 def test_delete_leaves_a_tombstone_and_cannot_be_undone(
-    app: Flask, make_user: Any, moderator: Browser
+    app: Flask, make_user: MakeUser, moderator: Browser
 ) -> None:
     held = post_comment(app, make_user(), "regrettable")
     act(moderator, "delete", held["id"])
@@ -164,7 +164,7 @@ def test_delete_leaves_a_tombstone_and_cannot_be_undone(
     ],
 )
 def test_the_queue_filters_by_post_author_text_and_status(
-    app: Flask, make_user: Any, moderator: Browser, query: str, expected: list[str]
+    app: Flask, make_user: MakeUser, moderator: Browser, query: str, expected: list[str]
 ) -> None:
     alice, bob = make_user(username="alice"), make_user(username="bob")
     post_comment(app, alice, "alice on hello")
@@ -177,7 +177,7 @@ def test_the_queue_filters_by_post_author_text_and_status(
 
 
 def test_an_unknown_status_is_refused_and_a_form_without_its_token_does_nothing(
-    app: Flask, make_user: Any, moderator: Browser
+    app: Flask, make_user: MakeUser, moderator: Browser
 ) -> None:
     assert moderator.get("/admin/queue?status=bogus").status_code == 422
     held = post_comment(app, make_user(), "still waiting")
@@ -187,7 +187,7 @@ def test_an_unknown_status_is_refused_and_a_form_without_its_token_does_nothing(
 
 
 def test_other_moderators_hear_what_was_dealt_with(
-    app: Flask, make_user: Any, moderator: Browser
+    app: Flask, make_user: MakeUser, moderator: Browser
 ) -> None:
     held = [post_comment(app, make_user(), f"held {n}") for n in range(2)]
     colleague_api = ApiClient(app.test_client())
@@ -209,7 +209,7 @@ def test_other_moderators_hear_what_was_dealt_with(
 
 
 def test_a_bulk_approval_reads_each_comment_once_whatever_the_number(
-    app: Flask, make_user: Any, moderator: Browser
+    app: Flask, make_user: MakeUser, moderator: Browser
 ) -> None:
     """Announcing the approvals must not reload every comment after the commit."""
     author = make_user()

@@ -10,7 +10,7 @@ from flask import Flask
 from sidecar.admin.charts import bars_by_day, ranked_bars
 from sidecar.models import Role
 from tests.sidecar.browser import Browser, Html
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, MakeUser
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
@@ -26,7 +26,7 @@ def view(app: Flask, path: str, ip: str, referrer: str = "") -> None:
 
 
 def test_the_overview_shows_traffic_comments_and_posts(
-    app: Flask, make_user: Any, new_browser: Any
+    app: Flask, make_user: MakeUser, new_browser: Any
 ) -> None:
     for n in range(3):
         view(app, "/posts/hello/", f"198.51.100.{n}", "https://news.example.com/x")

@@ -9,7 +9,7 @@ from flask import Flask
 
 from sidecar.models import Role, User
 from tests.sidecar.browser import Browser, audit_rows, press
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, MakeUser
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def sidecar_config() -> dict[str, Any]:
     return {"MODERATION": "first"}
 
 
-def staff(make_user: Any, new_browser: Any, role: Role, name: str) -> Browser:
+def staff(make_user: MakeUser, new_browser: Any, role: Role, name: str) -> Browser:
     browser: Browser = new_browser()
     browser.login(make_user(role=role, username=name))
     return browser
@@ -30,7 +30,7 @@ def signed_in_api(app: Flask, user: User) -> ApiClient:
 
 
 def test_people_are_found_by_name_or_email_and_by_role(
-    app: Flask, make_user: Any, new_browser: Any
+    app: Flask, make_user: MakeUser, new_browser: Any
 ) -> None:
     admin = staff(make_user, new_browser, Role.ADMIN, "root")
     make_user(username="alice")
@@ -45,7 +45,7 @@ def test_people_are_found_by_name_or_email_and_by_role(
 
 
 def test_only_admins_change_roles_and_the_old_session_ends(
-    app: Flask, make_user: Any, new_browser: Any
+    app: Flask, make_user: MakeUser, new_browser: Any
 ) -> None:
     admin = staff(make_user, new_browser, Role.ADMIN, "root")
     moderator = staff(make_user, new_browser, Role.MODERATOR, "mod")
@@ -81,7 +81,7 @@ def test_only_admins_change_roles_and_the_old_session_ends(
 
 
 def test_a_ban_stops_signing_in_and_commenting_and_empties_their_queue(
-    app: Flask, make_user: Any, new_browser: Any
+    app: Flask, make_user: MakeUser, new_browser: Any
 ) -> None:
     moderator = staff(make_user, new_browser, Role.MODERATOR, "mod")
     troll = make_user(username="troll")
@@ -106,7 +106,7 @@ def test_a_ban_stops_signing_in_and_commenting_and_empties_their_queue(
 
 
 def test_moderators_cannot_ban_staff_and_nobody_bans_themselves(
-    app: Flask, make_user: Any, new_browser: Any
+    app: Flask, make_user: MakeUser, new_browser: Any
 ) -> None:
     moderator = staff(make_user, new_browser, Role.MODERATOR, "mod")
     admin_user = make_user(role=Role.ADMIN, username="boss")
@@ -117,7 +117,7 @@ def test_moderators_cannot_ban_staff_and_nobody_bans_themselves(
 
 
 def test_a_persons_page_lists_their_comments_in_every_state(
-    app: Flask, make_user: Any, new_browser: Any
+    app: Flask, make_user: MakeUser, new_browser: Any
 ) -> None:
     moderator = staff(make_user, new_browser, Role.MODERATOR, "mod")
     dora = make_user(username="dora")

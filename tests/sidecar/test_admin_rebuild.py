@@ -15,9 +15,10 @@ from sidecar.config import ConfigurationError, settings_from_env
 from sidecar.models import Role
 from tests.conftest import Project
 from tests.sidecar.browser import Browser, audit_rows
+from tests.sidecar.conftest import MakeUser
 
 
-def admin_browser(make_user: Any, new_browser: Any, role: Role = Role.ADMIN) -> Browser:
+def admin_browser(make_user: MakeUser, new_browser: Any, role: Role = Role.ADMIN) -> Browser:
     browser: Browser = new_browser()
     browser.login(make_user(role=role))
     return browser
@@ -32,7 +33,7 @@ def rebuild(browser: Browser) -> str:
 
 
 def test_in_development_it_builds_here_and_reports_the_outcome(
-    app: Flask, blog: Project, make_user: Any, new_browser: Any
+    app: Flask, blog: Project, make_user: MakeUser, new_browser: Any
 ) -> None:
     admin = admin_browser(make_user, new_browser)
     assert "No rebuild from the dashboard yet." in admin.page("/admin/site").text
@@ -83,7 +84,7 @@ def sidecar_config(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def test_in_production_it_calls_the_build_hook_and_shows_its_answer(
-    hook: str, app: Flask, blog: Project, make_user: Any, new_browser: Any
+    hook: str, app: Flask, blog: Project, make_user: MakeUser, new_browser: Any
 ) -> None:
     admin = admin_browser(make_user, new_browser)
     assert "build hook" in admin.page("/admin/site").text
@@ -96,7 +97,7 @@ def test_in_production_it_calls_the_build_hook_and_shows_its_answer(
 
 
 def test_moderators_see_the_last_build_but_cannot_rebuild(
-    app: Flask, make_user: Any, new_browser: Any
+    app: Flask, make_user: MakeUser, new_browser: Any
 ) -> None:
     moderator = admin_browser(make_user, new_browser, Role.MODERATOR)
     page = moderator.page("/admin/site")

@@ -12,6 +12,7 @@ from sidecar import deps
 from sidecar.extensions import db
 from sidecar.models import ReferrerCount, Role, ViewCount, ViewSalt, ViewSeen
 from sidecar.services.analytics import MIN_REFERRER_READERS, Analytics
+from tests.sidecar.conftest import MakeUser
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
@@ -128,7 +129,7 @@ def test_referrers_are_kept_as_other_sites_hosts_only(app: Flask) -> None:
 
 
 def test_a_referrer_is_shown_only_once_several_readers_came_from_it(
-    app: Flask, new_browser: Any, make_user: Any
+    app: Flask, new_browser: Any, make_user: MakeUser
 ) -> None:
     # One address, however many pages and agents, is one reader of a host.
     for path in ("/", "/posts/hello/", "/posts/second/"):

@@ -11,7 +11,7 @@ from werkzeug.test import TestResponse
 from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import User
-from tests.sidecar.conftest import ApiClient, error_of, link_in
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of, link_in
 from tests.sidecar.mailbox import links_in
 
 PASSWORD = "correct horse battery"
@@ -44,7 +44,7 @@ def test_register_answers_201_and_mails_a_confirmation_link(api: ApiClient, mail
 
 
 def test_register_with_a_known_email_answers_the_same_and_mails_the_owner(
-    app: Flask, make_user: Any, mail
+    app: Flask, make_user: MakeUser, mail
 ) -> None:
     owner = make_user(username="grace")
     known, new = ApiClient(app.test_client()), ApiClient(app.test_client())
@@ -118,7 +118,7 @@ def test_two_accounts_may_wait_on_one_address_but_only_one_is_confirmed(app: Fla
 
 @pytest.mark.parametrize("taken", ["ada", "ADA", "Ada"])
 def test_register_with_a_taken_username_is_409_whatever_the_case(
-    api: ApiClient, make_user: Any, mail, taken: str
+    api: ApiClient, make_user: MakeUser, mail, taken: str
 ) -> None:
     make_user(username="Ada")
     response = register(api, email="other@example.test", username=taken)
@@ -175,7 +175,9 @@ def test_register_without_a_csrf_token_is_400(app: Flask, mail) -> None:
 
 # -- login ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("login", ["ada", "ADA", "ada@example.test", "Ada@Example.Test", " ada "])
-def test_login_by_email_or_username_in_any_case(api: ApiClient, make_user: Any, login: str) -> None:
+def test_login_by_email_or_username_in_any_case(
+    api: ApiClient, make_user: MakeUser, login: str
+) -> None:
     user = make_user(username="ada")
     before = api.csrf()
     response = api.post("/api/auth/login", json={"login": login, "password": PASSWORD})
@@ -191,7 +193,7 @@ def test_login_by_email_or_username_in_any_case(api: ApiClient, make_user: Any, 
 
 
 def test_login_starts_a_new_session_so_the_old_csrf_token_stops_working(
-    app: Flask, make_user: Any
+    app: Flask, make_user: MakeUser
 ) -> None:
     user = make_user()
     client = app.test_client()
@@ -208,7 +210,9 @@ def test_login_starts_a_new_session_so_the_old_csrf_token_stops_working(
     assert fresh.status_code == 200
 
 
-def test_wrong_password_and_unknown_account_look_the_same(api: ApiClient, make_user: Any) -> None:
+def test_wrong_password_and_unknown_account_look_the_same(
+    api: ApiClient, make_user: MakeUser
+) -> None:
     make_user(username="ada")
     wrong = api.post("/api/auth/login", json={"login": "ada", "password": "not the password"})
     unknown = api.post("/api/auth/login", json={"login": "nobody", "password": PASSWORD})
@@ -221,7 +225,7 @@ def test_wrong_password_and_unknown_account_look_the_same(api: ApiClient, make_u
     assert api.get("/api/auth/me").status_code == 401
 
 
-def test_a_banned_account_cannot_log_in(app: Flask, api: ApiClient, make_user: Any) -> None:
+def test_a_banned_account_cannot_log_in(app: Flask, api: ApiClient, make_user: MakeUser) -> None:
     user = make_user()
     with app.app_context():
         db.session.get_one(User, user.id).banned_at = now_utc()
@@ -232,7 +236,9 @@ def test_a_banned_account_cannot_log_in(app: Flask, api: ApiClient, make_user: A
     assert api.get("/api/auth/me").status_code == 401
 
 
-def test_an_unconfirmed_user_can_log_in_but_not_comment(api: ApiClient, make_user: Any) -> None:
+def test_an_unconfirmed_user_can_log_in_but_not_comment(
+    api: ApiClient, make_user: MakeUser
+) -> None:
     user = make_user(confirmed=False)
     assert api.login(user).get_json()["email_confirmed"] is False
     response = api.post("/api/posts/hello/comments", json={"body": "hello"})
@@ -248,7 +254,7 @@ def test_me_signed_out_is_401(api: ApiClient) -> None:
     assert error_of(response)["code"] == "unauthorized"
 
 
-def test_logout_is_204_and_ends_the_session(api: ApiClient, make_user: Any) -> None:
+def test_logout_is_204_and_ends_the_session(api: ApiClient, make_user: MakeUser) -> None:
     api.login(make_user())
     assert api.get("/api/auth/me").status_code == 200
     response = api.post("/api/auth/logout")
@@ -258,7 +264,7 @@ def test_logout_is_204_and_ends_the_session(api: ApiClient, make_user: Any) -> N
 
 @pytest.mark.parametrize("cookie", ["session", "remember_token"])
 def test_a_cookie_copied_before_logout_stops_working_after_it(
-    app: Flask, make_user: Any, cookie: str
+    app: Flask, make_user: MakeUser, cookie: str
 ) -> None:
     user = make_user()
     api = ApiClient(app.test_client())
@@ -274,14 +280,18 @@ def test_a_cookie_copied_before_logout_stops_working_after_it(
     assert thief.get("/api/auth/me").status_code == 401
 
 
-def test_the_session_cookie_is_httponly_and_samesite_lax(api: ApiClient, make_user: Any) -> None:
+def test_the_session_cookie_is_httponly_and_samesite_lax(
+    api: ApiClient, make_user: MakeUser
+) -> None:
     response = api.login(make_user())
     header = set_cookie_header(response, "session")
     assert "HttpOnly" in header and "SameSite=Lax" in header
     assert not any(h.startswith("remember_token=") for h in response.headers.getlist("Set-Cookie"))
 
 
-def test_remember_me_sets_an_httponly_samesite_lax_cookie(api: ApiClient, make_user: Any) -> None:
+def test_remember_me_sets_an_httponly_samesite_lax_cookie(
+    api: ApiClient, make_user: MakeUser
+) -> None:
     user = make_user()
     response = api.post(
         "/api/auth/login", json={"login": user.username, "password": PASSWORD, "remember": True}
@@ -293,7 +303,7 @@ def test_remember_me_sets_an_httponly_samesite_lax_cookie(api: ApiClient, make_u
 
 # -- password reset -------------------------------------------------------------------------
 def test_a_mailed_reset_link_changes_the_password_once(
-    app: Flask, api: ApiClient, make_user: Any, mail
+    app: Flask, api: ApiClient, make_user: MakeUser, mail
 ) -> None:
     user = make_user()
     with app.app_context():  # the HTML form's validator refuses the reserved .test domain
@@ -325,7 +335,7 @@ def new_token(api: ApiClient, name: str = "my script") -> dict[str, Any]:
 
 
 def test_a_token_is_shown_once_and_works_without_cookies_or_csrf(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     user = make_user()
     api.login(user)
@@ -359,7 +369,7 @@ def test_a_wrong_token_is_401(app: Flask, header: str) -> None:
 
 
 def test_a_revoked_token_is_401_and_revoking_is_204(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     api.login(make_user())
     created = new_token(api)
@@ -373,7 +383,9 @@ def test_a_revoked_token_is_401_and_revoking_is_204(
     assert api.delete(f"/api/auth/tokens/{created['id']}").status_code == 404
 
 
-def test_another_users_token_cannot_be_revoked(app: Flask, api: ApiClient, make_user: Any) -> None:
+def test_another_users_token_cannot_be_revoked(
+    app: Flask, api: ApiClient, make_user: MakeUser
+) -> None:
     api.login(make_user())
     created = new_token(api)
     other = ApiClient(app.test_client())
@@ -389,7 +401,7 @@ def test_another_users_token_cannot_be_revoked(app: Flask, api: ApiClient, make_
     )
 
 
-def test_tokens_need_a_signed_in_user_and_a_name(api: ApiClient, make_user: Any) -> None:
+def test_tokens_need_a_signed_in_user_and_a_name(api: ApiClient, make_user: MakeUser) -> None:
     signed_out = api.post("/api/auth/tokens", json={"name": "x"})
     assert signed_out.status_code == 401
     assert api.delete("/api/auth/tokens/1").status_code == 401

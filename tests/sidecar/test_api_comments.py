@@ -12,7 +12,7 @@ from sidecar import deps
 from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import Comment, Role, User
-from tests.sidecar.conftest import ApiClient, error_of, statements_during
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of, statements_during
 
 THREAD = "/api/posts/hello/comments"
 COMMENT_KEYS = {"id", "parent_id", "author", "body_html", "status", "created_at", "edited_at"}
@@ -55,7 +55,7 @@ def signed_in(app: Flask, user: User) -> ApiClient:
 
 # -- create ---------------------------------------------------------------------------------
 def test_a_comment_is_created_approved_and_shown_to_everyone(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     user = make_user()
     api.login(user)
@@ -85,7 +85,7 @@ def test_a_comment_is_created_approved_and_shown_to_everyone(
     ],
 )
 def test_commenting_signed_out_or_on_an_unpublished_post_fails(
-    api: ApiClient, make_user: Any, slug: str, sign_in: bool, status: int, code: str
+    api: ApiClient, make_user: MakeUser, slug: str, sign_in: bool, status: int, code: str
 ) -> None:
     if sign_in:
         api.login(make_user())
@@ -111,7 +111,7 @@ def test_commenting_signed_out_or_on_an_unpublished_post_fails(
     ],
 )
 def test_invalid_comments_are_422_naming_the_field(
-    api: ApiClient, make_user: Any, payload: dict[str, Any], field: str, in_message: str
+    api: ApiClient, make_user: MakeUser, payload: dict[str, Any], field: str, in_message: str
 ) -> None:
     api.login(make_user())
     response = api.post(THREAD, json=payload)
@@ -122,14 +122,16 @@ def test_invalid_comments_are_422_naming_the_field(
     assert thread(api) == []
 
 
-def test_a_comment_of_exactly_8000_characters_is_accepted(api: ApiClient, make_user: Any) -> None:
+def test_a_comment_of_exactly_8000_characters_is_accepted(
+    api: ApiClient, make_user: MakeUser
+) -> None:
     api.login(make_user())
     assert api.post(THREAD, json={"body": "x" * 8000}).status_code == 201
 
 
 # -- replies --------------------------------------------------------------------------------
 def test_a_reply_to_a_comment_on_another_post_is_422(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     elsewhere = seed(app, make_user(), "on the second post", slug="second")
     api.login(make_user())
@@ -140,7 +142,7 @@ def test_a_reply_to_a_comment_on_another_post_is_422(
 
 
 def test_replies_deeper_than_five_attach_to_the_deepest_allowed_ancestor(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     author = make_user()
     chain: list[int] = []
@@ -161,7 +163,7 @@ def test_replies_deeper_than_five_attach_to_the_deepest_allowed_ancestor(
 # -- moderation -----------------------------------------------------------------------------
 @pytest.mark.parametrize("sidecar_config", [{"MODERATION": "first"}])
 def test_first_comment_is_held_until_approved_then_later_ones_pass(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     author = make_user()
     api.login(author)
@@ -190,7 +192,7 @@ def test_first_comment_is_held_until_approved_then_later_ones_pass(
     ],
 )
 def test_moderation_all_holds_every_comment_and_none_holds_none(
-    app: Flask, api: ApiClient, make_user: Any, statuses: list[str]
+    app: Flask, api: ApiClient, make_user: MakeUser, statuses: list[str]
 ) -> None:
     api.login(make_user())
     first = api.post(THREAD, json={"body": "one"}).get_json()
@@ -203,14 +205,18 @@ def test_moderation_all_holds_every_comment_and_none_holds_none(
 
 @pytest.mark.parametrize("sidecar_config", [{"MODERATION": "first"}, {"MODERATION": "all"}])
 @pytest.mark.parametrize("role", [Role.MODERATOR, Role.ADMIN])
-def test_moderators_are_never_held(app: Flask, api: ApiClient, make_user: Any, role: Role) -> None:
+def test_moderators_are_never_held(
+    app: Flask, api: ApiClient, make_user: MakeUser, role: Role
+) -> None:
     api.login(make_user(role=role))
     assert api.post(THREAD, json={"body": "staff"}).get_json()["status"] == "approved"
     assert len(thread(app.test_client())) == 1
 
 
 # -- edit -----------------------------------------------------------------------------------
-def test_the_author_edits_within_the_window(app: Flask, api: ApiClient, make_user: Any) -> None:
+def test_the_author_edits_within_the_window(
+    app: Flask, api: ApiClient, make_user: MakeUser
+) -> None:
     api.login(make_user())
     created = api.post(THREAD, json={"body": "typo"}).get_json()
     response = api.patch(f"/api/comments/{created['id']}", json={"body": "fixed **now**"})
@@ -228,7 +234,7 @@ def test_the_author_edits_within_the_window(app: Flask, api: ApiClient, make_use
     ids=["15-minute window, 16 minutes later", "no window"],
 )
 def test_editing_after_the_window_is_403(
-    app: Flask, api: ApiClient, make_user: Any, age: timedelta | None
+    app: Flask, api: ApiClient, make_user: MakeUser, age: timedelta | None
 ) -> None:
     api.login(make_user())
     created = api.post(THREAD, json={"body": "original"}).get_json()
@@ -251,7 +257,7 @@ def test_the_thread_tells_clients_how_long_edits_stay_open(app: Flask, seconds: 
     assert body["edit_window_seconds"] == seconds
 
 
-def test_another_user_cannot_edit(app: Flask, make_user: Any) -> None:
+def test_another_user_cannot_edit(app: Flask, make_user: MakeUser) -> None:
     comment = seed(app, make_user(), "mine")
     other = signed_in(app, make_user())
     response = other.patch(f"/api/comments/{comment}", json={"body": "yours now"})
@@ -261,7 +267,7 @@ def test_another_user_cannot_edit(app: Flask, make_user: Any) -> None:
 
 
 @pytest.mark.parametrize("role", [Role.MODERATOR, Role.ADMIN])
-def test_a_moderator_edits_any_time(app: Flask, make_user: Any, role: Role) -> None:
+def test_a_moderator_edits_any_time(app: Flask, make_user: MakeUser, role: Role) -> None:
     comment = seed(app, make_user(), "rude words")
     update_comment(app, comment, created_at=now_utc() - timedelta(days=30))
     moderator = signed_in(app, make_user(role=role))
@@ -270,7 +276,7 @@ def test_a_moderator_edits_any_time(app: Flask, make_user: Any, role: Role) -> N
     assert thread(app.test_client())[0]["body_html"] == "<p>[removed]</p>"
 
 
-def test_edit_failures(app: Flask, api: ApiClient, make_user: Any) -> None:
+def test_edit_failures(app: Flask, api: ApiClient, make_user: MakeUser) -> None:
     author = make_user()
     comment = seed(app, author, "text")
     assert api.patch(f"/api/comments/{comment}", json={"body": "x"}).status_code == 401
@@ -287,7 +293,7 @@ def test_edit_failures(app: Flask, api: ApiClient, make_user: Any) -> None:
 # -- delete ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("who", ["author", "moderator", "admin"])
 def test_author_or_moderator_deletes_and_a_leaf_disappears(
-    app: Flask, make_user: Any, who: str
+    app: Flask, make_user: MakeUser, who: str
 ) -> None:
     author = make_user()
     keep, leaf = seed(app, author, "keep"), seed(app, author, "leaf")
@@ -304,7 +310,7 @@ def test_author_or_moderator_deletes_and_a_leaf_disappears(
     assert client.delete(f"/api/comments/{leaf}").status_code == 404
 
 
-def test_others_cannot_delete(app: Flask, api: ApiClient, make_user: Any) -> None:
+def test_others_cannot_delete(app: Flask, api: ApiClient, make_user: MakeUser) -> None:
     comment = seed(app, make_user(), "mine")
     assert api.delete(f"/api/comments/{comment}").status_code == 401
     api.login(make_user())
@@ -314,7 +320,7 @@ def test_others_cannot_delete(app: Flask, api: ApiClient, make_user: Any) -> Non
 
 
 def test_a_deleted_comment_with_replies_stays_as_a_tombstone(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     author = make_user()
     parent = seed(app, author, "parent text")
@@ -330,7 +336,7 @@ def test_a_deleted_comment_with_replies_stays_as_a_tombstone(
 
 
 # -- preview --------------------------------------------------------------------------------
-def test_preview_renders_without_storing(app: Flask, api: ApiClient, make_user: Any) -> None:
+def test_preview_renders_without_storing(app: Flask, api: ApiClient, make_user: MakeUser) -> None:
     api.login(make_user())
     response = api.post("/api/comments/preview", json={"body": "*soon*"})
     assert response.status_code == 200
@@ -352,7 +358,7 @@ def build_thread(app: Flask, authors: list[User], size: int, slug: str) -> None:
 
 @pytest.mark.parametrize("viewer", ["anonymous", "signed in"])
 def test_a_thread_is_read_in_two_queries_whatever_its_size(
-    app: Flask, make_user: Any, viewer: str
+    app: Flask, make_user: MakeUser, viewer: str
 ) -> None:
     authors = [make_user() for _ in range(4)]
     build_thread(app, authors, 3, "second")

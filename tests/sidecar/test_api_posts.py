@@ -12,7 +12,7 @@ from sidecar import deps
 from sidecar.extensions import db
 from sidecar.models import Comment, User
 from tests.conftest import BASE_URL
-from tests.sidecar.conftest import ApiClient, error_of, statements_during
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of, statements_during
 
 POST_KEYS = {"slug", "title", "date", "url", "tags", "summary", "comment_count"}
 
@@ -86,7 +86,7 @@ def test_the_list_filters_by_tag(api: ApiClient, tag: str, slugs: list[str]) -> 
 
 
 def test_comment_counts_include_approved_comments_only(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     author = make_user()
     for status in ("approved", "approved", "pending", "deleted", "spam", "rejected"):
@@ -146,7 +146,9 @@ def test_the_posts_list_does_not_need_a_session(app: Flask) -> None:
     assert "Set-Cookie" not in response.headers
 
 
-def test_comment_on_a_post_appears_in_its_count(app: Flask, api: ApiClient, make_user: Any) -> None:
+def test_comment_on_a_post_appears_in_its_count(
+    app: Flask, api: ApiClient, make_user: MakeUser
+) -> None:
     api.login(make_user())
     assert api.post("/api/posts/second/comments", json={"body": "hello"}).status_code == 201
     assert api.get("/api/posts/second").get_json()["comment_count"] == 1
@@ -154,7 +156,7 @@ def test_comment_on_a_post_appears_in_its_count(app: Flask, api: ApiClient, make
         assert db.session.query(Comment).filter_by(post_slug="second").count() == 1
 
 
-def test_counts_for_many_posts_take_one_query(app: Flask, make_user: Any) -> None:
+def test_counts_for_many_posts_take_one_query(app: Flask, make_user: MakeUser) -> None:
     author = make_user()
     seed(app, author, "hello")
     seed(app, author, "hello")

@@ -11,7 +11,7 @@ from flask import Flask
 
 from sidecar.models import User
 from tests.sidecar.browser import PASSWORD, Browser, html_of
-from tests.sidecar.conftest import link_in
+from tests.sidecar.conftest import MakeUser, link_in
 
 NEW_PASSWORD = "a much better passphrase"
 
@@ -83,7 +83,7 @@ def test_a_bad_confirmation_link_says_so(browser: Browser) -> None:
 
 
 def test_register_with_a_taken_username_shows_the_error_beside_the_field(
-    browser: Browser, make_user: Any
+    browser: Browser, make_user: MakeUser
 ) -> None:
     make_user(username="grace")
     response = browser.submit(
@@ -105,7 +105,9 @@ def test_register_with_invalid_fields_is_a_422(browser: Browser, mail: Any) -> N
     assert mail.sent == []
 
 
-def test_sign_in_by_username_goes_to_the_safe_next_page(browser: Browser, make_user: Any) -> None:
+def test_sign_in_by_username_goes_to_the_safe_next_page(
+    browser: Browser, make_user: MakeUser
+) -> None:
     user: User = make_user(username="grace")
     page = browser.page("/auth/login?next=/comments/hello")
     action = urlsplit(page.find("form", method="post", novalidate="").attrs["action"])
@@ -129,7 +131,7 @@ def test_sign_in_by_username_goes_to_the_safe_next_page(browser: Browser, make_u
     ],
 )
 def test_an_unsafe_next_sends_the_reader_home(
-    browser: Browser, make_user: Any, unsafe: str
+    browser: Browser, make_user: MakeUser, unsafe: str
 ) -> None:
     user = make_user()
     path = "/auth/login?" + urlencode({"next": unsafe})
@@ -139,7 +141,7 @@ def test_an_unsafe_next_sends_the_reader_home(
     assert signed_in_as(browser) == user.username
 
 
-def test_a_wrong_password_shows_an_error_and_401(browser: Browser, make_user: Any) -> None:
+def test_a_wrong_password_shows_an_error_and_401(browser: Browser, make_user: MakeUser) -> None:
     user = make_user()
     response = browser.submit("/auth/login", login=user.username, password="not the password")
     assert response.status_code == 401
@@ -153,7 +155,7 @@ def test_a_wrong_password_shows_an_error_and_401(browser: Browser, make_user: An
 
 
 def test_an_unconfirmed_account_can_sign_in_but_not_comment(
-    browser: Browser, make_user: Any
+    browser: Browser, make_user: MakeUser
 ) -> None:
     user = make_user(confirmed=False)
     browser.login(user)
@@ -163,7 +165,7 @@ def test_an_unconfirmed_account_can_sign_in_but_not_comment(
 
 # -- sign out ---------------------------------------------------------------------------------
 def test_sign_out_ends_the_session_and_its_copies(
-    browser: Browser, make_user: Any, app: Flask
+    browser: Browser, make_user: MakeUser, app: Flask
 ) -> None:
     browser.login(make_user(username="ada"))
     cookie = browser.client.get_cookie("session")
@@ -182,7 +184,7 @@ def test_sign_out_ends_the_session_and_its_copies(
     assert signed_in_as(copy) is None  # a copied cookie stops working too
 
 
-def test_sign_out_needs_a_csrf_token(browser: Browser, make_user: Any) -> None:
+def test_sign_out_needs_a_csrf_token(browser: Browser, make_user: MakeUser) -> None:
     browser.login(make_user(username="ada"))
     assert browser.client.post("/auth/logout").status_code == 400
     assert signed_in_as(browser) == "ada"
@@ -190,7 +192,7 @@ def test_sign_out_needs_a_csrf_token(browser: Browser, make_user: Any) -> None:
 
 
 # -- reset ------------------------------------------------------------------------------------
-def test_reset_a_forgotten_password_once(browser: Browser, make_user: Any, mail: Any) -> None:
+def test_reset_a_forgotten_password_once(browser: Browser, make_user: MakeUser, mail: Any) -> None:
     user = make_user(username="ada")
     response = browser.submit("/auth/reset", email=user.email.upper())
     assert response.status_code == 200
@@ -224,7 +226,7 @@ def test_reset_a_forgotten_password_once(browser: Browser, make_user: Any, mail:
 
 
 def test_reset_with_mismatched_passwords_shows_the_error(
-    browser: Browser, make_user: Any, mail: Any
+    browser: Browser, make_user: MakeUser, mail: Any
 ) -> None:
     user = make_user()
     browser.submit("/auth/reset", email=user.email)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask
 
 from sidecar.database import now_utc
 from sidecar.models import Status
+from tests.sidecar.conftest import MakeUser
 from tests.sidecar.stored import stored_comment
 
 NS = {"a": "http://www.w3.org/2005/Atom"}
@@ -26,7 +26,9 @@ def _entries(feed: ET.Element) -> list[tuple[str, str, str]]:
     ]
 
 
-def test_the_site_feed_lists_approved_comments_newest_first(app: Flask, make_user: Any) -> None:
+def test_the_site_feed_lists_approved_comments_newest_first(
+    app: Flask, make_user: MakeUser
+) -> None:
     ada = make_user(username="ada")
     older = stored_comment(app, ada, "hello", "<p>older &amp; wiser</p>", 20, Status.APPROVED.value)
     newer = stored_comment(app, ada, "second", "<p><em>newer</em></p>", 5, Status.APPROVED.value)
@@ -56,7 +58,9 @@ def test_the_site_feed_lists_approved_comments_newest_first(app: Flask, make_use
     assert again.status_code == 304
 
 
-def test_a_post_feed_holds_that_post_only_and_a_draft_has_none(app: Flask, make_user: Any) -> None:
+def test_a_post_feed_holds_that_post_only_and_a_draft_has_none(
+    app: Flask, make_user: MakeUser
+) -> None:
     ada = make_user(username="ada")
     mine = stored_comment(app, ada, "hello", "<p>here</p>", 1, Status.APPROVED.value)
     stored_comment(app, ada, "second", "<p>elsewhere</p>", 0, Status.APPROVED.value)

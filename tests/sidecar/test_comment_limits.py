@@ -13,7 +13,7 @@ from sidecar import deps
 from sidecar.extensions import limiter
 from sidecar.models import User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, error_of
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of
 
 PREVIEW = {"body": "*soon*"}
 PREVIEWS_PER_MINUTE = 10
@@ -36,7 +36,7 @@ def test_preview_is_for_signed_in_readers_only(app: Flask, api: ApiClient, ada: 
 
 
 def test_previews_are_counted_per_user_not_per_address(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     api.login(make_user())
     for _ in range(PREVIEWS_PER_MINUTE):
@@ -49,7 +49,7 @@ def test_previews_are_counted_per_user_not_per_address(
 
 
 def test_edits_share_one_budget_per_user_across_the_api_and_the_form(
-    app: Flask, api: ApiClient, ada: User, browser: Browser, make_user: Any
+    app: Flask, api: ApiClient, ada: User, browser: Browser, make_user: MakeUser
 ) -> None:
     api.login(ada)
     browser.login(ada)

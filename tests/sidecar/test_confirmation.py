@@ -11,7 +11,7 @@ from flask import Flask
 from sidecar.extensions import db
 from sidecar.models import OutboxMail, User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, Mailbox, error_of, link_in
+from tests.sidecar.conftest import ApiClient, Mailbox, MakeUser, error_of, link_in
 from tests.sidecar.mailbox import signed
 
 PASSWORD = "correct horse battery"
@@ -68,7 +68,7 @@ def test_a_bad_link_still_leads_somewhere(app: Flask, api: ApiClient) -> None:
 
 
 def test_a_signed_in_reader_can_have_the_mail_sent_again(
-    app: Flask, api: ApiClient, make_user: Any, mail: Mailbox
+    app: Flask, api: ApiClient, make_user: MakeUser, mail: Mailbox
 ) -> None:
     user = make_user(confirmed=False)
     api.login(user)
@@ -83,7 +83,7 @@ def test_a_signed_in_reader_can_have_the_mail_sent_again(
 
 
 def test_resending_needs_a_session_and_is_rate_limited(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     assert api.post("/api/auth/confirm/resend", json={}).status_code == 401
     api.login(make_user(confirmed=False))

@@ -15,7 +15,7 @@ from sidecar import deps
 from sidecar.extensions import db, socketio
 from sidecar.models import Action, Comment, Role, User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, MakeUser
 
 ORIGIN = "https://blog.example"
 THREAD = "/api/posts/hello/comments"
@@ -43,7 +43,7 @@ def _socket(app: Flask, api: ApiClient | None = None) -> Any:
 
 
 @pytest.fixture
-def approved(app: Flask, make_user: Any) -> tuple[ApiClient, int, User]:
+def approved(app: Flask, make_user: MakeUser) -> tuple[ApiClient, int, User]:
     """An author whose harmless comment a moderator approved: (author, id, moderator)."""
     moderator = make_user(role=Role.MODERATOR)
     author = ApiClient(app.test_client())
@@ -75,7 +75,7 @@ def test_an_edited_approved_comment_leaves_public_view_until_approved(
 
 
 def test_live_readers_lose_the_words_and_moderators_get_it_in_the_queue(
-    app: Flask, approved: tuple[ApiClient, int, User], make_user: Any
+    app: Flask, approved: tuple[ApiClient, int, User], make_user: MakeUser
 ) -> None:
     author, comment_id, _ = approved
     reader = _socket(app)
@@ -95,7 +95,7 @@ def test_live_readers_lose_the_words_and_moderators_get_it_in_the_queue(
 
 
 def test_a_held_comment_keeps_its_place_for_its_replies(
-    app: Flask, approved: tuple[ApiClient, int, User], make_user: Any
+    app: Flask, approved: tuple[ApiClient, int, User], make_user: MakeUser
 ) -> None:
     author, comment_id, moderator = approved
     replier = ApiClient(app.test_client())

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from sidecar.models import Role
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, MakeUser
 
 THREAD = "/api/posts/hello/comments"
 
@@ -45,7 +45,7 @@ LARGEST = 10**9 - 1  # the largest id a URL may name
 
 
 def test_an_id_too_large_for_the_database_is_a_json_404(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     """It used to reach the query: SQLite's OverflowError, a 500."""
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as in production
@@ -203,7 +203,7 @@ def test_a_page_asked_for_as_json_gets_the_envelope(api: ApiClient) -> None:
     ],
 )
 def test_nul_characters_and_invalid_utf8_are_422_and_stored_nowhere(
-    api: ApiClient, make_user: Any, path: str, raw: bytes, code: str
+    api: ApiClient, make_user: MakeUser, path: str, raw: bytes, code: str
 ) -> None:
     api.login(make_user())
     response = api.post(path, data=raw, content_type="application/json")
@@ -215,7 +215,9 @@ def test_nul_characters_and_invalid_utf8_are_422_and_stored_nowhere(
     "text",
     ["Sale: 100%00 genuine", "In JSON a NUL is written \\u0000", "C strings end in \\0"],
 )
-def test_text_that_only_mentions_nul_is_kept(api: ApiClient, make_user: Any, text: str) -> None:
+def test_text_that_only_mentions_nul_is_kept(
+    api: ApiClient, make_user: MakeUser, text: str
+) -> None:
     api.login(make_user())
     response = api.post(THREAD, json={"body": text})
     assert response.status_code == 201, response.get_json()
@@ -223,7 +225,7 @@ def test_text_that_only_mentions_nul_is_kept(api: ApiClient, make_user: Any, tex
 
 
 # -- rate limits ----------------------------------------------------------------------------
-def test_the_seventh_comment_in_a_minute_is_a_json_429(api: ApiClient, make_user: Any) -> None:
+def test_the_seventh_comment_in_a_minute_is_a_json_429(api: ApiClient, make_user: MakeUser) -> None:
     api.login(make_user())
     for n in range(6):
         assert api.post(THREAD, json={"body": f"comment {n}"}).status_code == 201
@@ -306,7 +308,7 @@ def test_domain_errors_use_the_envelope(
     ids=["nul", "latin-1"],
 )
 def test_a_chunked_body_is_checked_like_any_other(
-    app: Flask, api: ApiClient, make_user: Any, body: bytes
+    app: Flask, api: ApiClient, make_user: MakeUser, body: bytes
 ) -> None:
     """Without Content-Length (Transfer-Encoding: chunked) the guard was skipped."""
     import io

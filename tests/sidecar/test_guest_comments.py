@@ -12,7 +12,7 @@ from flask import Flask
 from sidecar import deps
 from sidecar.extensions import db
 from sidecar.models import Action, Comment, Role, User
-from tests.sidecar.conftest import ApiClient, error_of
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of
 from tests.sidecar.mailbox import signed
 
 THREAD = "/api/posts/hello/comments"
@@ -41,7 +41,7 @@ def approve(app: Flask, comment_id: int, moderator: User) -> None:
 
 
 @pytest.fixture
-def moderator(make_user: Any) -> User:
+def moderator(make_user: MakeUser) -> User:
     user: User = make_user(role=Role.MODERATOR, username="mod")
     return user
 
@@ -97,7 +97,7 @@ def test_open_guests_follow_the_moderation_policy(
 
 
 def test_a_signed_in_reader_comments_as_themselves_whatever_they_send(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     user = make_user()
     api.login(user)
@@ -161,7 +161,7 @@ def test_another_guest_replaying_a_key_gets_no_edit_token_for_the_comment(
     ],
 )
 def test_a_guest_cannot_take_a_name_that_reads_as_an_account_s(
-    app: Flask, api: ApiClient, make_user: Any, name: str
+    app: Flask, api: ApiClient, make_user: MakeUser, name: str
 ) -> None:
     make_user(username="admin")
     response = as_guest(api, name=name)
@@ -173,7 +173,7 @@ def test_a_guest_cannot_take_a_name_that_reads_as_an_account_s(
         assert db.session.query(Comment).count() == 0
 
 
-def test_names_unlike_any_account_s_are_free(api: ApiClient, make_user: Any) -> None:
+def test_names_unlike_any_account_s_are_free(api: ApiClient, make_user: MakeUser) -> None:
     make_user(username="admin")
     for name in ("Adam", "Ann", "Administrator Jones", "Zoë"):
         assert as_guest(api, name=name).status_code == 201, name
@@ -236,7 +236,7 @@ def test_without_a_token_a_guest_changes_nothing(app: Flask, api: ApiClient) -> 
 
 
 def test_a_tampered_or_borrowed_token_is_refused(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     mine = as_guest(api, body="mine").get_json()
     theirs = as_guest(api, body="theirs").get_json()
@@ -304,7 +304,7 @@ def test_a_moderator_may_still_edit_a_guest_s_comment(
 
 
 def test_a_guest_s_reply_reaches_the_author_s_replies(
-    app: Flask, api: ApiClient, make_user: Any, moderator: User
+    app: Flask, api: ApiClient, make_user: MakeUser, moderator: User
 ) -> None:
     user = make_user()
     with app.test_request_context():

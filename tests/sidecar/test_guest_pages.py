@@ -11,6 +11,7 @@ from sidecar import deps
 from sidecar.extensions import db
 from sidecar.models import Action, Comment, Role, User
 from tests.sidecar.browser import Browser, comment_id
+from tests.sidecar.conftest import MakeUser
 
 PAGE = "/comments/hello"
 
@@ -20,7 +21,7 @@ def sidecar_config() -> dict[str, Any]:
     return {"GUESTS": "moderated"}
 
 
-def approve_all(app: Flask, make_user: Any) -> None:
+def approve_all(app: Flask, make_user: MakeUser) -> None:
     moderator = make_user(role=Role.MODERATOR)
     with app.test_request_context():
         ids = [c.id for c in db.session.query(Comment)]
@@ -28,7 +29,7 @@ def approve_all(app: Flask, make_user: Any) -> None:
 
 
 def test_a_guest_comments_from_the_page_and_waits_for_a_moderator(
-    app: Flask, browser: Browser, make_user: Any
+    app: Flask, browser: Browser, make_user: MakeUser
 ) -> None:
     page = browser.page(PAGE)
     form = page.find("form", class_="comment-form")
@@ -63,7 +64,7 @@ def test_a_guest_comments_from_the_page_and_waits_for_a_moderator(
 
 
 def test_a_guest_s_mistakes_are_shown_beside_the_fields_and_the_text_is_kept(
-    app: Flask, browser: Browser, make_user: Any
+    app: Flask, browser: Browser, make_user: MakeUser
 ) -> None:
     make_user(username="ada")
     response = browser.submit(PAGE, body="keep me", guest_name="ADA")
@@ -100,7 +101,7 @@ def test_without_guests_the_page_asks_to_sign_in(browser: Browser) -> None:
 
 @pytest.mark.parametrize("sidecar_config", [{"GUESTS": "open", "MODERATION": "none"}])
 def test_email_me_replies_from_the_page(
-    app: Flask, browser: Browser, make_user: Any, mail: Any
+    app: Flask, browser: Browser, make_user: MakeUser, mail: Any
 ) -> None:
     page = browser.page(PAGE)
     box = page.find("input", id="new-comment-body-notify")

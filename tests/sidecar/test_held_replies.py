@@ -13,7 +13,7 @@ from sidecar import deps
 from sidecar.extensions import db
 from sidecar.models import Action, AuditEntry, Comment, Role, User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, error_of
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of
 
 THREAD = "/api/posts/hello/comments"
 
@@ -33,7 +33,7 @@ def _shown(client: ApiClient) -> dict[int, str]:
 
 
 def test_a_reply_to_ones_own_held_comment_waits_with_it_and_is_approved_with_it(
-    app: Flask, make_user: Any
+    app: Flask, make_user: MakeUser
 ) -> None:
     newcomer = ApiClient(app.test_client())
     newcomer.login(make_user(username="newcomer"))
@@ -66,7 +66,7 @@ def test_a_reply_to_ones_own_held_comment_waits_with_it_and_is_approved_with_it(
 
 
 def test_another_authors_held_reply_is_not_approved_with_the_parent(
-    app: Flask, make_user: Any
+    app: Flask, make_user: MakeUser
 ) -> None:
     """Only the held comment's own author's replies waited with it."""
     moderator = make_user(role=Role.MODERATOR)
@@ -87,7 +87,7 @@ def test_another_authors_held_reply_is_not_approved_with_the_parent(
 
 
 def test_the_plain_page_offers_a_reply_to_ones_own_held_comment_only(
-    app: Flask, make_user: Any, browser: Browser
+    app: Flask, make_user: MakeUser, browser: Browser
 ) -> None:
     author = make_user(username="author")
     browser.login(author)
@@ -103,7 +103,7 @@ def test_the_plain_page_offers_a_reply_to_ones_own_held_comment_only(
 
 @pytest.mark.parametrize("sidecar_config", [{"MODERATION": "all"}])
 def test_under_all_moderation_each_held_reply_waits_for_its_own_review(
-    app: Flask, make_user: Any, sidecar_config: dict[str, Any]
+    app: Flask, make_user: MakeUser, sidecar_config: dict[str, Any]
 ) -> None:
     """A spammer's harmless comment approved must not publish, unseen, the spam
     they replied to it with."""

@@ -17,7 +17,7 @@ from sqlalchemy import event, func, select
 from sidecar.extensions import db
 from sidecar.models import Comment, User
 from tests.sidecar.browser import Browser, html_of
-from tests.sidecar.conftest import ApiClient, error_of
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of
 
 THREAD = "/api/posts/hello/comments"
 KEY = "d0c1a6b2-5f0e-4c1e-9c55-0d3b7a1f2e44"
@@ -43,7 +43,7 @@ def test_a_retry_with_the_same_key_returns_the_first_comment(
 
 
 def test_a_key_is_the_authors_own_and_one_comments_own(
-    app: Flask, api: ApiClient, ada: User, make_user: Any
+    app: Flask, api: ApiClient, ada: User, make_user: MakeUser
 ) -> None:
     api.login(ada)
     api.post(THREAD, json={"body": "mine"}, headers={"Idempotency-Key": KEY})

@@ -12,7 +12,7 @@ from flask import Flask
 
 from sidecar.models import User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, error_of
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of
 
 WRONG = "not the password"
 
@@ -42,7 +42,9 @@ def test_the_form_and_the_api_share_the_budget(api: ApiClient, browser: Browser,
     assert "Retry-After" in page.headers
 
 
-def test_other_accounts_keep_their_own_budget(api: ApiClient, ada: User, make_user: Any) -> None:
+def test_other_accounts_keep_their_own_budget(
+    api: ApiClient, ada: User, make_user: MakeUser
+) -> None:
     other = make_user(username="grace")
     for _ in range(5):
         _api_login(api, "ada")

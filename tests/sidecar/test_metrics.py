@@ -21,7 +21,7 @@ from sidecar import metrics
 from sidecar.extensions import socketio
 from tests.conftest import REPO, Project
 from tests.processes import running_http_server
-from tests.sidecar.conftest import ApiClient, Mailbox
+from tests.sidecar.conftest import ApiClient, Mailbox, MakeUser
 
 ROOT = Path(__file__).resolve().parents[2]
 ORIGIN = "https://blog.example"
@@ -51,7 +51,7 @@ def value(samples: dict[Any, float], name: str, **labels: str) -> float:
 
 
 def test_requests_comments_and_rate_limits_are_counted(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     api.login(make_user())
     before = scrape(app)

@@ -14,7 +14,7 @@ from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import Comment, OutboxMail, Role, User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, Mailbox, statements_during
+from tests.sidecar.conftest import ApiClient, Mailbox, MakeUser, statements_during
 from tests.sidecar.mailbox import signed
 
 
@@ -24,7 +24,7 @@ def sidecar_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def moderator(new_browser: Any, make_user: Any) -> Any:
+def moderator(new_browser: Any, make_user: MakeUser) -> Any:
     """``moderator(choice)``: a new moderator who chose that on the queue page."""
 
     def make(choice: str) -> User:
@@ -40,7 +40,7 @@ def moderator(new_browser: Any, make_user: Any) -> Any:
     return make
 
 
-def hold(app: Flask, make_user: Any, body: str = "please let me in") -> int:
+def hold(app: Flask, make_user: MakeUser, body: str = "please let me in") -> int:
     api = ApiClient(app.test_client())
     api.login(make_user())
     response = api.post("/api/posts/hello/comments", json={"body": body})
@@ -61,7 +61,7 @@ def status_of(app: Flask, comment_id: int) -> str:
 
 
 def test_a_held_comment_is_mailed_and_approved_by_its_link_once(
-    app: Flask, make_user: Any, moderator: Any, mail: Mailbox
+    app: Flask, make_user: MakeUser, moderator: Any, mail: Mailbox
 ) -> None:
     mod = moderator("immediate")
     quiet = moderator("off")
@@ -89,7 +89,7 @@ def test_a_held_comment_is_mailed_and_approved_by_its_link_once(
 
 
 def test_a_post_without_the_pages_csrf_token_moderates_nothing(
-    app: Flask, make_user: Any, moderator: Any, mail: Mailbox
+    app: Flask, make_user: MakeUser, moderator: Any, mail: Mailbox
 ) -> None:
     moderator("immediate")
     held = hold(app, make_user)
@@ -100,7 +100,7 @@ def test_a_post_without_the_pages_csrf_token_moderates_nothing(
 
 
 def test_a_digest_waits_a_day_and_carries_everything_held_since(
-    app: Flask, make_user: Any, moderator: Any, mail: Mailbox
+    app: Flask, make_user: MakeUser, moderator: Any, mail: Mailbox
 ) -> None:
     moderator("digest")
     hold(app, make_user, "first")
@@ -117,7 +117,7 @@ def test_a_digest_waits_a_day_and_carries_everything_held_since(
 
 
 def test_a_demoted_moderator_s_links_stop_working(
-    app: Flask, make_user: Any, moderator: Any, new_browser: Any, mail: Mailbox
+    app: Flask, make_user: MakeUser, moderator: Any, new_browser: Any, mail: Mailbox
 ) -> None:
     mod = moderator("immediate")
     held = hold(app, make_user)
@@ -134,7 +134,7 @@ def test_a_demoted_moderator_s_links_stop_working(
 
 
 def test_moderation_links_are_signed_and_expire(
-    app: Flask, make_user: Any, moderator: Any, mail: Mailbox
+    app: Flask, make_user: MakeUser, moderator: Any, mail: Mailbox
 ) -> None:
     mod = moderator("immediate")
     held = hold(app, make_user)
@@ -152,7 +152,7 @@ def test_moderation_links_are_signed_and_expire(
 
 
 def test_holding_a_comment_costs_the_same_reads_however_many_moderators_want_mail(
-    app: Flask, make_user: Any, moderator: Any, mail: Mailbox
+    app: Flask, make_user: MakeUser, moderator: Any, mail: Mailbox
 ) -> None:
     def reads() -> int:
         seen = statements_during(app, lambda: hold(app, make_user))
@@ -169,7 +169,7 @@ def test_holding_a_comment_costs_the_same_reads_however_many_moderators_want_mai
 
 
 def test_a_link_mailed_before_an_edit_does_not_act_on_the_new_words(
-    app: Flask, make_user: Any, moderator: Any, mail: Mailbox
+    app: Flask, make_user: MakeUser, moderator: Any, mail: Mailbox
 ) -> None:
     moderator("immediate")
     author = ApiClient(app.test_client())

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, MakeUser
 
 THREAD = "/api/posts/hello/comments"
 
@@ -17,14 +17,14 @@ def sidecar_config() -> dict[str, Any]:
     return {"MODERATION": "none"}
 
 
-def _client(app: Flask, make_user: Any, name: str) -> ApiClient:
+def _client(app: Flask, make_user: MakeUser, name: str) -> ApiClient:
     client = ApiClient(app.test_client())
     client.login(make_user(username=name))
     return client
 
 
 def test_replies_by_others_are_listed_newest_first_and_new_until_read(
-    app: Flask, make_user: Any
+    app: Flask, make_user: MakeUser
 ) -> None:
     ada, bob, cy = (_client(app, make_user, n) for n in ("ada", "bob", "cy"))
     mine = ada.post(THREAD, json={"body": "A thought."}).get_json()

@@ -12,7 +12,7 @@ from flask import Flask
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, MakeUser
 
 UNSAFE = {"post", "put", "patch", "delete"}
 WITH_BODY = {  # operations that take a JSON body
@@ -193,7 +193,7 @@ def test_the_thread_documents_its_paging(document: dict[str, Any]) -> None:
 
 
 def test_real_responses_match_the_documented_schemas(
-    document: dict[str, Any], api: ApiClient, make_user: Any
+    document: dict[str, Any], api: ApiClient, make_user: MakeUser
 ) -> None:
     def check(path: str, method: str, status: int, response: Any) -> None:
         assert response.status_code == status, response.get_json()

@@ -15,6 +15,7 @@ from flask import Flask
 
 from sidecar.models import User
 from tests.sidecar.browser import Browser, comment_id, comments_in, html_of
+from tests.sidecar.conftest import MakeUser
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -59,7 +60,7 @@ def test_an_unknown_draft_or_future_post_is_a_404_page(browser: Browser, slug: s
     assert "no published post" in page.find("main").text
 
 
-def test_an_unconfirmed_reader_is_asked_to_confirm(browser: Browser, make_user: Any) -> None:
+def test_an_unconfirmed_reader_is_asked_to_confirm(browser: Browser, make_user: MakeUser) -> None:
     browser.login(make_user(username="newbie", confirmed=False))
     page = browser.page("/comments/hello")
     assert "Confirm your email address to comment" in page.text
@@ -96,7 +97,7 @@ def test_a_confirmed_reader_posts_a_comment_with_the_form(signed_in: Browser, ap
 
 
 def test_a_reply_is_shown_nested_under_its_parent(
-    signed_in: Browser, new_browser: Any, make_user: Any
+    signed_in: Browser, new_browser: Any, make_user: MakeUser
 ) -> None:
     first = signed_in.comment("First")
     second = signed_in.comment("Second")
@@ -244,7 +245,7 @@ def test_script_in_a_comment_is_inert(signed_in: Browser, new_browser: Any) -> N
     assert "<script>alert(" in article.text  # shown as text, not run
 
 
-def test_a_username_is_escaped(browser: Browser, make_user: Any) -> None:
+def test_a_username_is_escaped(browser: Browser, make_user: MakeUser) -> None:
     # Usernames are restricted at registration; the page escapes them anyway.
     browser.login(make_user(username="<b>bold</b>"), next=None)
     browser.comment("hi")

@@ -9,6 +9,7 @@ import pytest
 
 from sidecar.models import Role
 from tests.sidecar.browser import Browser, comments_in, html_of
+from tests.sidecar.conftest import MakeUser
 
 
 # -- editing and deleting ----------------------------------------------------------------------
@@ -43,7 +44,7 @@ def test_an_edit_that_empties_the_comment_is_refused(signed_in: Browser) -> None
 
 
 def test_an_author_deletes_their_comment_and_replies_stay(
-    signed_in: Browser, new_browser: Any, make_user: Any
+    signed_in: Browser, new_browser: Any, make_user: MakeUser
 ) -> None:
     lonely = signed_in.comment("Nobody answers this")
     answered = signed_in.comment("Answer me")
@@ -84,7 +85,7 @@ def test_a_tombstone_with_nothing_left_under_it_is_not_shown(signed_in: Browser)
 
 
 def test_nobody_edits_or_deletes_another_readers_comment(
-    signed_in: Browser, new_browser: Any, make_user: Any
+    signed_in: Browser, new_browser: Any, make_user: MakeUser
 ) -> None:
     hers = signed_in.comment("Mine, not yours")
     other = new_browser()
@@ -105,7 +106,7 @@ def test_nobody_edits_or_deletes_another_readers_comment(
 
 
 def test_a_moderator_edits_and_deletes_any_comment(
-    signed_in: Browser, new_browser: Any, make_user: Any
+    signed_in: Browser, new_browser: Any, make_user: MakeUser
 ) -> None:
     hers = signed_in.comment("Spammy link")
     moderator = new_browser()
@@ -152,7 +153,7 @@ class TestTheEditWindow:
         assert html_of(late).by_id("edit-body").raw_text.strip() == "Fixed"
 
     def test_a_moderator_still_can(
-        self, signed_in: Browser, new_browser: Any, make_user: Any
+        self, signed_in: Browser, new_browser: Any, make_user: MakeUser
     ) -> None:
         hers = signed_in.comment("Old comment")
         moderator = new_browser()
@@ -167,7 +168,7 @@ class TestModerationOfEveryComment:
         return {"MODERATION": "all"}
 
     def test_pending_comments_are_shown_to_their_author_only(
-        self, signed_in: Browser, new_browser: Any, make_user: Any
+        self, signed_in: Browser, new_browser: Any, make_user: MakeUser
     ) -> None:
         held = signed_in.comment("Please approve me")
         page = signed_in.page("/comments/hello")
@@ -185,7 +186,7 @@ class TestModerationOfEveryComment:
             assert "Please approve me" not in page.text
             assert page.find("h2", id="comments").text == "Comments (0)"
 
-    def test_a_moderators_comment_is_not_held(self, browser: Browser, make_user: Any) -> None:
+    def test_a_moderators_comment_is_not_held(self, browser: Browser, make_user: MakeUser) -> None:
         browser.login(make_user(username="mod", role=Role.MODERATOR))
         mine = browser.comment("Official")
         assert (

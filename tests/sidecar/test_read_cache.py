@@ -23,7 +23,7 @@ from flask import Flask
 from sidecar.models import Role, User
 from tests.conftest import Project
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, statements_during
+from tests.sidecar.conftest import ApiClient, MakeUser, statements_during
 from tests.sidecar.sidecars import Writer, sidecar_env, two_sidecars
 
 THREAD = "/api/posts/hello/comments"
@@ -85,7 +85,7 @@ def moderate(moderator: Browser, action: str, comment_id: int) -> None:
 
 
 @pytest.fixture
-def people(app: Flask, make_user: Any, new_browser: Any) -> dict[str, Any]:
+def people(app: Flask, make_user: MakeUser, new_browser: Any) -> dict[str, Any]:
     """A moderator (signed in, with the API and the dashboard), and bob, a commenter
     whose approved comment has a reply by the moderator."""
     mod = make_user(role=Role.MODERATOR, username="mod")
@@ -201,7 +201,7 @@ def test_a_reader_who_has_the_answer_gets_a_304_until_it_changes(
 
 
 def test_a_signed_in_authors_held_comment_is_private_and_never_served_to_others(
-    app: Flask, make_user: Any
+    app: Flask, make_user: MakeUser
 ) -> None:
     bob = make_user(username="bob")
     bob_api = signed_in(app, bob)

@@ -14,7 +14,7 @@ from sidecar.models import Role, User
 from sidecar.services.events import SocketIOPublisher
 from tests.conftest import Project
 from tests.sidecar.browser import Browser, press
-from tests.sidecar.conftest import ApiClient, Mailbox, link_in
+from tests.sidecar.conftest import ApiClient, Mailbox, MakeUser, link_in
 from tests.sidecar.manual_time import ManualTime
 
 ORIGIN = "https://blog.example"
@@ -156,7 +156,7 @@ def test_no_room_for_posts_that_are_not_published(app: Flask, data: Any) -> None
 
 
 def test_readers_see_new_edited_and_deleted_comments_live(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     reader, elsewhere = live(app), live(app)
     reader.emit("join", {"post": "hello"}, callback=True)
@@ -183,7 +183,7 @@ class TestHeldComments:
     def sidecar_config(self, clock: ManualTime) -> dict[str, Any]:
         return {"SITE_ORIGINS": [ORIGIN], "MODERATION": "all", "LIVE_SCHEDULER": clock}
 
-    def test_go_to_moderators_only(self, app: Flask, api: ApiClient, make_user: Any) -> None:
+    def test_go_to_moderators_only(self, app: Flask, api: ApiClient, make_user: MakeUser) -> None:
         reader = live(app)
         reader.emit("join", {"post": "hello"}, callback=True)
         moderator_api = ApiClient(app.test_client())
@@ -210,7 +210,7 @@ class TestLiveAccessEnds:
         return {"SITE_ORIGINS": [ORIGIN], "MODERATION": "all", "LIVE_SCHEDULER": clock}
 
     @pytest.fixture
-    def hold(self, app: Flask, make_user: Any) -> Any:
+    def hold(self, app: Flask, make_user: MakeUser) -> Any:
         """``hold()``: a commenter posts a comment that waits for moderation; its id."""
         commenter = ApiClient(app.test_client())
         commenter.login(make_user())
@@ -256,7 +256,7 @@ class TestLiveAccessEnds:
         ],
     )
     def test_held_comments_stop_reaching_a_moderator_whose_sessions_ended(
-        self, app: Flask, make_user: Any, new_browser: Any, hold: Any, how: str
+        self, app: Flask, make_user: MakeUser, new_browser: Any, hold: Any, how: str
     ) -> None:
         admin = new_browser()
         admin.login(make_user(role=Role.ADMIN))
@@ -279,7 +279,7 @@ class TestLiveAccessEnds:
         assert socket.is_connected()  # still a reader: public events go on
 
     def test_a_socket_opened_before_a_promotion_stays_out_of_the_admin_room(
-        self, app: Flask, make_user: Any, new_browser: Any, hold: Any
+        self, app: Flask, make_user: MakeUser, new_browser: Any, hold: Any
     ) -> None:
         admin = new_browser()
         admin.login(make_user(role=Role.ADMIN))
@@ -302,7 +302,7 @@ def test_a_lost_live_update_never_fails_the_write(caplog: pytest.LogCaptureFixtu
     assert "comment:new" in caplog.text and "dropped" in caplog.text
 
 
-def test_identity_comes_from_the_session_not_the_payload(app: Flask, make_user: Any) -> None:
+def test_identity_comes_from_the_session_not_the_payload(app: Flask, make_user: MakeUser) -> None:
     # Claiming to be a moderator in the connect payload opens no admin room.
     client = live(app)
     client.disconnect()

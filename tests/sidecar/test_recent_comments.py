@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 
 from sidecar.models import Status
-from tests.sidecar.conftest import ApiClient, error_of
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of
 from tests.sidecar.stored import stored_comment
 
 
 def test_recent_lists_approved_comments_on_published_posts_newest_first(
-    app: Flask, make_user: Any
+    app: Flask, make_user: MakeUser
 ) -> None:
     ada = make_user(username="ada")
     approved = Status.APPROVED.value
@@ -39,7 +37,7 @@ def test_recent_lists_approved_comments_on_published_posts_newest_first(
 
 
 def test_a_new_comment_shows_at_once_in_recent_and_discussed(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     reader = app.test_client()
     assert reader.get("/api/comments/recent").get_json()["items"] == []
@@ -53,7 +51,7 @@ def test_a_new_comment_shows_at_once_in_recent_and_discussed(
     assert [(d["slug"], d["comment_count"]) for d in discussed] == [("hello", 1)]
 
 
-def test_discussed_orders_posts_by_their_approved_comments(app: Flask, make_user: Any) -> None:
+def test_discussed_orders_posts_by_their_approved_comments(app: Flask, make_user: MakeUser) -> None:
     ada = make_user(username="ada")
     for n in range(3):
         stored_comment(app, ada, "second", f"<p>s{n}</p>", n, Status.APPROVED.value)

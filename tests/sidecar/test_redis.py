@@ -32,7 +32,7 @@ from flask_limiter.constants import MAX_BACKEND_CHECKS
 from sidecar.extensions import db
 from tests.conftest import REPO, Project
 from tests.servers import START_TIMEOUT, RedisServer
-from tests.sidecar.conftest import ApiClient, make_app
+from tests.sidecar.conftest import ApiClient, MakeUser, make_app
 
 WRONG = {"password": "not the password"}
 PASSWORD = "correct horse battery"
@@ -276,7 +276,7 @@ def test_health_without_redis_configured(blog: Project, sqlite_database_url: str
 
 
 def test_when_redis_dies_limits_fall_back_in_process_and_recover(
-    app: Flask, api: ApiClient, make_user: Any, redis_server: RedisServer
+    app: Flask, api: ApiClient, make_user: MakeUser, redis_server: RedisServer
 ) -> None:
     user = make_user(username="ada")
     assert login(api, "ada", PASSWORD).status_code == 200  # Redis in use

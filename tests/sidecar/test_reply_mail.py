@@ -18,7 +18,7 @@ from sidecar.database import now_utc
 from sidecar.extensions import db
 from sidecar.models import Action, OutboxMail, Role, Subscription, User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, Mailbox, statements_during
+from tests.sidecar.conftest import ApiClient, Mailbox, MakeUser, statements_during
 from tests.sidecar.mailbox import signed
 from tests.sidecar.smtp import SmtpInbox
 
@@ -79,7 +79,7 @@ def make_due(app: Flask) -> None:
 
 
 def test_a_reply_is_mailed_with_both_parts_and_one_click_unsubscribe(
-    app: Flask, make_user: Any, mail: Mailbox, inbox: SmtpInbox
+    app: Flask, make_user: MakeUser, mail: Mailbox, inbox: SmtpInbox
 ) -> None:
     ada, bob = make_user(username="ada"), make_user(username="bob")
     question = post(client(app, ada), "Does it *scale*?", notify=True)
@@ -99,7 +99,7 @@ def test_a_reply_is_mailed_with_both_parts_and_one_click_unsubscribe(
 
 
 def test_no_mail_for_your_own_reply_or_without_asking(
-    app: Flask, make_user: Any, mail: Mailbox, inbox: SmtpInbox
+    app: Flask, make_user: MakeUser, mail: Mailbox, inbox: SmtpInbox
 ) -> None:
     ada, bob = make_user(), make_user()
     mine = post(client(app, ada), "thinking aloud", notify=True)
@@ -111,7 +111,7 @@ def test_no_mail_for_your_own_reply_or_without_asking(
 
 @pytest.mark.parametrize("sidecar_config", [{"MODERATION": "all"}])
 def test_a_held_reply_is_mailed_only_once_approved(
-    app: Flask, make_user: Any, mail: Mailbox, inbox: SmtpInbox
+    app: Flask, make_user: MakeUser, mail: Mailbox, inbox: SmtpInbox
 ) -> None:
     ada, bob = make_user(), make_user()
     moderator = make_user(role=Role.MODERATOR)
@@ -129,7 +129,7 @@ def test_a_held_reply_is_mailed_only_once_approved(
 
 
 def test_a_busy_thread_sends_one_mail_per_batch(
-    app: Flask, make_user: Any, mail: Mailbox, inbox: SmtpInbox
+    app: Flask, make_user: MakeUser, mail: Mailbox, inbox: SmtpInbox
 ) -> None:
     ada, bob = make_user(), make_user()
     question = post(client(app, ada), "what do you think?", notify=True)
@@ -149,7 +149,7 @@ def test_a_busy_thread_sends_one_mail_per_batch(
 
 
 def test_a_guest_confirms_their_address_before_any_reply_mail(
-    app: Flask, make_user: Any, mail: Mailbox, inbox: SmtpInbox
+    app: Flask, make_user: MakeUser, mail: Mailbox, inbox: SmtpInbox
 ) -> None:
     guest = client(app)
     question = post(
@@ -204,7 +204,7 @@ def test_a_guest_asking_for_mail_needs_an_address(app: Flask) -> None:
 
 
 def test_unsubscribing_from_a_post_stops_its_mail_only(
-    app: Flask, make_user: Any, mail: Mailbox, inbox: SmtpInbox
+    app: Flask, make_user: MakeUser, mail: Mailbox, inbox: SmtpInbox
 ) -> None:
     ada, bob = make_user(), make_user()
     here = post(client(app, ada), "on hello", notify=True)
@@ -233,7 +233,7 @@ def test_unsubscribing_from_a_post_stops_its_mail_only(
 
 
 def test_one_click_unsubscribes_from_everything_and_turns_away_guests(
-    app: Flask, make_user: Any, mail: Mailbox, inbox: SmtpInbox
+    app: Flask, make_user: MakeUser, mail: Mailbox, inbox: SmtpInbox
 ) -> None:
     ada, bob = make_user(), make_user()
     here = post(client(app, ada), "hello", notify=True)
@@ -260,7 +260,7 @@ def test_one_click_unsubscribes_from_everything_and_turns_away_guests(
 
 
 def test_unsubscribe_links_are_signed_and_expire(
-    app: Flask, make_user: Any, mail: Mailbox, inbox: SmtpInbox
+    app: Flask, make_user: MakeUser, mail: Mailbox, inbox: SmtpInbox
 ) -> None:
     ada = make_user()
     here = post(client(app, ada), "hello", notify=True)
@@ -281,7 +281,7 @@ def test_unsubscribe_links_are_signed_and_expire(
 
 
 def test_deleting_your_comment_ends_its_reply_mail(
-    app: Flask, make_user: Any, mail: Mailbox, inbox: SmtpInbox
+    app: Flask, make_user: MakeUser, mail: Mailbox, inbox: SmtpInbox
 ) -> None:
     ada = make_user()
     adas = client(app, ada)
@@ -295,7 +295,7 @@ def test_deleting_your_comment_ends_its_reply_mail(
     assert len(received(mail, inbox)) == 1
 
 
-def approving(app: Flask, make_user: Any, threads: int) -> list[str]:
+def approving(app: Flask, make_user: MakeUser, threads: int) -> list[str]:
     """The reads of approving one held reply in each of ``threads`` subscribed threads
     (the rows written are one per reply, notice and mail whatever the batching)."""
     moderator = make_user(role=Role.MODERATOR)
@@ -316,7 +316,7 @@ def approving(app: Flask, make_user: Any, threads: int) -> list[str]:
 
 @pytest.mark.parametrize("sidecar_config", [{"MODERATION": "all", "RATELIMIT_ENABLED": False}])
 def test_approving_many_replies_at_once_reads_their_subscriptions_once(
-    app: Flask, make_user: Any, mail: Mailbox
+    app: Flask, make_user: MakeUser, mail: Mailbox
 ) -> None:
     few, many = approving(app, make_user, 2), approving(app, make_user, 12)
     assert len(many) == len(few), "\n".join(many)
@@ -327,7 +327,7 @@ def test_approving_many_replies_at_once_reads_their_subscriptions_once(
 
 @pytest.mark.parametrize("sidecar_config", [{"RATELIMIT_ENABLED": False}])
 def test_deleting_many_subscribed_comments_at_once_reads_their_subscriptions_once(
-    app: Flask, make_user: Any, mail: Mailbox
+    app: Flask, make_user: MakeUser, mail: Mailbox
 ) -> None:
     moderator = make_user(role=Role.MODERATOR)
 

@@ -12,7 +12,7 @@ from flask import Flask
 from sidecar.security import safe_next_url
 from sidecar.services.rendering import render_comment
 from tests.hostile.inert import REL, assert_inert
-from tests.sidecar.conftest import ApiClient
+from tests.sidecar.conftest import ApiClient, MakeUser
 
 
 def preview(api: ApiClient, body: str) -> str:
@@ -75,7 +75,7 @@ def test_hostile_markdown_renders_inert(body: str) -> None:
 # through at once; it is the public thread's copy that is tested here.
 @pytest.mark.parametrize("sidecar_config", [{"SPAM_MAX_LINKS": 1000}])
 def test_hostile_comments_come_back_inert_from_the_api(
-    app: Flask, api: ApiClient, make_user: Any, sidecar_config: dict[str, Any]
+    app: Flask, api: ApiClient, make_user: MakeUser, sidecar_config: dict[str, Any]
 ) -> None:
     api.login(make_user())
     for body in HOSTILE[::4]:  # the preview allows 10 a minute

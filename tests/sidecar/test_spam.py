@@ -15,7 +15,7 @@ from sidecar.extensions import db
 from sidecar.models import BlockedItem, Comment, Role
 from sidecar.services.spam import Candidate, SpamCheck
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, Mailbox
+from tests.sidecar.conftest import ApiClient, Mailbox, MakeUser
 from tests.sidecar.mailbox import signed
 
 THREAD = "/api/posts/hello/comments"
@@ -103,7 +103,7 @@ def test_a_guest_form_sent_back_too_soon_or_without_its_time_is_held(
 
 
 def test_an_account_is_held_only_for_a_form_sent_too_soon(
-    app: Flask, api: ApiClient, make_user: Any
+    app: Flask, api: ApiClient, make_user: MakeUser
 ) -> None:
     api.login(make_user())
     fresh = api.post(THREAD, json={"body": "quick", "started": api.form_token}).get_json()
@@ -128,7 +128,9 @@ def test_the_same_words_again_are_held_unless_short(app: Flask) -> None:
     assert as_guest(app, "Thanks!")["status"] == as_guest(app, "thanks!")["status"] == "approved"
 
 
-def test_an_edit_is_screened_like_a_new_comment(app: Flask, api: ApiClient, make_user: Any) -> None:
+def test_an_edit_is_screened_like_a_new_comment(
+    app: Flask, api: ApiClient, make_user: MakeUser
+) -> None:
     api.login(make_user())
     created = api.post(THREAD, json={"body": "innocent", "started": None}).get_json()
     assert created["status"] == "approved"
@@ -152,7 +154,7 @@ def test_two_moderators_blocking_the_same_word_at_once_are_both_answered(
 
 
 @pytest.fixture
-def admin_browser(new_browser: Any, make_user: Any) -> Browser:
+def admin_browser(new_browser: Any, make_user: MakeUser) -> Browser:
     browser: Browser = new_browser()
     browser.login(make_user(role=Role.ADMIN))
     return browser
@@ -165,7 +167,7 @@ def block(browser: Browser, kind: str, value: str) -> str:
 
 
 def test_the_blocklist_holds_words_domains_and_networks(
-    app: Flask, admin_browser: Browser, make_user: Any
+    app: Flask, admin_browser: Browser, make_user: MakeUser
 ) -> None:
     assert "Blocked word cheap pills" in block(admin_browser, "word", "  Cheap   PILLS ")
     assert "Blocked domain spam.example" in block(admin_browser, "domain", "*.Spam.Example")
@@ -206,7 +208,7 @@ def test_the_blocklist_holds_words_domains_and_networks(
     assert as_guest(app, "from the loopback network, again")["status"] == "approved"
 
 
-def test_moderators_are_never_screened(app: Flask, make_user: Any) -> None:
+def test_moderators_are_never_screened(app: Flask, make_user: MakeUser) -> None:
     api = ApiClient(app.test_client())
     api.login(make_user(role=Role.MODERATOR))
     links = " ".join(f"<https://{n}.example/>" for n in "abcdef")

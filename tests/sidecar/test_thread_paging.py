@@ -9,7 +9,7 @@ from flask import Flask
 
 from sidecar.models import Role, User
 from tests.sidecar.browser import Browser, comments_in, html_of
-from tests.sidecar.conftest import ApiClient, error_of, statements_during
+from tests.sidecar.conftest import ApiClient, MakeUser, error_of, statements_during
 from tests.sidecar.test_api_comments import THREAD, seed, signed_in, update_comment
 
 
@@ -34,7 +34,9 @@ def conversation(app: Flask, author: User, roots: int) -> dict[int, list[int]]:
     return made
 
 
-def test_a_page_holds_top_level_comments_with_all_their_replies(app: Flask, make_user: Any) -> None:
+def test_a_page_holds_top_level_comments_with_all_their_replies(
+    app: Flask, make_user: MakeUser
+) -> None:
     made = conversation(app, make_user(), 3)
     first, second, third = made
     reader = app.test_client()
@@ -51,7 +53,7 @@ def test_a_page_holds_top_level_comments_with_all_their_replies(app: Flask, make
     assert ids(page(reader, per_page=2, order="newest", page=2)) == [first, *made[first]]
 
 
-def test_fifty_top_level_comments_a_page_unless_asked(app: Flask, make_user: Any) -> None:
+def test_fifty_top_level_comments_a_page_unless_asked(app: Flask, make_user: MakeUser) -> None:
     author = make_user()
     roots = [seed(app, author, f"topic {n}") for n in range(52)]
     body = page(app.test_client())
@@ -62,7 +64,7 @@ def test_fifty_top_level_comments_a_page_unless_asked(app: Flask, make_user: Any
 
 
 def test_a_tombstone_keeps_its_replies_on_its_page_and_a_bare_one_is_not_counted(
-    app: Flask, make_user: Any
+    app: Flask, make_user: MakeUser
 ) -> None:
     author = make_user()
     answered = seed(app, author, "answered, then deleted")
@@ -84,7 +86,9 @@ def test_a_tombstone_keeps_its_replies_on_its_page_and_a_bare_one_is_not_counted
 
 
 @pytest.mark.parametrize("sidecar_config", [{"MODERATION": "all"}])
-def test_a_callers_own_pending_comments_are_on_their_pages_only(app: Flask, make_user: Any) -> None:
+def test_a_callers_own_pending_comments_are_on_their_pages_only(
+    app: Flask, make_user: MakeUser
+) -> None:
     moderator = make_user(role=Role.MODERATOR)  # never held
     topic = seed(app, moderator, "a topic")
     author = make_user()
@@ -120,7 +124,7 @@ def test_a_bad_page_request_is_a_422_naming_the_field(
 
 
 def test_a_page_is_read_in_the_same_queries_however_long_the_thread(
-    app: Flask, make_user: Any
+    app: Flask, make_user: MakeUser
 ) -> None:
     author = make_user()
     conversation(app, author, 2)

@@ -6,13 +6,11 @@ the owner reset the password or signed out everywhere.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 
 from sidecar.models import User
 from tests.sidecar.browser import Browser
-from tests.sidecar.conftest import ApiClient, Mailbox, error_of, link_in
+from tests.sidecar.conftest import ApiClient, Mailbox, MakeUser, error_of, link_in
 
 PASSWORD = "correct horse battery"
 
@@ -74,7 +72,7 @@ def test_changing_the_password_revokes_tokens_and_other_sessions(
 
 
 def test_the_owner_lists_working_tokens_and_revokes_one(
-    app: Flask, api: ApiClient, ada: User, make_user: Any
+    app: Flask, api: ApiClient, ada: User, make_user: MakeUser
 ) -> None:
     api.login(ada)
     _token(api, "laptop")
