@@ -23,7 +23,9 @@ def admin_routes(app: Flask, user: User) -> list[tuple[str, str]]:
         if not rule.endpoint.startswith("admin."):
             continue
         values = {name: user.id for name in rule.arguments}
-        path = rule.build(values)[1]  # type: ignore[index]
+        built = rule.build(values)
+        assert built is not None, rule
+        path = built[1]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             routes.append((method, path))
     return routes
