@@ -130,7 +130,9 @@ def nginx_answers(edge: Any, request_line: str) -> dict[str, int]:
 WARM_UP = 2  # seconds of each phase-1 load before the measured run
 
 
-def phase_one(edge: Any, host: str, args: Any, users_file: Path, pgids: list[int], db: str) -> dict:
+def phase_one(
+    edge: Any, host: str, args: Any, users_file: Path, pgids: list[int], db: str
+) -> dict[str, Any]:
     url = edge.url
     figures: dict[str, dict[str, Any]] = {}
     runs = {
@@ -184,7 +186,7 @@ def phase_one(edge: Any, host: str, args: Any, users_file: Path, pgids: list[int
 
 def phase_two(
     url: str, host: str, origin: str, users: list[str], args: Any, procs: list[Any], db: str
-) -> dict:
+) -> dict[str, Any]:
     print(
         f"phase 2: mixed front page for {args.duration} s: {args.views} views/s "
         f"(thread GET + counts + beacon), {args.readers} readers, 1 comment/s"
@@ -220,7 +222,8 @@ def phase_two(
             f"5xx {bad}  answers {dict(sorted(counts.items()))}"
         )
     # Are the slow reads the ones sent while a comment goes out to every socket?
-    after, rest = [], []
+    after: list[float] = []
+    rest: list[float] = []
     for kind in ("thread GET", "counts x20", "view beacon"):
         for due, took in zip(mixed.dues.get(kind, []), mixed.samples.get(kind, []), strict=True):
             (after if (due - mixed.start - 0.25) % 1.0 < 0.5 else rest).append(took)
@@ -353,7 +356,7 @@ def main() -> int:
     from tests.sidecar.sidecars import ORIGIN, sidecar_env
 
     binaries, redis_binary, nginx = find_postgres(), find_redis(), find_nginx()
-    if None in (binaries, redis_binary, nginx) or not Path(WRK).exists():
+    if binaries is None or redis_binary is None or nginx is None or not Path(WRK).exists():
         print("load_bench skipped: needs PostgreSQL, redis-server, nginx and wrk")
         return 0
     with tempfile.TemporaryDirectory(prefix="frostpress-load-") as tmp, ExitStack() as stack:

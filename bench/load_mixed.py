@@ -61,7 +61,9 @@ class Mixed:
         counts = self.status.setdefault(kind, {})
         counts[status] = counts.get(status, 0) + 1
 
-    async def request(self, http: Any, kind: str, due: float, method: str, path: str, **kw: Any):
+    async def request(
+        self, http: Any, kind: str, due: float, method: str, path: str, **kw: Any
+    ) -> tuple[int | None, Any]:
         headers = {"Host": self.host, "Origin": self.origin, **kw.pop("headers", {})}
         sent = time.perf_counter()
         try:

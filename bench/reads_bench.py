@@ -137,7 +137,7 @@ def run_once(
 
         def measured(script: str, **env: str) -> dict[str, Any]:
             used = group_cpu(pgid)
-            found = wrk(url, script, seconds, conns, **env)
+            found = wrk(url, script, seconds, conns, timeout=2, **env)
             found["cpu_ms"] = (group_cpu(pgid) - used) * 1000 / max(1, found["requests"])
             return found
 
@@ -154,7 +154,7 @@ def run_once(
 
 def summary(label: str, name: str, runs: list[dict[str, Any]]) -> str:
     def med(key: str) -> float:
-        return statistics.median(r[key] for r in runs)
+        return float(statistics.median(r[key] for r in runs))
 
     fivexx = sum(v for r in runs for k, v in r["status"].items() if k == "5xx")
     other = sum(

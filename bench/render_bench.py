@@ -22,6 +22,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -78,7 +79,7 @@ def hostile(languages: list[str], budget: float) -> None:
         for shape, code in shapes(LIMIT - len(fence)):
             body = f"```{lang}\n{code}\n```"
             validate_body(body)  # the sidecar would accept it
-            times.append((timed(lambda body=body: render_here(body)), shape))
+            times.append((timed(partial(render_here, body)), shape))
         seconds, shape = max(times)
         worst.append((seconds, lang, shape))
         print(f"   {lang:12} {seconds * 1000:8.1f} ms  worst: {shape}", flush=True)

@@ -56,7 +56,7 @@ def __getattr__(name: str) -> Any:
 def server_argv(worker: str) -> list[str]:
     from sidecar.gunicorn_config import command
 
-    common = ("--bind", "127.0.0.1:{port}", "--graceful-timeout", "2")
+    common: tuple[str, ...] = ("--bind", "127.0.0.1:{port}", "--graceful-timeout", "2")
     common += ("--access-logfile", "/dev/null")
     if worker == "gevent":
         return command(*common)

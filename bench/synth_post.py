@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import random
 import re
+from collections.abc import Callable
+from typing import Any
 
 from synth_blocks import BlockWriter
 from synth_code import code_block
@@ -54,7 +56,7 @@ def _post_body(w: BlockWriter, target_words: int) -> str:
     n_h3 = r.randint(2, 3)
     seen: set[str] = set()
 
-    def unique(make) -> str:
+    def unique(make: Callable[[], str]) -> str:
         for _ in range(20):
             t = make()
             if t.lower() not in seen:
@@ -64,7 +66,7 @@ def _post_body(w: BlockWriter, target_words: int) -> str:
 
     h2s = [unique(w.h2) for _ in range(n_h2)]
     parents = sorted(r.randrange(n_h2) for _ in range(n_h3))
-    slots: list[dict] = [{"heading": None, "blocks": []}]
+    slots: list[dict[str, Any]] = [{"heading": None, "blocks": []}]
     for j, h in enumerate(h2s):
         slots.append({"heading": "## " + h, "blocks": []})
         for p in parents:
@@ -74,15 +76,15 @@ def _post_body(w: BlockWriter, target_words: int) -> str:
     n_slots = len(slots)
     for kind, text, lang in blocks:
         last = n_slots - 1 if kind == "ul" else n_slots - 2
-        slot = r.randint(1, last)
-        slots[slot]["blocks"].append((kind, text, w.lead_in(kind, lang)))
+        at = r.randint(1, last)
+        slots[at]["blocks"].append((kind, text, w.lead_in(kind, lang)))
     footnote = w.footnote()
 
     fixed = count_words(footnote)
-    for s in slots:
-        if s["heading"]:
-            fixed += count_words(s["heading"])
-        for _, text, lead in s["blocks"]:
+    for section in slots:
+        if section["heading"]:
+            fixed += count_words(section["heading"])
+        for _, text, lead in section["blocks"]:
             fixed += count_words(text) + count_words(lead)
 
     budget = max(target_words - fixed, 150)

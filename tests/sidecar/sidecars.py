@@ -23,7 +23,8 @@ import socketio as socketio_client
 from sidecar.extensions import db
 from sidecar.gunicorn_config import command
 from sidecar.models import Role, User
-from tests.conftest import REPO, Project
+from tests.conftest import REPO as REPO  # bench/loadkit.py points it at other code
+from tests.conftest import Project
 from tests.processes import HttpProcess, running_http_server
 from tests.sidecar.conftest import make_app
 
