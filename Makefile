@@ -86,7 +86,7 @@ bench-load: $(STAMP) $(NODE)  ## the front page under load: nginx -> 2 sidecar p
 bench-reads: $(STAMP) $(NODE)  ## thread GET, counts and comment POST under wrk load: one gunicorn sidecar on PostgreSQL + Redis
 	$(PY) bench/reads_bench.py $(READS_ARGS)
 
-lint: $(STAMP)  ## ruff check and format, mypy (strict) on the engine and the sidecar
+lint: $(STAMP)  ## ruff check and format, mypy (strict) on the engine, the sidecar and the benchmarks, relaxed on the tests
 	$(VENV)/bin/ruff check frostpress sidecar tests bench
 	$(VENV)/bin/ruff format --check frostpress sidecar tests bench
 	$(VENV)/bin/mypy
