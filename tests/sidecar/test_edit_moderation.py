@@ -84,7 +84,9 @@ def test_live_readers_lose_the_words_and_moderators_get_it_in_the_queue(
     queue = _socket(app, moderator_api)
 
     author.patch(f"/api/comments/{comment_id}", json={"body": SPAM})
-    heard = reader.get_received()
+    # The moderator's join is announced to the room as a presence count, which
+    # through the Redis queue may reach the reader at any point: not about edits.
+    heard = [e for e in reader.get_received() if e["name"] != "presence"]
     assert [e["name"] for e in heard] == ["comment:updated"]
     update = heard[0]["args"][0]
     assert update["id"] == comment_id and update["status"] == "pending"
