@@ -49,8 +49,14 @@ build: $(STAMP) $(NODE)  ## freeze the site into build/
 check: $(STAMP) $(NODE)  ## validate content/ and site/ without writing build/
 	$(VENV)/bin/frostpress check
 
-test: $(STAMP) $(NODE)  ## the whole suite
-	$(PY) -m pytest $(PYTEST_ARGS)
+# make test runs the suite on TEST_WORKERS processes (pytest-xdist; 0 runs it in
+# this one, for --pdb) and prints branch coverage of frostpress/ and sidecar/
+# (COVERAGE= leaves it out). PYTEST_ARGS adds to both, e.g. PYTEST_ARGS="-k slug".
+TEST_WORKERS ?= 2
+COVERAGE ?= --cov --cov-report=term:skip-covered
+
+test: $(STAMP) $(NODE)  ## the whole suite, with branch coverage
+	$(PY) -m pytest -n $(TEST_WORKERS) $(COVERAGE) $(PYTEST_ARGS)
 
 hostile: $(STAMP) $(NODE)  ## the hostile suite alone (attacks, hostile input, faults), with its report
 	$(PY) -m pytest -q tests/hostile $(PYTEST_ARGS)

@@ -17,6 +17,7 @@ from frostpress.config import SiteConfig, load_config
 from frostpress.content.index import SiteIndex
 from frostpress.web.app import create_app
 from tests.factories import write_post, write_raw
+from tests.hostile.report import report as hostile_report
 
 REPO = Path(__file__).resolve().parent.parent
 # A fixed "now" so tests never depend on the clock: later than every fixture
@@ -117,3 +118,26 @@ def example_config(tmp_path: Path) -> SiteConfig:
     return load_config(
         REPO, environ={}, output_dir=tmp_path / "build", cache_dir=tmp_path / "cache"
     )
+
+
+# The hostile suite's table (tests/hostile/report.py), printed after any run that
+# tried something. Here rather than in tests/hostile/: under pytest-xdist only the
+# controller prints, and it loads this conftest, not the ones below it; each
+# worker hands its own tally over when it finishes.
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["hostile"] = hostile_report.state()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    state = getattr(node, "workeroutput", {}).get("hostile")
+    if state:
+        hostile_report.merge(state)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if any(hostile_report.tried.values()):
+        terminalreporter.write_sep("=", "hostile suite")
+        terminalreporter.write_line(hostile_report.table())

@@ -6,8 +6,6 @@ plus ``hostile``: the tally every test adds what it tried to.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.hostile.report import Report, report
@@ -17,9 +15,3 @@ from tests.sidecar.conftest import *  # noqa: F403 - the sidecar's fixtures, the
 @pytest.fixture
 def hostile() -> Report:
     return report
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if any(report.tried.values()):
-        terminalreporter.write_sep("=", "hostile suite")
-        terminalreporter.write_line(report.table())

@@ -1,13 +1,15 @@
 """The hostile suite's tally: what was tried, and what got through.
 
 Every hostile test adds to one of four rows and also asserts that nothing got
-through, so ``make test`` fails on the first bypass. ``make hostile`` runs the
-suite alone and prints the table (``conftest.pytest_terminal_summary``).
+through, so ``make test`` fails on the first bypass. ``make test`` and ``make
+hostile`` print the table (``tests/conftest.py``); under pytest-xdist each worker
+keeps its own tally and hands it to the controller, which merges them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["ROWS", "Report", "report"]
 
@@ -32,6 +34,17 @@ class Report:
         self.failed[row] += failed
         if failed and note:
             self.notes[row].append(note)
+
+    def state(self) -> dict[str, dict[str, Any]]:
+        """The tally as plain data, as a pytest-xdist worker sends it."""
+        return {"tried": self.tried, "failed": self.failed, "notes": self.notes}
+
+    def merge(self, state: dict[str, dict[str, Any]]) -> None:
+        """Add another process's tally (from ``state``) to this one."""
+        for row in ROWS:
+            self.tried[row] += state["tried"][row]
+            self.failed[row] += state["failed"][row]
+            self.notes[row] += state["notes"][row]
 
     def table(self) -> str:
         width = max(len(tried) for tried, _ in ROWS.values())
