@@ -147,15 +147,14 @@ def _drop(field_name: str) -> Edit:
 def _toggle(field_name: str, value: Any) -> Edit:
     """Set the field on a post, or take it back where an earlier edit set it:
     the second edit of a kind publishes the draft, or drops the cover, again."""
+    set_it = _set(field_name, lambda _rng: value)
 
     def edit(site: Site, rng: random.Random) -> None:
         having = sorted(name for name, (fields, _) in site.posts.items() if field_name in fields)
-        if having:
-            fields, body = site.posts[having[0]]
-            site.posts[having[0]] = ({k: v for k, v in fields.items() if k != field_name}, body)
-        else:
-            fields, body, name = _any_post(site, rng)
-            site.posts[name] = ({**fields, field_name: value}, body)
+        if not having:
+            return set_it(site, rng)
+        fields, body = site.posts[having[0]]
+        site.posts[having[0]] = ({k: v for k, v in fields.items() if k != field_name}, body)
 
     return edit
 
